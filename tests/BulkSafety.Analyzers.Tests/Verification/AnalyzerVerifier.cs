@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace BulkSafety.Analyzers.Tests.Verification;
+
+/// <summary>
+/// Verifies an analyzer against markup (see <see cref="TestMarkup"/>): every expected diagnostic at its exact span,
+/// nothing else. Compiler errors fail unless the markup declares them (<c>{|CS1002:|}</c>); analyzer exceptions
+/// always fail. <c>[|...|]</c> means the analyzer's first supported diagnostic.
+/// </summary>
+internal static class AnalyzerVerifier<TAnalyzer>
+    where TAnalyzer : DiagnosticAnalyzer, new()
+{
+    public static string DefaultId { get; } = new TAnalyzer().SupportedDiagnostics[0].Id;
+
+    public static Task VerifyAsync(string markup, string? editorConfig = null)
+        => VerifyAsync(new AnalyzerTestCase(markup) { EditorConfig = editorConfig });
+
+    public static async Task VerifyAsync(AnalyzerTestCase testCase)
+    {
+        var (project, documents) = testCase.CreateProject();
+        var diagnostics = await DiagnosticRunner.GetDiagnosticsAsync(project, Analyzers).ConfigureAwait(false);
+        await DiagnosticRunner.AssertMatchesAsync(project, documents, diagnostics, DefaultId).ConfigureAwait(false);
+    }
+
+    internal static ImmutableArray<DiagnosticAnalyzer> Analyzers => ImmutableArray.Create<DiagnosticAnalyzer>(new TAnalyzer());
+}
