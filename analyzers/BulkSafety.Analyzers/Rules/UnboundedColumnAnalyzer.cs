@@ -87,11 +87,11 @@ public sealed class UnboundedColumnAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    /// <summary>"Group.PostsCount and Group.UpdatedAt rewritten per Post".</summary>
+    /// <summary>"Group.PostsCount, Group.UpdatedAt rewritten per Post".</summary>
     private static string HotReason(ImmutableArray<BookkeepingWrite> writes)
     {
         var rewritten = writes.Select(w => w.Principal.Name + "." + w.Property.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal);
         var dependents = writes.Select(w => w.Dependent.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal);
-        return string.Join(" and ", rewritten) + " rewritten per " + string.Join(" and ", dependents);
+        return string.Join(", ", rewritten) + " rewritten per " + string.Join(" and ", dependents);
     }
 }

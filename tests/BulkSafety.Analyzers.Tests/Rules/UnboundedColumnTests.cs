@@ -179,7 +179,7 @@ public sealed class UnboundedColumnTests
         };
         await Verify.VerifyAsync(testCase);
         Assert.Equal(
-            "'Group.Description' is an unbounded column (TEXT) on a row that is rewritten often (Group.PostsCount and Group.UpdatedAt rewritten per Post): "
+            "'Group.Description' is an unbounded column (TEXT) on a row that is rewritten often (Group.PostsCount, Group.UpdatedAt rewritten per Post): "
             + "every rewrite copies the whole value into the replication log. Give it a maximum length, e.g. [MaxLength(4000)].",
             await MessageAsync(testCase));
     }
