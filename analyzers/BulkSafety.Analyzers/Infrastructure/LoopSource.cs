@@ -1,0 +1,463 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace BulkSafety.Analyzers.Infrastructure;
+
+/// <summary>What a loop iterates, as far as the code proves it. See <see cref="LoopSource"/>.</summary>
+internal enum LoopSourceKind
+{
+    /// <summary>Nothing provable: a method's result, a collection built locally, a <c>Take</c> with a computed count.</summary>
+    Unknown,
+
+    /// <summary>An EF Core query (a <c>DbSet</c>, <c>Set&lt;T&gt;()</c>, <c>FromSql</c>...) without a small bound, materialized or not.</summary>
+    EfQuery,
+
+    /// <summary>A collection navigation such as <c>group.Posts</c>, filtered or not.</summary>
+    NavigationCollection,
+
+    /// <summary>A collection the caller passes in.</summary>
+    Parameter,
+
+    /// <summary>A collection held in a field.</summary>
+    Field,
+
+    /// <summary>Proven small by <c>Take(n)</c> with a constant <c>n</c> no larger than the configured bound, or an element of <see cref="Batches"/>.</summary>
+    Bounded,
+
+    /// <summary>At most one entity: <c>First</c>, <c>Single</c>, <c>Last</c>, <c>ElementAt</c>, <c>Find</c> (and their async forms).</summary>
+    SingleEntity,
+
+    /// <summary>An EF Core query filtered by primary-key equality (<c>Where(g =&gt; g.Id == id)</c>): at most one row.</summary>
+    KeyFilteredQuery,
+
+    /// <summary>An array or collection literal with no more elements than the configured bound (directly, or through a local or read-only field).</summary>
+    LiteralCollection,
+
+    /// <summary><c>Chunk(n)</c> with a constant <c>n</c> no larger than the bound: each element is one bounded batch.</summary>
+    Batches,
+
+    /// <summary><c>ChangeTracker.Entries()</c>: what the current unit of work already tracks (audit and bookkeeping loops).</summary>
+    ChangeTrackerEntries,
+}
+
+/// <summary>
+/// The classification of a loop's collection: is it provably small, is it one of the large sets the rules warn about
+/// (an EF query without a small bound, a navigation collection, a parameter, a field), or unknown.
+/// </summary>
+/// <remarks>
+/// Promises: <see cref="Classify"/> never throws on half-typed code and returns <see cref="LoopSourceKind.Unknown"/>
+/// whenever it cannot prove anything, so rules that warn only on <see cref="IsLarge"/> stay quiet on what they cannot
+/// see. A LINQ chain is read from the outermost call inwards: a bound anywhere (<c>Take</c>, <c>First</c>, a key filter)
+/// makes the set small, except below a <c>SelectMany</c>, which multiplies what was bounded. Locals are followed
+/// through every write in the member (large if any write is large, small if all are small). "Small" means no more
+/// elements than <c>small_set_max</c> (default <see cref="DefaultSmallSetMax"/>), or one entity per key.
+/// </remarks>
+internal sealed class LoopSource
+{
+    /// <summary>The default of the <c>small_set_max</c> option: the largest <c>Take(n)</c> or literal that counts as small.</summary>
+    public const int DefaultSmallSetMax = 1000;
+
+    /// <summary>The <c>.editorconfig</c> option name (<c>dotnet_code_quality.BS1001.small_set_max</c>) every loop rule reads.</summary>
+    public const string SmallSetMaxOption = "small_set_max";
+
+    private const int MaxLocalDepth = 4;
+
+    private static readonly LoopSource UnknownSource = new(LoopSourceKind.Unknown);
+
+    private LoopSource(LoopSourceKind kind, ISymbol? symbol = null, ITypeSymbol? entityType = null)
+    {
+        Kind = kind;
+        Symbol = symbol;
+        EntityType = entityType;
+    }
+
+    /// <summary>What the collection is.</summary>
+    public LoopSourceKind Kind { get; }
+
+    /// <summary>The parameter, field or navigation property for those kinds; otherwise <see langword="null"/>.</summary>
+    public ISymbol? Symbol { get; }
+
+    /// <summary>For <see cref="LoopSourceKind.EfQuery"/>: the entity type of the queried <c>DbSet</c>.</summary>
+    public ITypeSymbol? EntityType { get; }
+
+    /// <summary>The query includes navigations (<c>Include</c>/<c>ThenInclude</c>): the code relies on loaded dependents.</summary>
+    public bool HasInclude { get; private set; }
+
+    /// <summary>The query does not track what it returns (<c>AsNoTracking</c>): assignments to its elements are not saved.</summary>
+    public bool IsNoTracking { get; private set; }
+
+    /// <summary>The elements are not the queried entities (<c>Select</c>, <c>SelectMany</c>, <c>Cast</c>, <c>OfType</c>).</summary>
+    public bool ProjectsElements { get; private set; }
+
+    /// <summary>The local the collection was traced through, when the loop iterates a variable.</summary>
+    public ILocalSymbol? Local { get; private set; }
+
+    /// <summary>A set the loop rules warn about: an EF query without a small bound, a navigation collection, a parameter, a field.</summary>
+    public bool IsLarge => Kind is LoopSourceKind.EfQuery or LoopSourceKind.NavigationCollection or LoopSourceKind.Parameter or LoopSourceKind.Field;
+
+    /// <summary>A set proven small: bounded, one entity, key-filtered, a short literal, one batch per iteration.</summary>
+    public bool IsProvablySmall => Kind is LoopSourceKind.Bounded or LoopSourceKind.SingleEntity or LoopSourceKind.KeyFilteredQuery
+        or LoopSourceKind.LiteralCollection or LoopSourceKind.Batches;
+
+    /// <summary>A phrase for diagnostic messages: "an EF Core query of Group without a small bound", "the navigation collection 'Group.Posts'".</summary>
+    public string Description => Kind switch
+    {
+        LoopSourceKind.EfQuery => $"an EF Core query of {EntityType?.Name ?? "entities"} without a small bound",
+        LoopSourceKind.NavigationCollection => $"the navigation collection '{Symbol?.ContainingType?.Name}.{Symbol?.Name}'",
+        LoopSourceKind.Parameter => $"the caller-supplied collection '{Symbol?.Name}'",
+        LoopSourceKind.Field => $"the field '{Symbol?.Name}'",
+        LoopSourceKind.Bounded => "a bounded set",
+        LoopSourceKind.SingleEntity => "a single entity",
+        LoopSourceKind.KeyFilteredQuery => "a query filtered by key",
+        LoopSourceKind.LiteralCollection => "a literal collection",
+        LoopSourceKind.Batches => "bounded batches",
+        LoopSourceKind.ChangeTrackerEntries => "the change tracker's entries",
+        _ => "an unknown collection",
+    };
+
+    /// <summary>Classifies <paramref name="collection"/> (a loop's <see cref="Loop.Collection"/>, or any collection-valued expression).</summary>
+    public static LoopSource Classify(IOperation? collection, EfCoreSymbols symbols, int smallSetMax)
+        => collection is null ? UnknownSource : ClassifyChain(collection, symbols, smallSetMax, depth: 0);
+
+    private static LoopSource ClassifyChain(IOperation collection, EfCoreSymbols symbols, int smallSetMax, int depth)
+    {
+        var hasInclude = false;
+        var isNoTracking = false;
+        var projects = false;
+        var multiplied = false;
+        var current = collection;
+        while (true)
+        {
+            current = current.WalkDownValueWrappers();
+            switch (current)
+            {
+                case IInvocationOperation invocation:
+                    var method = invocation.TargetMethod;
+                    if (method.Name == "Set" && method.IsGenericMethod && symbols.IsDbContext(method.ContainingType))
+                    {
+                        return Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: method.TypeArguments[0]));
+                    }
+
+                    if (method.Name == "Entries" && SymbolEqualityComparer.Default.Equals(method.ContainingType, symbols.ChangeTracker))
+                    {
+                        return new LoopSource(LoopSourceKind.ChangeTrackerEntries);
+                    }
+
+                    var receiver = invocation.GetReceiver();
+                    if (receiver is null)
+                    {
+                        return UnknownSource;
+                    }
+
+                    switch (method.Name)
+                    {
+                        case "Take":
+                            if (!multiplied)
+                            {
+                                var count = TryGetConstantCount(invocation);
+                                if (count is null)
+                                {
+                                    // A computed bound is deliberate; we cannot prove it is large.
+                                    return UnknownSource;
+                                }
+
+                                if (count <= smallSetMax)
+                                {
+                                    return new LoopSource(LoopSourceKind.Bounded);
+                                }
+                            }
+
+                            break;
+                        case "First" or "FirstOrDefault" or "Single" or "SingleOrDefault" or "Last" or "LastOrDefault" or "ElementAt" or "ElementAtOrDefault"
+                            or "FirstAsync" or "FirstOrDefaultAsync" or "SingleAsync" or "SingleOrDefaultAsync" or "LastAsync" or "LastOrDefaultAsync"
+                            or "ElementAtAsync" or "ElementAtOrDefaultAsync" or "Find" or "FindAsync":
+                            return multiplied ? UnknownSource : new LoopSource(LoopSourceKind.SingleEntity);
+                        case "Chunk":
+                            var size = TryGetConstantCount(invocation);
+                            return size is not null && size <= smallSetMax ? new LoopSource(LoopSourceKind.Batches) : UnknownSource;
+                        case "Where":
+                            if (!multiplied && IsKeyEqualityFilter(invocation))
+                            {
+                                return new LoopSource(LoopSourceKind.KeyFilteredQuery);
+                            }
+
+                            break;
+                        case "SelectMany":
+                            multiplied = true;
+                            projects = true;
+                            break;
+                        case "Select" or "Cast" or "OfType" or "GroupBy":
+                            projects = true;
+                            break;
+                        case "Include" or "ThenInclude":
+                            hasInclude = true;
+                            break;
+                        case "AsNoTracking" or "AsNoTrackingWithIdentityResolution":
+                            isNoTracking = true;
+                            break;
+                        case "ToList" or "ToListAsync" or "ToArray" or "ToArrayAsync" or "ToHashSet" or "ToHashSetAsync" or "AsEnumerable" or "AsAsyncEnumerable"
+                            or "AsQueryable" or "WithCancellation" or "OrderBy" or "OrderByDescending" or "ThenBy" or "ThenByDescending" or "Order" or "OrderDescending"
+                            or "Skip" or "Distinct" or "Reverse" or "AsTracking" or "AsSplitQuery" or "AsSingleQuery" or "IgnoreQueryFilters" or "IgnoreAutoIncludes"
+                            or "TagWith" or "TagWithCallSite" or "FromSql" or "FromSqlRaw" or "FromSqlInterpolated":
+                            break;
+                        default:
+                            return UnknownSource;
+                    }
+
+                    current = receiver;
+                    continue;
+
+                case IPropertyReferenceOperation property:
+                    if (TryGetDbSetEntity(property.Type, symbols) is { } propertyEntity)
+                    {
+                        return Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: propertyEntity));
+                    }
+
+                    return IsCollectionNavigation(property.Property, symbols)
+                        ? Finish(new LoopSource(LoopSourceKind.NavigationCollection, property.Property))
+                        : UnknownSource;
+
+                case IFieldReferenceOperation field:
+                    if (TryGetDbSetEntity(field.Type, symbols) is { } fieldEntity)
+                    {
+                        return Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: fieldEntity));
+                    }
+
+                    return IsShortLiteralField(field.Field, smallSetMax)
+                        ? new LoopSource(LoopSourceKind.LiteralCollection)
+                        : Finish(new LoopSource(LoopSourceKind.Field, field.Field));
+
+                case IParameterReferenceOperation parameter:
+                    return TryGetDbSetEntity(parameter.Type, symbols) is { } parameterEntity
+                        ? Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: parameterEntity))
+                        : Finish(new LoopSource(LoopSourceKind.Parameter, parameter.Parameter));
+
+                case ILocalReferenceOperation local:
+                    if (TryGetDbSetEntity(local.Type, symbols) is { } localEntity)
+                    {
+                        return Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: localEntity));
+                    }
+
+                    return depth >= MaxLocalDepth ? UnknownSource : Finish(ClassifyLocal(local, symbols, smallSetMax, depth));
+
+                case IArrayCreationOperation { Initializer: { } initializer }:
+                    return Literal(initializer.ElementValues.Length, smallSetMax);
+                case ICollectionExpressionOperation collectionExpression:
+                    return collectionExpression.Elements.Any(e => e is ISpreadOperation)
+                        ? UnknownSource
+                        : Literal(collectionExpression.Elements.Length, smallSetMax);
+                case IObjectCreationOperation { Initializer: IObjectOrCollectionInitializerOperation initializer } when initializer.Initializers.All(i => i is IInvocationOperation):
+                    return Literal(initializer.Initializers.Length, smallSetMax);
+                default:
+                    return UnknownSource;
+            }
+        }
+
+        LoopSource Finish(LoopSource source)
+        {
+            if (source.Kind is LoopSourceKind.EfQuery or LoopSourceKind.NavigationCollection or LoopSourceKind.Parameter or LoopSourceKind.Field)
+            {
+                source.HasInclude |= hasInclude;
+                source.IsNoTracking |= isNoTracking;
+                source.ProjectsElements |= projects;
+            }
+
+            return source;
+        }
+    }
+
+    private static LoopSource Literal(int count, int smallSetMax)
+        => count <= smallSetMax ? new LoopSource(LoopSourceKind.LiteralCollection) : UnknownSource;
+
+    // Every write to the local counts: large if any write is large, small if all are small, unknown otherwise.
+    private static LoopSource ClassifyLocal(ILocalReferenceOperation reference, EfCoreSymbols symbols, int smallSetMax, int depth)
+    {
+        var root = reference.GetRoot();
+        LoopSource? small = null;
+        var sawUnknown = false;
+        foreach (var write in root.GetWrites(reference.Local))
+        {
+            if (write.WalkDownValueWrappers() is ILocalReferenceOperation self && SymbolEqualityComparer.Default.Equals(self.Local, reference.Local))
+            {
+                continue;
+            }
+
+            var source = ClassifyChain(write, symbols, smallSetMax, depth + 1);
+            if (source.IsLarge)
+            {
+                var traced = new LoopSource(source.Kind, source.Symbol, source.EntityType)
+                {
+                    HasInclude = source.HasInclude,
+                    IsNoTracking = source.IsNoTracking,
+                    ProjectsElements = source.ProjectsElements,
+                    Local = reference.Local,
+                };
+                return traced;
+            }
+
+            if (source.IsProvablySmall)
+            {
+                small ??= source;
+            }
+            else
+            {
+                sawUnknown = true;
+            }
+        }
+
+        if (small is null && !sawUnknown
+            && Loop.FindDeclaringForEach(root, reference.Local) is { } declaringLoop
+            && ClassifyChain(declaringLoop.Collection, symbols, smallSetMax, depth + 1).Kind == LoopSourceKind.Batches)
+        {
+            // foreach (var batch in ids.Chunk(500)) foreach (var id in batch): each batch is bounded.
+            return new LoopSource(LoopSourceKind.Bounded);
+        }
+
+        return small is not null && !sawUnknown ? small : UnknownSource;
+    }
+
+    private static int? TryGetConstantCount(IInvocationOperation invocation)
+    {
+        foreach (var argument in invocation.Arguments)
+        {
+            if (argument.Parameter?.Ordinal == (invocation.TargetMethod.IsExtensionMethod ? 1 : 0))
+            {
+                return argument.Value.ConstantValue is { HasValue: true, Value: int value } ? value : null;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="where"/> filters by primary-key equality: <c>Where(g =&gt; g.Id == id)</c>, also inside <c>&amp;&amp;</c>.</summary>
+    internal static bool IsKeyEqualityFilter(IInvocationOperation where)
+    {
+        if (where.GetLambdaArgument(1) is not { Symbol.Parameters.Length: 1 } lambda
+            || lambda.Body.Operations.Length != 1
+            || lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } predicate })
+        {
+            return false;
+        }
+
+        return IsKeyEquality(predicate, lambda.Symbol.Parameters[0]);
+    }
+
+    private static bool IsKeyEquality(IOperation predicate, IParameterSymbol entity)
+    {
+        switch (predicate.WalkDownConversions())
+        {
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
+                return IsKeyEquality(and.LeftOperand, entity) || IsKeyEquality(and.RightOperand, entity);
+            case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
+                return (IsKeyOf(equals.LeftOperand, entity) && !References(equals.RightOperand, entity))
+                    || (IsKeyOf(equals.RightOperand, entity) && !References(equals.LeftOperand, entity));
+            case IInvocationOperation { TargetMethod.Name: "Equals", Instance: { } instance, Arguments.Length: 1 } call:
+                return IsKeyOf(instance, entity) && !References(call.Arguments[0].Value, entity);
+            default:
+                return false;
+        }
+    }
+
+    private static bool IsKeyOf(IOperation operation, IParameterSymbol entity)
+        => operation.WalkDownConversions() is IPropertyReferenceOperation { Instance: IParameterReferenceOperation owner } property
+            && SymbolEqualityComparer.Default.Equals(owner.Parameter, entity)
+            && IsKeyProperty(property.Property);
+
+    private static bool References(IOperation operation, IParameterSymbol parameter)
+        => operation.DescendantsAndSelf().OfType<IParameterReferenceOperation>().Any(p => SymbolEqualityComparer.Default.Equals(p.Parameter, parameter));
+
+    /// <summary>EF Core's key convention as far as syntax shows it: <c>[Key]</c>, <c>Id</c> or <c>&lt;Type&gt;Id</c> (case-insensitive).</summary>
+    internal static bool IsKeyProperty(IPropertySymbol property)
+    {
+        if (string.Equals(property.Name, "Id", StringComparison.OrdinalIgnoreCase)
+            || string.Equals(property.Name, property.ContainingType.Name + "Id", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        foreach (var attribute in property.GetAttributes())
+        {
+            if (attribute.AttributeClass is { Name: "KeyAttribute", ContainingNamespace: { } ns } && ns.ToDisplayString() == "System.ComponentModel.DataAnnotations")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The <c>T</c> of a <c>DbSet&lt;T&gt;</c> (or a type derived from one), or <see langword="null"/>.</summary>
+    internal static ITypeSymbol? TryGetDbSetEntity(ITypeSymbol? type, EfCoreSymbols symbols)
+    {
+        for (var current = type as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current.OriginalDefinition, symbols.DbSet))
+            {
+                return current.TypeArguments[0];
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A collection navigation: an instance property of an entity-like class (not a <c>DbContext</c>) whose type is a
+    /// collection of a class other than <see cref="string"/>, such as <c>List&lt;Post&gt; Posts</c>.
+    /// </summary>
+    internal static bool IsCollectionNavigation(IPropertySymbol property, EfCoreSymbols symbols)
+        => !property.IsStatic
+            && !property.IsIndexer
+            && !symbols.IsDbContext(property.ContainingType)
+            && GetElementType(property.Type, symbols) is { TypeKind: TypeKind.Class, SpecialType: not SpecialType.System_String };
+
+    /// <summary>The <c>T</c> of an <c>IEnumerable&lt;T&gt;</c> the type is or implements.</summary>
+    internal static ITypeSymbol? GetElementType(ITypeSymbol type, EfCoreSymbols symbols)
+    {
+        if (type is INamedTypeSymbol named && SymbolEqualityComparer.Default.Equals(named.OriginalDefinition, symbols.IEnumerableOfT))
+        {
+            return named.TypeArguments[0];
+        }
+
+        foreach (var implemented in type.AllInterfaces)
+        {
+            if (SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, symbols.IEnumerableOfT))
+            {
+                return implemented.TypeArguments[0];
+            }
+        }
+
+        return null;
+    }
+
+    // static readonly long[] Banned = { 1, 2, 3 }; read from syntax: no semantic model of another tree is needed.
+    private static bool IsShortLiteralField(IFieldSymbol field, int smallSetMax)
+    {
+        if (!field.IsReadOnly)
+        {
+            return false;
+        }
+
+        foreach (var reference in field.DeclaringSyntaxReferences)
+        {
+            if (reference.GetSyntax() is VariableDeclaratorSyntax { Initializer.Value: { } value })
+            {
+                var count = value switch
+                {
+                    ArrayCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions.Count,
+                    ImplicitArrayCreationExpressionSyntax array => array.Initializer.Expressions.Count,
+                    InitializerExpressionSyntax initializer => initializer.Expressions.Count,
+                    CollectionExpressionSyntax collection when collection.Elements.All(e => e is ExpressionElementSyntax) => collection.Elements.Count,
+                    BaseObjectCreationExpressionSyntax { Initializer: { } initializer } => initializer.Expressions.Count,
+                    _ => (int?)null,
+                };
+                return count is not null && count <= smallSetMax;
+            }
+        }
+
+        return false;
+    }
+}

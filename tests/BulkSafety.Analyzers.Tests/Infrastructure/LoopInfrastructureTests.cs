@@ -1,0 +1,175 @@
+using BulkSafety.Analyzers.Infrastructure;
+using BulkSafety.Analyzers.Tests.Verification;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace BulkSafety.Analyzers.Tests.Infrastructure;
+
+/// <summary>
+/// The loop infrastructure the rules share (<see cref="Loop"/>, <see cref="LoopSource"/>): which loop surrounds a
+/// call, what it iterates, and whether a value depends on the current element. Each snippet marks one call with
+/// <c>Target(...)</c>; the test looks at the loops around it.
+/// </summary>
+public sealed class LoopInfrastructureTests
+{
+    private const string Helpers = """
+
+        static class Probe { public static void Target(object? value) { } }
+        """;
+
+    [Theory]
+    [InlineData("foreach (var g in db.Groups) Probe.Target(g);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("foreach (var g in db.Groups.Where(g => g.IsSpam).ToList()) Probe.Target(g);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("foreach (var g in await db.Set<Group>().Where(g => g.IsSpam).ToListAsync()) Probe.Target(g);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("await foreach (var g in db.Groups.AsAsyncEnumerable()) Probe.Target(g);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("foreach (var g in db.Groups.Take(5000)) Probe.Target(g);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("foreach (var g in db.Groups.Take(500)) Probe.Target(g);", nameof(LoopSourceKind.Bounded))]
+    [InlineData("foreach (var g in db.Groups.Where(g => g.Id == id)) Probe.Target(g);", nameof(LoopSourceKind.KeyFilteredQuery))]
+    [InlineData("foreach (var g in db.Groups.Where(g => g.IsSpam && g.Id == id)) Probe.Target(g);", nameof(LoopSourceKind.KeyFilteredQuery))]
+    [InlineData("foreach (var p in db.Posts.Where(p => p.GroupId == id)) Probe.Target(p);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("foreach (var p in db.Groups.Where(g => g.Id == id).SelectMany(g => g.Posts)) Probe.Target(p);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("foreach (var p in db.Groups.Single(g => g.Id == id).Posts) Probe.Target(p);", nameof(LoopSourceKind.NavigationCollection))]
+    [InlineData("foreach (var p in group.Posts.Where(p => p.IsSpam)) Probe.Target(p);", nameof(LoopSourceKind.NavigationCollection))]
+    [InlineData("foreach (var i in ids) Probe.Target(i);", nameof(LoopSourceKind.Parameter))]
+    [InlineData("foreach (var g in pending) Probe.Target(g);", nameof(LoopSourceKind.Field))]
+    [InlineData("foreach (var i in Banned) Probe.Target(i);", nameof(LoopSourceKind.LiteralCollection))]
+    [InlineData("foreach (var i in new[] { 1L, 2L }) Probe.Target(i);", nameof(LoopSourceKind.LiteralCollection))]
+    [InlineData("foreach (var i in (long[])[1, 2, 3]) Probe.Target(i);", nameof(LoopSourceKind.LiteralCollection))]
+    [InlineData("foreach (var chunk in ids.Chunk(500)) Probe.Target(chunk);", nameof(LoopSourceKind.Batches))]
+    [InlineData("foreach (var chunk in ids.Chunk(500)) foreach (var i in chunk) Probe.Target(i);", nameof(LoopSourceKind.Bounded))]
+    [InlineData("foreach (var e in db.ChangeTracker.Entries()) Probe.Target(e);", nameof(LoopSourceKind.ChangeTrackerEntries))]
+    [InlineData("foreach (var g in Load()) Probe.Target(g);", nameof(LoopSourceKind.Unknown))]
+    [InlineData("foreach (var g in db.Groups.Take(size)) Probe.Target(g);", nameof(LoopSourceKind.Unknown))]
+    [InlineData("var spam = db.Groups.Where(g => g.IsSpam).ToList(); foreach (var g in spam) Probe.Target(g);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("var batch = db.Groups.Take(100).ToList(); foreach (var g in batch) Probe.Target(g);", nameof(LoopSourceKind.Bounded))]
+    [InlineData("var built = new List<Group>(); built.Add(group); foreach (var g in built) Probe.Target(g);", nameof(LoopSourceKind.Unknown))]
+    [InlineData("db.Groups.Where(g => g.IsSpam).ToList().ForEach(g => Probe.Target(g));", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("await db.Groups.ForEachAsync(g => Probe.Target(g));", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("_ = db.Groups.ToList().Select(g => { Probe.Target(g); return g; }).ToList();", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("var list = db.Groups.ToList(); for (var i = 0; i < list.Count; i++) Probe.Target(list[i]);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("var list = db.Groups.ToList(); for (var i = list.Count - 1; i >= 0; i--) Probe.Target(list[i]);", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("var list = db.Groups.ToList(); var i = 0; while (i < list.Count) { Probe.Target(list[i]); i++; }", nameof(LoopSourceKind.EfQuery))]
+    [InlineData("using var e = db.Groups.ToList().GetEnumerator(); while (e.MoveNext()) Probe.Target(e.Current);", nameof(LoopSourceKind.EfQuery))]
+    public async Task Classify_LoopAroundTarget_HasExpectedSource(string statements, string expected)
+    {
+        var (loop, symbols, target) = await FindLoopAsync(statements);
+
+        Assert.NotNull(loop);
+        Assert.True(loop.DependsOnElement(target), "The target's argument should depend on the loop's element.");
+        Assert.Equal(expected, LoopSource.Classify(loop.Collection, symbols, LoopSource.DefaultSmallSetMax).Kind.ToString());
+    }
+
+    [Theory]
+    [InlineData("foreach (var key in ids) { var g = db.Groups.Find(key); Probe.Target(g); }", true)]
+    [InlineData("foreach (var key in ids) { db.Groups.TryFindGroup(key, out var g); Probe.Target(g); }", true)]
+    [InlineData("foreach (var g in db.Groups) { foreach (var p in g.Posts) Probe.Target(p); }", true)]
+    [InlineData("foreach (var key in ids) { Probe.Target(group); }", false)]
+    [InlineData("foreach (var key in ids) { var other = group; Probe.Target(other); }", false)]
+    public async Task DependsOnElement_FollowsLocalsOfTheBody(string statements, bool expected)
+    {
+        var (loops, _, target) = await FindLoopsAsync(statements);
+
+        Assert.Equal(expected, loops.Exists(loop => loop.DependsOnElement(target)));
+    }
+
+    [Theory]
+    [InlineData("for (var attempt = 0; attempt < 3; attempt++) { Probe.Target(group); }")]
+    [InlineData("while (true) { var batch = db.Groups.Take(100).ToList(); if (batch.Count == 0) break; Probe.Target(batch); }")]
+    [InlineData("do { Probe.Target(group); } while (group.PostsCount > 0);")]
+    public async Task CounterlessLoops_ShowNoCollection(string statements)
+    {
+        var (loop, _, target) = await FindLoopAsync(statements);
+
+        Assert.NotNull(loop);
+        Assert.Null(loop.Collection);
+        Assert.False(loop.DependsOnElement(target));
+    }
+
+    [Theory]
+    [InlineData("var run = () => Probe.Target(group); foreach (var g in db.Groups) run();")]
+    [InlineData("foreach (var g in db.Groups) { Task.Run(() => Probe.Target(g)); }")]
+    [InlineData("foreach (var g in db.Groups) { void Local() => Probe.Target(g); Local(); }")]
+    [InlineData("foreach (var g in db.Groups.AsEnumerable().Where(x => { Probe.Target(x); return true; })) { }")]
+    public async Task CodeThatRunsElsewhere_HasNoEnclosingLoop(string statements)
+    {
+        var (loops, _, _) = await FindLoopsAsync(statements);
+
+        Assert.Empty(loops);
+    }
+
+    [Fact]
+    public async Task Classify_SmallSetMax_MovesTheBound()
+    {
+        var (loop, symbols, _) = await FindLoopAsync("foreach (var g in db.Groups.Take(500)) Probe.Target(g);");
+
+        Assert.Equal(LoopSourceKind.Bounded, LoopSource.Classify(loop!.Collection, symbols, 500).Kind);
+        Assert.Equal(LoopSourceKind.EfQuery, LoopSource.Classify(loop.Collection, symbols, 499).Kind);
+    }
+
+    [Fact]
+    public async Task Classify_TracksIncludeTrackingAndProjection()
+    {
+        var (loop, symbols, _) = await FindLoopAsync("foreach (var g in db.Groups.Include(g => g.Posts).AsNoTracking().Select(g => g.Id)) Probe.Target(g);");
+        var source = LoopSource.Classify(loop!.Collection, symbols, LoopSource.DefaultSmallSetMax);
+
+        Assert.True(source.HasInclude);
+        Assert.True(source.IsNoTracking);
+        Assert.True(source.ProjectsElements);
+        Assert.Equal("Group", source.EntityType?.Name);
+    }
+
+    [Theory]
+    [InlineData("foreach (var g in db.Groups.Where(g => g.IsSpam).ToList()) Probe.Target(g);", "db.Groups.Where(g => g.IsSpam)", false, null)]
+    [InlineData("foreach (var g in await db.Groups.ToListAsync(ct)) Probe.Target(g);", "db.Groups", true, "ct")]
+    [InlineData("await foreach (var g in db.Groups.AsAsyncEnumerable().WithCancellation(ct)) Probe.Target(g);", "db.Groups", true, "ct")]
+    [InlineData("foreach (var g in db.Groups.ToList().Where(g => g.IsSpam)) Probe.Target(g);", null, false, null)]
+    public async Task MaterializedQuery_FindsTheQueryBehindTheCollection(string statements, string? query, bool isAsync, string? token)
+    {
+        var (loop, symbols, _) = await FindLoopAsync(statements);
+        var materialized = MaterializedQuery.TryCreate(loop!.Collection!, symbols);
+
+        Assert.Equal(query, materialized?.Query.Syntax.ToString());
+        if (materialized is not null)
+        {
+            Assert.Equal(isAsync, materialized.IsAsync);
+            Assert.Equal(token, materialized.CancellationToken?.Syntax.ToString());
+        }
+    }
+
+    private static async Task<(Loop? Loop, EfCoreSymbols Symbols, IOperation Target)> FindLoopAsync(string statements)
+    {
+        var (loops, symbols, target) = await FindLoopsAsync(statements);
+        return (loops.FirstOrDefault(), symbols, target);
+    }
+
+    private static async Task<(List<Loop> Loops, EfCoreSymbols Symbols, IOperation Target)> FindLoopsAsync(string statements)
+    {
+        var source = $$"""
+            static class Snippet
+            {
+                static readonly long[] Banned = { 1, 2, 3 };
+                static List<Group> pending = new();
+                static IEnumerable<Group> Load() => [];
+                static void TryFindGroup(this DbSet<Group> set, long id, out Group? group) => group = set.Find(id);
+                static async Task Run(AppDbContext db, IReadOnlyList<long> ids, long id, Group group, int size, CancellationToken ct)
+                {
+                    {{statements}}
+                }
+            }
+            """ + Helpers;
+        var (project, _) = new AnalyzerTestCase(source).CreateProject();
+        var compilation = (await project.GetCompilationAsync())!;
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        Assert.True(EfCoreSymbols.TryCreate(compilation, out var symbols));
+
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Test0.cs", StringComparison.Ordinal));
+        var model = compilation.GetSemanticModel(tree);
+        var target = (await tree.GetRootAsync()).DescendantNodes()
+            .Select(node => model.GetOperation(node))
+            .OfType<IInvocationOperation>()
+            .Single(invocation => invocation.TargetMethod.Name == "Target");
+        var argument = target.Arguments[0].Value;
+        return (Loop.EnumerateEnclosing(target, symbols).ToList(), symbols, argument);
+    }
+}
