@@ -239,7 +239,9 @@ public sealed class PostgresServer : IAsyncDisposable
         }
 
         var stopped = await RunPgCtlAsync(["stop", "-m", "fast", "-w", "-t", "120"], CancellationToken.None);
-        if (stopped.ExitCode != 0)
+        // pg_ctl returns once postmaster.pid is gone, a moment before the process itself exits: wait for the pid.
+        if (stopped.ExitCode != 0
+            || !await Poll.UntilAsync(() => Task.FromResult(ProcessState.HasExited(ProcessId)), TimeSpan.FromMinutes(1), TimeSpan.FromMilliseconds(50)))
         {
             KillPostmaster();
         }

@@ -96,8 +96,8 @@ public sealed class WalMeter(PostgresServer server)
             "SELECT start_lsn, resource_manager, record_type, record_length, fpi_length, coalesce(description, '') " +
             "FROM pg_get_wal_records_info(@start, @end) ORDER BY start_lsn",
             connection);
-        command.Parameters.AddWithValue("start", new NpgsqlLogSequenceNumber(start));
-        command.Parameters.AddWithValue("end", new NpgsqlLogSequenceNumber(end));
+        command.Parameters.Add(new NpgsqlParameter("start", NpgsqlDbType.PgLsn) { Value = new NpgsqlLogSequenceNumber(start) });
+        command.Parameters.Add(new NpgsqlParameter("end", NpgsqlDbType.PgLsn) { Value = new NpgsqlLogSequenceNumber(end) });
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var records = new List<WalRecord>();
         while (await reader.ReadAsync(cancellationToken))
