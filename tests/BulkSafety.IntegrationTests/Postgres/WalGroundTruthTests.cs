@@ -1,4 +1,5 @@
 using BulkSafety.IntegrationTests.Workloads;
+using static BulkSafety.IntegrationTests.Postgres.IncidentWalArithmetic;
 
 namespace BulkSafety.IntegrationTests.Postgres;
 
@@ -43,6 +44,60 @@ public sealed class WalGroundTruthTests(PostgresFixture fixture)
         // HOT_UPDATE = 24 + 20 + 5 + 14 + (5 + 51,304 - 23) + 5 + 89 = 51,443 -> 51,448 aligned; + LOCK 56 + COMMIT 48.
         Assert.Equal(51_552, measured.WorkloadBytes);
         Assert.Equal(51_448, measured.BytesOf("Heap", "HOT_UPDATE"));
+    }
+
+    public static TheoryData<string, ReplicaIdentity> LogicalCases
+    {
+        get
+        {
+            var cases = new TheoryData<string, ReplicaIdentity>();
+            foreach (var size in TextSize.All)
+            {
+                cases.Add(size.Name, ReplicaIdentity.Default);
+                cases.Add(size.Name, ReplicaIdentity.Full);
+            }
+
+            return cases;
+        }
+    }
+
+    public static TheoryData<string> TextSizes => [.. TextSize.All.Select(size => size.Name)];
+
+    [Theory]
+    [MemberData(nameof(LogicalCases))]
+    public async Task CounterUpdate_LogicalSteady_LogsTheNewTupleAndWithIdentityFullTheDetoastedOldOne(string size, ReplicaIdentity identity)
+    {
+        var text = TextSize.All.Single(s => s.Name == size);
+
+        var measured = await MeasureAsync(WalLevel.Logical, WorkloadShape.UpdateCounter, text, identity, WalStart.Steady);
+
+        Assert.Equal((IsToasted(text) ? TupleLock : 0) + LogicalHotUpdate(text, identity) + LogicalCommit, measured.WorkloadBytes);
+    }
+
+    [Theory]
+    [MemberData(nameof(TextSizes))]
+    public async Task CounterUpdate_ReplicaSteady_LogsTheChangedBytesWhateverTheTextSize(string size)
+    {
+        var text = TextSize.All.Single(s => s.Name == size);
+
+        var measured = await MeasureAsync(WalLevel.Replica, WorkloadShape.UpdateCounter, text, ReplicaIdentity.Full, WalStart.Steady);
+
+        // REPLICA IDENTITY only matters to logical decoding: at wal_level=replica FULL logs no old row.
+        Assert.Equal((IsToasted(text) ? TupleLock : 0) + ReplicaHotUpdateOfOneByte + ReplicaCommit, measured.WorkloadBytes);
+    }
+
+    [Theory]
+    [InlineData(WalLevel.Replica, ReplicaIdentity.Default)]
+    [InlineData(WalLevel.Logical, ReplicaIdentity.Default)]
+    [InlineData(WalLevel.Logical, ReplicaIdentity.Full)]
+    public async Task ChildDelete_Steady_LogsNoTupleAtReplica_TheKeyOrTheWholeOldRowAtLogical(WalLevel level, ReplicaIdentity identity)
+    {
+        var measured = await MeasureAsync(level, WorkloadShape.DeleteChild, TextSize.FiftyKb, identity, WalStart.Steady);
+
+        var expected = level == WalLevel.Replica
+            ? ReplicaDelete + ReplicaCommit
+            : LogicalDelete(identity == ReplicaIdentity.Full ? PostTupleLength : KeyTupleLength) + LogicalCommit;
+        Assert.Equal(expected, measured.WorkloadBytes);
     }
 
     [Fact]

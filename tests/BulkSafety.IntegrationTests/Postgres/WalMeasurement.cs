@@ -1,16 +1,36 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
 namespace BulkSafety.IntegrationTests.Postgres;
 
 /// <summary>One WAL record as <c>pg_walinspect</c> reports it.</summary>
-public sealed record WalRecord(ulong StartLsn, string ResourceManager, string RecordType, int RecordLength, int FullPageImageLength, string Description)
+public sealed partial record WalRecord(
+    ulong StartLsn, string ResourceManager, string RecordType, int RecordLength, int FullPageImageLength, string Description, string BlockReferences)
 {
     /// <summary>Bytes the record occupies in the WAL stream: its length rounded up to 8 (MAXALIGN).</summary>
     public long AlignedLength => (RecordLength + 7) & ~7L;
 
     /// <summary>
-    /// True for records no workload writes: the bgwriter's RUNNING_XACTS snapshot, logged every 15 s while the server is
-    /// busy. One can land inside any measurement window, so it is counted apart rather than charged to the workload.
+    /// True for records no workload statement asked for, counted apart rather than charged to the workload: the
+    /// bgwriter's RUNNING_XACTS snapshot (logged every 15 s while the server is busy, so one can land in any window), and
+    /// opportunistic pruning of system-catalog pages (relfilenode below 16384), whose dead tuples come from the setup's
+    /// DROP/CREATE TABLE and which the planner's catalog reads clean up. Pruning of the workload's own tables counts.
     /// </summary>
-    public bool IsBackground => ResourceManager == "Standby" && RecordType == "RUNNING_XACTS";
+    public bool IsBackground =>
+        (ResourceManager == "Standby" && RecordType == "RUNNING_XACTS")
+        || (ResourceManager == "Heap2" && RecordType == "PRUNE" && TouchesOnlySystemCatalogs());
+
+    private bool TouchesOnlySystemCatalogs()
+    {
+        const int FirstNormalObjectId = 16384;
+        var relations = BlockReference().Matches(BlockReferences);
+        return relations.Count > 0
+            && relations.All(match => long.Parse(match.Groups["relfilenode"].Value, CultureInfo.InvariantCulture) < FirstNormalObjectId);
+    }
+
+    // pg_walinspect's block_ref: "blkref #0: rel 1663/5/1259 fork main blk 1 ..." (tablespace/database/relfilenode).
+    [GeneratedRegex(@"rel \d+/\d+/(?<relfilenode>\d+)")]
+    private static partial Regex BlockReference();
 }
 
 /// <summary>
@@ -66,5 +86,5 @@ public sealed class WalMeasurement(ulong startLsn, ulong endLsn, IReadOnlyList<W
     /// <summary>The per-record breakdown on one line, for messages.</summary>
     public override string ToString() =>
         $"{WorkloadBytes:N0} B workload ({LsnBytes:N0} B LSN delta, {PageHeaderBytes} B page headers, {BackgroundBytes} B background) = " +
-        string.Join(", ", Records.Select(r => $"{r.ResourceManager}/{r.RecordType} {r.AlignedLength}{(r.FullPageImageLength > 0 ? $" (FPI {r.FullPageImageLength})" : string.Empty)}"));
+        string.Join(", ", Records.Select(r => $"{r.ResourceManager}/{r.RecordType} {r.AlignedLength}{(r.FullPageImageLength > 0 ? $" (FPI {r.FullPageImageLength})" : string.Empty)} [{r.BlockReferences}]"));
 }

@@ -93,7 +93,7 @@ public sealed class WalMeter(PostgresServer server)
         }
 
         await using var command = new NpgsqlCommand(
-            "SELECT start_lsn, resource_manager, record_type, record_length, fpi_length, coalesce(description, '') " +
+            "SELECT start_lsn, resource_manager, record_type, record_length, fpi_length, coalesce(description, ''), coalesce(block_ref, '') " +
             "FROM pg_get_wal_records_info(@start, @end) ORDER BY start_lsn",
             connection);
         command.Parameters.Add(new NpgsqlParameter("start", NpgsqlDbType.PgLsn) { Value = new NpgsqlLogSequenceNumber(start) });
@@ -108,7 +108,8 @@ public sealed class WalMeter(PostgresServer server)
                 reader.GetString(2),
                 reader.GetInt32(3),
                 reader.GetInt32(4),
-                reader.GetString(5)));
+                reader.GetString(5),
+                reader.GetString(6)));
         }
 
         return records;
