@@ -50,8 +50,9 @@ public sealed class MariaDbServer : IAsyncDisposable
     private string ErrorLogPath => scratch.Combine("error.log");
 
     /// <summary>Initialises a data directory and starts the server; throws <see cref="DatabaseServerException"/> with the
-    /// server's log when it cannot start.</summary>
-    public static async Task<MariaDbServer> StartAsync(CancellationToken cancellationToken = default)
+    /// server's log when it cannot start. <paramref name="extraOptions"/> go to <c>mariadbd</c> after the fixture's own
+    /// (a later option wins), e.g. a server with a different binlog setting.</summary>
+    public static async Task<MariaDbServer> StartAsync(IReadOnlyList<string>? extraOptions = null, CancellationToken cancellationToken = default)
     {
         var scratch = await ScratchDirectory.CreateAsync("bulksafety-mariadb-");
         try
@@ -61,7 +62,7 @@ public sealed class MariaDbServer : IAsyncDisposable
             {
                 var port = FreeTcpPort.Next();
                 var output = new StringBuilder();
-                var process = ExternalCommand.StartBackground(ServerProgram(), ServerArguments(scratch, port), output);
+                var process = ExternalCommand.StartBackground(ServerProgram(), [.. ServerArguments(scratch, port), .. extraOptions ?? []], output);
                 var server = new MariaDbServer(scratch, port, process, output);
                 if (await server.WaitUntilReadyAsync(cancellationToken))
                 {
@@ -76,7 +77,7 @@ public sealed class MariaDbServer : IAsyncDisposable
                 }
 
                 throw DatabaseServerException.WithLog(
-                    $"MariaDB did not start on 127.0.0.1:{port} within {Poll.StartupTimeout.TotalSeconds:0} s (attempt {attempt}).", "the MariaDB error log", log);
+                    $"MariaDB did not start on 127.0.0.1:{port} (attempt {attempt}).", scratch.Path, "the MariaDB error log", log);
             }
         }
         catch
@@ -128,6 +129,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         {
             throw DatabaseServerException.WithLog(
                 "mariadb-install-db failed (is mariadb-server installed? scripts/install-db-servers.sh installs it).",
+                scratch.Path,
                 "its output", $"{result.StandardOutput}\n{result.StandardError}");
         }
     }
@@ -164,9 +166,10 @@ public sealed class MariaDbServer : IAsyncDisposable
         return onPath ?? "/usr/sbin/mariadbd";
     }
 
+    // Ready when it answers a ping; a server that exits (a rejected option, a port in use) fails at once.
     private async Task<bool> WaitUntilReadyAsync(CancellationToken cancellationToken) =>
         await Poll.UntilAsync(
-            async () => !process.HasExited && await Client.PingAsync(cancellationToken),
+            async () => process.HasExited || await Client.PingAsync(cancellationToken),
             Poll.StartupTimeout,
             TimeSpan.FromMilliseconds(250),
             cancellationToken)

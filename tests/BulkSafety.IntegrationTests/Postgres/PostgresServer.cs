@@ -22,11 +22,13 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
 
     private readonly ScratchDirectory scratch;
+    private readonly IReadOnlyList<string> extraSettings;
     private bool running;
 
-    private PostgresServer(ScratchDirectory scratch, bool isReplica)
+    private PostgresServer(ScratchDirectory scratch, bool isReplica, IReadOnlyList<string> extraSettings)
     {
         this.scratch = scratch;
+        this.extraSettings = extraSettings;
         IsReplica = isReplica;
     }
 
@@ -62,10 +64,11 @@ public sealed class PostgresServer : IAsyncDisposable
     private string LogPath => scratch.Combine("server.log");
 
     /// <summary>Initialises a cluster and starts it; throws <see cref="DatabaseServerException"/> with the server's log
-    /// when it cannot start.</summary>
-    public static async Task<PostgresServer> StartPrimaryAsync(CancellationToken cancellationToken = default)
+    /// when it cannot start. <paramref name="extraSettings"/> are postgresql.conf lines after the fixture's own (a later
+    /// line wins).</summary>
+    public static async Task<PostgresServer> StartPrimaryAsync(IReadOnlyList<string>? extraSettings = null, CancellationToken cancellationToken = default)
     {
-        var server = new PostgresServer(await ScratchDirectory.CreateAsync("bulksafety-pg-", OsUser), isReplica: false);
+        var server = new PostgresServer(await ScratchDirectory.CreateAsync("bulksafety-pg-", OsUser), isReplica: false, extraSettings ?? []);
         try
         {
             await server.RunAsPostgresAsync(
@@ -91,7 +94,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// </summary>
     public async Task<PostgresServer> StartReplicaAsync(CancellationToken cancellationToken = default)
     {
-        var replica = new PostgresServer(await ScratchDirectory.CreateAsync("bulksafety-pg-replica-", OsUser), isReplica: true);
+        var replica = new PostgresServer(await ScratchDirectory.CreateAsync("bulksafety-pg-replica-", OsUser), isReplica: true, extraSettings);
         try
         {
             await replica.RunAsPostgresAsync(
@@ -107,7 +110,8 @@ public sealed class PostgresServer : IAsyncDisposable
                 cancellationToken);
             return streaming
                 ? replica
-                : throw DatabaseServerException.WithLog("the replica started but never reached state 'streaming'.", "the replica's log", replica.ReadLog());
+                : throw DatabaseServerException.WithLog(
+                    "the replica started but never reached state 'streaming'.", replica.scratch.Path, "the replica's log", replica.ReadLog());
         }
         catch
         {
@@ -214,6 +218,7 @@ public sealed class PostgresServer : IAsyncDisposable
             fsync = off                    # speed only: not one WAL byte changes
             shared_buffers = 128MB
             logging_collector = off
+            {string.Join('\n', extraSettings)}
 
             """, cancellationToken);
 
@@ -223,7 +228,7 @@ public sealed class PostgresServer : IAsyncDisposable
         if (started.ExitCode != 0)
         {
             throw DatabaseServerException.WithLog(
-                $"PostgreSQL did not start on 127.0.0.1:{Port} ({started.StandardError.Trim()}).", "the PostgreSQL log", ReadLog());
+                $"PostgreSQL did not start on 127.0.0.1:{Port} ({started.StandardError.Trim()}).", scratch.Path, "the PostgreSQL log", ReadLog());
         }
 
         var pidFile = await File.ReadAllLinesAsync(Path.Combine(DataDirectory, "postmaster.pid"), cancellationToken);
@@ -277,6 +282,7 @@ public sealed class PostgresServer : IAsyncDisposable
         {
             throw DatabaseServerException.WithLog(
                 $"{tool} failed (is postgresql-15 installed? scripts/install-db-servers.sh installs it).",
+                scratch.Path,
                 $"{tool}'s output", $"{result.StandardOutput}\n{result.StandardError}");
         }
     }
