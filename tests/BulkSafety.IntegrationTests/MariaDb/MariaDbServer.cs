@@ -119,9 +119,12 @@ public sealed class MariaDbServer : IAsyncDisposable
     {
         System.IO.Directory.CreateDirectory(scratch.Combine("binlog"));
         System.IO.Directory.CreateDirectory(scratch.Combine("tmp"));
+        // Our own tmpdir, also for the bootstrap server: a mariadbd that starts deletes every "#sql*" file in its tmpdir,
+        // so with the shared /tmp a server starting elsewhere breaks a concurrent install ("Unknown table
+        // 'mysql.tmp_proxies_priv'").
         string[] arguments =
         [
-            "--no-defaults", .. RootUser(), $"--datadir={scratch.Combine("data")}",
+            "--no-defaults", .. RootUser(), $"--datadir={scratch.Combine("data")}", $"--tmpdir={scratch.Combine("tmp")}",
             "--auth-root-authentication-method=normal", "--skip-test-db", "--skip-name-resolve",
         ];
         var result = await ExternalCommand.RunAsync("mariadb-install-db", arguments, null, CommandTimeout, cancellationToken);
