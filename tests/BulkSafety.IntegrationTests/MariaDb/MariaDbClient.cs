@@ -29,16 +29,6 @@ public sealed partial class MariaDbClient
     public async Task<QueryResult> QueryAsync(string sql, string? database = null, CancellationToken cancellationToken = default) =>
         QueryResult.ParseBatchOutput(await RunAsync(sql, database, cancellationToken));
 
-    /// <summary>True when the server answers a ping.</summary>
-    internal async Task<bool> PingAsync(CancellationToken cancellationToken) =>
-        (await ExternalCommand.RunAsync("mariadb-admin", [.. ConnectionArguments(), "ping"], null, TimeSpan.FromSeconds(30), cancellationToken))
-        .ExitCode == 0;
-
-    /// <summary>Asks the server to shut down; false when it could not be reached.</summary>
-    internal async Task<bool> ShutdownAsync() =>
-        (await ExternalCommand.RunAsync("mariadb-admin", [.. ConnectionArguments(), "shutdown"], null, TimeSpan.FromMinutes(2)))
-        .ExitCode == 0;
-
     private async Task<string> RunAsync(string sql, string? database, CancellationToken cancellationToken)
     {
         string[] arguments =

@@ -12,6 +12,7 @@ namespace BulkSafety.IntegrationTests.MariaDb;
 public sealed class MariaDbServer : IAsyncDisposable
 {
     private const int StartAttempts = 3;
+    private const string SocketFile = "mysqld.sock";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromMinutes(2);
 
@@ -141,7 +142,7 @@ public sealed class MariaDbServer : IAsyncDisposable
     [
         "--no-defaults", .. RootUser(),
         $"--datadir={scratch.Combine("data")}", $"--tmpdir={scratch.Combine("tmp")}",
-        $"--socket={scratch.Combine("mysqld.sock")}", $"--pid-file={scratch.Combine("mysqld.pid")}",
+        $"--socket={scratch.Combine(SocketFile)}", $"--pid-file={scratch.Combine("mysqld.pid")}",
         $"--log-error={scratch.Combine("error.log")}",
         $"--port={port}", "--bind-address=127.0.0.1", "--skip-name-resolve",
         // Row-based binlog; every byte-relevant setting spelled out even where it equals the default, so that a
@@ -172,11 +173,21 @@ public sealed class MariaDbServer : IAsyncDisposable
     // Ready when it answers a ping; a server that exits (a rejected option, a port in use) fails at once.
     private async Task<bool> WaitUntilReadyAsync(CancellationToken cancellationToken) =>
         await Poll.UntilAsync(
-            async () => process.HasExited || await Client.PingAsync(cancellationToken),
+            async () => process.HasExited || await AdminAsync("ping", cancellationToken),
             Poll.StartupTimeout,
             TimeSpan.FromMilliseconds(250),
             cancellationToken)
         && !process.HasExited;
+
+    // Through this server's own socket, never its TCP port: should another process have won a race for the port, a ping
+    // must not report that process ready, and a shutdown must not stop it.
+    private async Task<bool> AdminAsync(string command, CancellationToken cancellationToken) =>
+        (await ExternalCommand.RunAsync(
+            "mariadb-admin",
+            ["--no-defaults", "--protocol=socket", $"--socket={scratch.Combine(SocketFile)}", "--user=root", command],
+            null,
+            ShutdownTimeout,
+            cancellationToken)).ExitCode == 0;
 
     private async Task StopProcessAsync()
     {
@@ -186,7 +197,7 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
 
         // A server that never became ready cannot be asked to shut down: kill it by pid.
-        if (!await Client.ShutdownAsync())
+        if (!await AdminAsync("shutdown", CancellationToken.None))
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
