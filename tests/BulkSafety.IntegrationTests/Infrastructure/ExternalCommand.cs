@@ -49,22 +49,17 @@ public static class ExternalCommand
         timeoutSource.CancelAfter(timeout);
         try
         {
-            if (standardInput is not null)
-            {
-                await process.StandardInput.WriteAsync(standardInput.AsMemory(), timeoutSource.Token);
-            }
-
-            process.StandardInput.Close();
+            await WriteInputAsync(process, standardInput, timeoutSource.Token);
             await process.WaitForExitAsync(timeoutSource.Token);
         }
-        catch (Exception e) when (e is OperationCanceledException or IOException)
+        catch (OperationCanceledException)
         {
             // Only the process we started (and its children) is killed; nothing is matched by name.
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync(CancellationToken.None);
             cancellationToken.ThrowIfCancellationRequested();
             throw new ExternalCommandException(
-                $"`{display}` did not finish within {timeout.TotalSeconds:0} s ({e.GetType().Name}); killed pid {process.Id}.\n{await stderr}");
+                $"`{display}` did not finish within {timeout.TotalSeconds:0} s; killed pid {process.Id}.\n{await stderr}");
         }
 
         return new CommandResult(display, process.ExitCode, await stdout, await stderr);
@@ -99,6 +94,24 @@ public static class ExternalCommand
     /// <c>runuser</c> when we are root, directly (as the current user) otherwise.</summary>
     public static (string FileName, IReadOnlyList<string> Arguments) AsUser(string user, string fileName, params IEnumerable<string> arguments) =>
         RunningAsRoot ? ("runuser", ["-u", user, "--", fileName, .. arguments]) : (fileName, [.. arguments]);
+
+    private static async Task WriteInputAsync(Process process, string? standardInput, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (standardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program exited without reading all of its input (a client that could not connect, say): its exit
+            // code and standard error say why, so the result is returned rather than this broken pipe.
+        }
+    }
 
     private static ProcessStartInfo CreateStartInfo(string fileName, IEnumerable<string> arguments)
     {

@@ -63,6 +63,18 @@ public sealed class MariaDbClientTests(MariaDbFixture fixture)
     }
 
     [Fact]
+    public async Task Execute_WithNoServerOnThePort_SurfacesTheClientsConnectError()
+    {
+        var nobody = new MariaDbClient(Infrastructure.FreeTcpPort.Next());
+        var text = IncidentWorkloads.Description(TextSize.HundredKb.Bytes);
+
+        var error = await Assert.ThrowsAsync<MariaDbException>(() => nobody.ExecuteAsync($"SELECT LENGTH('{text}')"));
+
+        Assert.Equal(2002, error.ErrorCode);
+        Assert.Contains("Can't connect", error.ServerMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task SessionSettings_ApplyToTheRestOfOneCallOnly()
     {
         var inside = await Client.QueryAsync("SET SESSION binlog_row_image='MINIMAL';\nSELECT @@binlog_row_image AS image");

@@ -25,11 +25,10 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly IReadOnlyList<string> extraSettings;
     private bool running;
 
-    private PostgresServer(ScratchDirectory scratch, bool isReplica, IReadOnlyList<string> extraSettings)
+    private PostgresServer(ScratchDirectory scratch, IReadOnlyList<string> extraSettings)
     {
         this.scratch = scratch;
         this.extraSettings = extraSettings;
-        IsReplica = isReplica;
     }
 
     /// <summary>The TCP port on 127.0.0.1.</summary>
@@ -37,9 +36,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>The postmaster's process id, read from <c>postmaster.pid</c> after each start.</summary>
     public int ProcessId { get; private set; }
-
-    /// <summary>True for an instance started by <see cref="StartReplicaAsync"/>.</summary>
-    public bool IsReplica { get; }
 
     /// <summary>The data directory.</summary>
     public string DataDirectory => scratch.Combine("data");
@@ -68,7 +64,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// line wins).</summary>
     public static async Task<PostgresServer> StartPrimaryAsync(IReadOnlyList<string>? extraSettings = null, CancellationToken cancellationToken = default)
     {
-        var server = new PostgresServer(await ScratchDirectory.CreateAsync("bulksafety-pg-", OsUser), isReplica: false, extraSettings ?? []);
+        var server = new PostgresServer(await ScratchDirectory.CreateAsync("bulksafety-pg-", OsUser), extraSettings ?? []);
         try
         {
             await server.RunAsPostgresAsync(
@@ -94,7 +90,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// </summary>
     public async Task<PostgresServer> StartReplicaAsync(CancellationToken cancellationToken = default)
     {
-        var replica = new PostgresServer(await ScratchDirectory.CreateAsync("bulksafety-pg-replica-", OsUser), isReplica: true, extraSettings);
+        var replica = new PostgresServer(await ScratchDirectory.CreateAsync("bulksafety-pg-replica-", OsUser), extraSettings);
         try
         {
             await replica.RunAsPostgresAsync(
