@@ -33,10 +33,12 @@ internal sealed class ColumnReader
     /// <summary>Whether the column's type cannot be sized and values get <see cref="StoreTypeMapper.UnknownValueBytes"/>.</summary>
     public bool IsUnknown { get; }
 
-    public static ColumnReader For(IProperty property, ColumnType type)
+    /// <param name="property">The property mapped to the column.</param>
+    /// <param name="type">The column type <see cref="StoreTypeMapper"/> chose.</param>
+    /// <param name="converter">The converter whose output is stored, or <see langword="null"/> when the model value is.</param>
+    public static ColumnReader For(IProperty property, ColumnType type, ValueConverter? converter)
     {
         var modelType = property.ClrType;
-        var converter = property.GetValueConverter() ?? property.FindTypeMapping()?.Converter;
         Func<IUpdateEntry, IProperty, bool, ColumnValue>? read;
         if (type.Kind == ColumnTypeKind.Unknown)
         {

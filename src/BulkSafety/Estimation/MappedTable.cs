@@ -58,9 +58,9 @@ internal sealed class MappedTable
             for (var i = 0; i < columns.Length; i++)
             {
                 var property = mapping.ColumnMappings.FirstOrDefault(m => m.Column == columns[i])?.Property;
-                var type = StoreTypeMapper.Map(property ?? columns[i].PropertyMappings.First().Property);
+                var (type, converter) = StoreTypeMapper.Map(property ?? columns[i].PropertyMappings.First().Property);
                 shapes[i] = ColumnShapeOf(table, columns[i], type);
-                readers[i] = property is null ? ColumnReader.Unmapped : ColumnReader.For(property, type);
+                readers[i] = property is null ? ColumnReader.Unmapped : ColumnReader.For(property, type, converter);
             }
 
             var shape = new TableShape(table.Name, shapes, IndexCount(table)) { CascadeDeleteTables = CascadeDeleteTables(table) };
@@ -78,7 +78,7 @@ internal sealed class MappedTable
         => new(column.Name, type, isKey: table.PrimaryKey?.Columns.Contains(column) == true, isNullable: column.IsNullable);
 
     private static TableShape ShapeOf(ITable table)
-        => new(table.Name, OrderedColumns(table).Select(c => ColumnShapeOf(table, c, StoreTypeMapper.Map(c.PropertyMappings.First().Property))), IndexCount(table));
+        => new(table.Name, OrderedColumns(table).Select(c => ColumnShapeOf(table, c, StoreTypeMapper.Map(c.PropertyMappings.First().Property).Type)), IndexCount(table));
 
     // The primary key and unique constraints, plus the indexes (EF creates one per foreign key by convention).
     private static int IndexCount(ITable table) => table.UniqueConstraints.Count() + table.Indexes.Count();

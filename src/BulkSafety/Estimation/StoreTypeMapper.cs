@@ -1,14 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace BulkSafety.Estimation;
 
 /// <summary>
-/// Maps an EF property to an engine-neutral <see cref="ColumnType"/> from provider-independent facets (the provider CLR
-/// type after any value converter, max length, unicode, fixed length, precision, scale), so that an estimate is the same
-/// whether the context runs on SQLite in tests or on MySQL/PostgreSQL in production. The choices follow what Pomelo's
-/// MySQL provider creates; docs/guard.md lists them.
+/// Maps an EF property to an engine-neutral <see cref="ColumnType"/> from provider-independent facets (CLR type, max
+/// length, unicode, fixed length, precision, scale — the model's, never a provider's defaults), so that an estimate is the same whether the context runs on SQLite
+/// in tests or on MySQL/PostgreSQL in production. A value converter the model configures (<c>HasConversion</c>) decides
+/// the stored type; a provider's own storage converter is used only when the model type itself cannot be sized (e.g.
+/// a primitive collection stored as JSON text). The choices follow what Pomelo's MySQL provider creates; docs/guard.md
+/// lists them.
 /// </summary>
 internal static class StoreTypeMapper
 {
@@ -24,45 +26,54 @@ internal static class StoreTypeMapper
     // VARCHAR/VARBINARY hold at most 65,535 bytes in a MySQL row; longer declared maxima become TEXT/BLOB types.
     private const int MaxInlineBytes = 65_535;
 
-    public static Type ProviderClrType(IProperty property)
+    /// <summary>The column type of <paramref name="property"/> and the converter whose output is stored, if any.</summary>
+    public static (ColumnType Type, ValueConverter? Converter) Map(IProperty property)
     {
-        var converter = property.GetValueConverter() ?? property.FindTypeMapping()?.Converter;
-        var type = converter?.ProviderClrType ?? property.ClrType;
-        return Nullable.GetUnderlyingType(type) ?? type;
+        if (property.GetValueConverter() is { } configured)
+        {
+            return (Map(configured.ProviderClrType, property), configured);
+        }
+
+        if (property.GetProviderClrType() is null && Map(property.ClrType, property) is { Kind: not ColumnTypeKind.Unknown } type)
+        {
+            return (type, null);
+        }
+
+        return property.FindTypeMapping()?.Converter is { } storage ? (Map(storage.ProviderClrType, property), storage) : (ColumnType.Unknown, null);
     }
 
-    public static ColumnType Map(IProperty property)
+    private static ColumnType Map(Type clrType, IProperty property)
     {
-        var mapping = property.FindRelationalTypeMapping();
-        var type = ProviderClrType(property);
+        var type = Nullable.GetUnderlyingType(clrType) ?? clrType;
         if (type == typeof(string))
         {
-            var bytesPerChar = (property.IsUnicode() ?? mapping?.IsUnicode ?? true) ? 4 : 1;
-            if ((property.GetMaxLength() ?? mapping?.Size) is not { } maxLength || maxLength <= 0)
+            var bytesPerChar = (property.IsUnicode() ?? true) ? 4 : 1;
+            if (property.GetMaxLength() is not { } maxLength || maxLength <= 0)
             {
                 return ColumnType.Text();
             }
 
             long maxBytes = (long)maxLength * bytesPerChar;
-            return (property.IsFixedLength() ?? mapping?.IsFixedLength ?? false) && maxLength <= 255 ? ColumnType.Char(maxBytes)
+            return (property.IsFixedLength() ?? false) && maxLength <= 255 ? ColumnType.Char(maxBytes)
                 : maxBytes <= MaxInlineBytes ? ColumnType.VarChar(maxBytes)
                 : ColumnType.Text(maxBytes);
         }
 
         if (type == typeof(byte[]))
         {
-            return (property.GetMaxLength() ?? mapping?.Size) is { } maxLength and > 0
+            return property.GetMaxLength() is { } maxLength and > 0
                 ? maxLength <= MaxInlineBytes ? ColumnType.VarBinary(maxLength) : ColumnType.Blob(maxLength)
                 : ColumnType.Blob();
         }
 
         if (type == typeof(decimal))
         {
-            var precision = Math.Clamp(property.GetPrecision() ?? mapping?.Precision ?? DefaultDecimalPrecision, 1, 65);
-            var scale = Math.Clamp(property.GetScale() ?? mapping?.Scale ?? DefaultDecimalScale, 0, precision);
+            var precision = Math.Clamp(property.GetPrecision() ?? DefaultDecimalPrecision, 1, 65);
+            var scale = Math.Clamp(property.GetScale() ?? DefaultDecimalScale, 0, precision);
             return ColumnType.Decimal(precision, scale);
         }
 
+        // Enums report their underlying integer's type code.
         return Type.GetTypeCode(type) switch
         {
             TypeCode.Boolean => ColumnType.Boolean,

@@ -92,8 +92,18 @@ internal sealed class BulkSafetyGuard
 
         if (BudgetRules.CheckUnitOfWork(estimate, options, guarded.RowCounts) is { } unitViolation)
         {
-            // No wait makes a unit of work smaller: Throttle blocks it like Enforce.
-            var ticket = ledger.TryAdmit(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, force: options.Mode == BulkSafetyMode.Warn, out var verdict);
+            // No wait makes a unit of work smaller: Throttle blocks it like Enforce; only Warn admits it.
+            LedgerTicket? ticket = null;
+            LedgerVerdict verdict;
+            if (options.Mode == BulkSafetyMode.Warn)
+            {
+                ticket = ledger.TryAdmit(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, force: true, out verdict);
+            }
+            else
+            {
+                verdict = ledger.Inspect(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute);
+            }
+
             Judge(guarded, estimate, verdict, unitViolation, ticket);
             return;
         }
