@@ -10,23 +10,34 @@ using Microsoft.Extensions.Time.Testing;
 namespace BulkSafety.Tests.Infrastructure;
 
 /// <summary>
-/// One guarded application: an in-memory SQLite database with the incident schema, a service provider with its own
-/// BulkSafety ledger (so tests do not share the process-wide default), a fake clock driving the rolling window, and a
-/// captured log.
+/// One guarded application: a SQLite database with the incident schema, a service provider with its own BulkSafety
+/// ledger (so tests do not share the process-wide default), a fake clock driving the rolling window, and a captured log.
+/// The database is in memory on one connection, or — for contexts saving in parallel — a temporary file that each
+/// context opens on its own connection.
 /// </summary>
 internal sealed class GuardHarness : IDisposable
 {
-    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+    private readonly SqliteConnection? _connection;
+    private readonly string? _file;
     private readonly ServiceProvider _services;
 
-    public GuardHarness(Action<BulkSafetyOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public GuardHarness(Action<BulkSafetyOptions>? configure = null, Action<IServiceCollection>? services = null, bool parallelWriters = false)
     {
-        _connection.Open();
+        if (parallelWriters)
+        {
+            _file = Path.Combine(Path.GetTempPath(), $"bulksafety-{Guid.NewGuid():N}.db");
+        }
+        else
+        {
+            _connection = new SqliteConnection("Data Source=:memory:");
+            _connection.Open();
+        }
+
         var collection = new ServiceCollection()
             .AddSingleton<TimeProvider>(Clock)
             .AddLogging(logging => logging.AddProvider(Log).SetMinimumLevel(LogLevel.Trace))
             .AddBulkSafety(configure)
-            .AddDbContextFactory<IncidentContext>(options => options.UseSqlite(_connection).UseBulkSafety());
+            .AddDbContextFactory<IncidentContext>(options => UseDatabase(options).UseBulkSafety());
         services?.Invoke(collection);
         _services = collection.BuildServiceProvider();
         using var context = Unguarded();
@@ -43,7 +54,12 @@ internal sealed class GuardHarness : IDisposable
     public IncidentContext Guarded() => _services.GetRequiredService<IDbContextFactory<IncidentContext>>().CreateDbContext();
 
     /// <summary>A context on the same database without the guard, for seeding and counting.</summary>
-    public IncidentContext Unguarded() => new(new DbContextOptionsBuilder<IncidentContext>().UseSqlite(_connection).Options);
+    public IncidentContext Unguarded()
+    {
+        var options = new DbContextOptionsBuilder<IncidentContext>();
+        UseDatabase(options);
+        return new(options.Options);
+    }
 
     /// <summary>Seeds one group with <paramref name="posts"/> posts and returns its id.</summary>
     public long SeedGroup(int descriptionBytes, int posts = 0, int memberships = 0, string? html = null)
@@ -84,6 +100,14 @@ internal sealed class GuardHarness : IDisposable
     public void Dispose()
     {
         _services.Dispose();
-        _connection.Dispose();
+        _connection?.Dispose();
+        if (_file is not null)
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(_file);
+        }
     }
+
+    private DbContextOptionsBuilder UseDatabase(DbContextOptionsBuilder options)
+        => _connection is not null ? options.UseSqlite(_connection) : options.UseSqlite($"Data Source={_file};Default Timeout=60");
 }
