@@ -21,6 +21,7 @@ internal sealed class BulkSafetyLedger
     public static readonly TimeSpan PendingPollInterval = TimeSpan.FromMilliseconds(250);
 
     private const int MaxRewritersPerRow = 3;
+    private static readonly HotRowState[] NoHotRows = [];
     private const int SweepEvery = 1024;
 
     private readonly Lock _gate = new();
@@ -180,7 +181,7 @@ internal sealed class BulkSafetyLedger
             retryAfter = Longer(retryAfter, estimate.TotalBytes > maxBytesPerMinute ? null : RetryAfterForRate(inWindow + estimate.TotalBytes - maxBytesPerMinute, now));
         }
 
-        var hotRows = new List<HotRowState>();
+        List<HotRowState>? hotRows = null;
         foreach (var rewrite in estimate.Rewrites)
         {
             var weight = Weight(rewrite.Bytes);
@@ -195,7 +196,7 @@ internal sealed class BulkSafetyLedger
                 continue;
             }
 
-            hotRows.Add(new HotRowState(
+            (hotRows ??= []).Add(new HotRowState(
                 rewrite.Row,
                 (activity?.CommittedCount ?? 0) + (activity?.PendingCount ?? 0) + 1,
                 weighted,
@@ -204,7 +205,7 @@ internal sealed class BulkSafetyLedger
             retryAfter = Longer(retryAfter, weight > maxRewritesPerRow ? null : RetryAfterForRow(activity, weighted - maxRewritesPerRow, now));
         }
 
-        return new LedgerVerdict(inWindow, hotRows, rateExceeded, retryAfter);
+        return new LedgerVerdict(inWindow, (IReadOnlyList<HotRowState>?)hotRows ?? NoHotRows, rateExceeded, retryAfter);
     }
 
     // Both waits must pass; no wait at all (null) wins.

@@ -5,7 +5,7 @@ namespace BulkSafety.Budgets;
 /// <summary>What the ledger's rolling-window budgets say about a unit of work.</summary>
 internal sealed class LedgerVerdict
 {
-    public LedgerVerdict(long bytesInWindow, List<HotRowState> hotRows, bool rateExceeded, TimeSpan? retryAfter)
+    public LedgerVerdict(long bytesInWindow, IReadOnlyList<HotRowState> hotRows, bool rateExceeded, TimeSpan? retryAfter)
     {
         BytesInWindow = bytesInWindow;
         HotRows = hotRows;
@@ -17,7 +17,7 @@ internal sealed class LedgerVerdict
     public long BytesInWindow { get; }
 
     /// <summary>Rows the unit would push over the hot-row budget, with their totals including the unit.</summary>
-    public List<HotRowState> HotRows { get; }
+    public IReadOnlyList<HotRowState> HotRows { get; }
 
     public bool RateExceeded { get; }
 

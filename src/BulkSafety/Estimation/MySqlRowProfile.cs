@@ -11,6 +11,8 @@ public class MySqlRowProfile : ReplicationProfile
     /// <summary>The common header of every binlog v4 event.</summary>
     public const int EventHeaderBytes = 19;
 
+    private readonly int _databaseNameBytes;
+
     /// <summary>Creates the profile; use <see cref="ReplicationProfile.MySqlRow"/>.</summary>
     /// <param name="rowImage">The server's <c>binlog_row_image</c>.</param>
     /// <param name="settings">The other byte-relevant settings.</param>
@@ -26,6 +28,7 @@ public class MySqlRowProfile : ReplicationProfile
         ArgumentNullException.ThrowIfNull(settings);
         RowImage = rowImage;
         Settings = settings;
+        _databaseNameBytes = Utf8Length(settings.DatabaseName);
     }
 
     /// <summary>The server's <c>binlog_row_image</c>.</summary>
@@ -129,8 +132,8 @@ public class MySqlRowProfile : ReplicationProfile
         }
 
         return EventHeaderBytes + 8
-            + (1 + Utf8Length(Settings.DatabaseName) + 1)
-            + (1 + Utf8Length(table.Name) + 1)
+            + (1 + _databaseNameBytes + 1)
+            + (1 + table.NameBytes + 1)
             + LengthEncodedIntegerBytes(n) + n
             + LengthEncodedIntegerBytes(metadata) + metadata
             + BitmapBytes(n)
@@ -225,17 +228,18 @@ public class MySqlRowProfile : ReplicationProfile
     private int EstimateStatementTextLength(TableShape table, in RowChange change)
     {
         var columns = table.ColumnSpan;
-        var tableName = Utf8Length(table.Name) + 2;
+        var names = table.ColumnNameBytes;
+        var tableName = table.NameBytes + 2;
         switch (change.Kind)
         {
             case RowChangeKind.Insert:
             {
-                int names = 0, literals = 0, count = 0;
+                int columnNames = 0, literals = 0, count = 0;
                 for (var i = 0; i < columns.Length; i++)
                 {
                     if (change.IsAssigned(i))
                     {
-                        names += Utf8Length(columns[i].Name) + 2;
+                        columnNames += names[i] + 2;
                         literals += LiteralLength(columns[i].Type, change.After[i], count);
                         count++;
                     }
@@ -244,7 +248,7 @@ public class MySqlRowProfile : ReplicationProfile
                 var separators = 2 * Math.Max(count - 1, 0);
 
                 // INSERT INTO `t` (`a`, `b`)\nVALUES (x, y);
-                return "INSERT INTO ".Length + tableName + " (".Length + names + separators + ")\nVALUES (".Length + literals + separators + ");".Length;
+                return "INSERT INTO ".Length + tableName + " (".Length + columnNames + separators + ")\nVALUES (".Length + literals + separators + ");".Length;
             }
 
             case RowChangeKind.Update:
@@ -254,7 +258,7 @@ public class MySqlRowProfile : ReplicationProfile
                 {
                     if (change.IsAssigned(i))
                     {
-                        set += Utf8Length(columns[i].Name) + 2 + " = ".Length + LiteralLength(columns[i].Type, change.After[i], count);
+                        set += names[i] + 2 + " = ".Length + LiteralLength(columns[i].Type, change.After[i], count);
                         count++;
                     }
                 }
@@ -272,12 +276,13 @@ public class MySqlRowProfile : ReplicationProfile
     private int KeyPredicateLength(TableShape table, ReadOnlySpan<ColumnValue> before, int parameterIndex)
     {
         var columns = table.ColumnSpan;
+        var names = table.ColumnNameBytes;
         int length = "\nWHERE ".Length, count = 0;
         for (var i = 0; i < columns.Length; i++)
         {
             if (columns[i].IsKey)
             {
-                length += (count > 0 ? " AND ".Length : 0) + Utf8Length(columns[i].Name) + 2 + " = ".Length + LiteralLength(columns[i].Type, before[i], parameterIndex + count);
+                length += (count > 0 ? " AND ".Length : 0) + names[i] + 2 + " = ".Length + LiteralLength(columns[i].Type, before[i], parameterIndex + count);
                 count++;
             }
         }

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace BulkSafety.Estimation;
 
 /// <summary>
@@ -31,6 +33,8 @@ public sealed class TableShape
         Name = name;
         IndexCount = indexCount;
         HasKey = Array.Exists(_columns, static c => c.IsKey);
+        NameBytes = Encoding.UTF8.GetByteCount(name);
+        ColumnNameBytes = Array.ConvertAll(_columns, static c => Encoding.UTF8.GetByteCount(c.Name));
     }
 
     /// <summary>The table name.</summary>
@@ -54,6 +58,12 @@ public sealed class TableShape
 
     /// <summary>The columns as a span, for allocation-free loops in the profiles.</summary>
     internal ReadOnlySpan<ColumnShape> ColumnSpan => _columns;
+
+    /// <summary>The UTF-8 length of <see cref="Name"/>, which Table_map events and statement texts carry.</summary>
+    internal int NameBytes { get; }
+
+    /// <summary>The UTF-8 lengths of the column names, in column order.</summary>
+    internal int[] ColumnNameBytes { get; }
 
     /// <inheritdoc/>
     public override string ToString() => Name;

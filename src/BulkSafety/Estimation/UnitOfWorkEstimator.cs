@@ -23,6 +23,8 @@ internal static class UnitOfWorkEstimator
         var tracker = context.ChangeTracker;
         var cascadeOnSave = tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges;
         List<object>? cascadeRoots = null;
+        IEntityType? lastType = null;
+        IReadOnlyList<MappedTable> lastTables = [];
 
         // Entries() runs DetectChanges first when automatic detection is on, as SaveChanges will right after us.
         foreach (var entry in tracker.Entries())
@@ -30,7 +32,14 @@ internal static class UnitOfWorkEstimator
             var state = entry.State;
             if (state is EntityState.Added or EntityState.Modified or EntityState.Deleted)
             {
-                AddEntry(estimate, UpdateEntryOf(entry), state);
+                var updateEntry = UpdateEntryOf(entry);
+                if (!ReferenceEquals(updateEntry.EntityType, lastType))
+                {
+                    lastType = updateEntry.EntityType;
+                    lastTables = MappedTable.For(lastType);
+                }
+
+                AddEntry(estimate, updateEntry, state, lastTables);
                 if (cascadeOnSave && state == EntityState.Deleted)
                 {
                     (cascadeRoots ??= []).Add(entry.Entity);
@@ -47,7 +56,7 @@ internal static class UnitOfWorkEstimator
         return estimate;
     }
 
-    private static void AddEntry(UnitOfWorkEstimate estimate, IUpdateEntry entry, EntityState state)
+    private static void AddEntry(UnitOfWorkEstimate estimate, IUpdateEntry entry, EntityState state, IReadOnlyList<MappedTable> tables)
     {
         var kind = state switch
         {
@@ -55,7 +64,7 @@ internal static class UnitOfWorkEstimator
             EntityState.Modified => RowChangeKind.Update,
             _ => RowChangeKind.Delete,
         };
-        foreach (var table in MappedTable.For(entry.EntityType))
+        foreach (var table in tables)
         {
             if (kind != RowChangeKind.Update || WritesAny(table, entry))
             {
@@ -157,7 +166,8 @@ internal static class UnitOfWorkEstimator
                     var dependentEntry = context.Entry(dependent);
                     if (dependentEntry.State is EntityState.Unchanged or EntityState.Modified && visited.Add(dependent))
                     {
-                        AddEntry(estimate, UpdateEntryOf(dependentEntry), EntityState.Deleted);
+                        var dependentUpdate = UpdateEntryOf(dependentEntry);
+                        AddEntry(estimate, dependentUpdate, EntityState.Deleted, MappedTable.For(dependentUpdate.EntityType));
                         pending.Enqueue(dependent);
                     }
                 }
