@@ -12,6 +12,7 @@ public class MySqlRowProfile : ReplicationProfile
     public const int EventHeaderBytes = 19;
 
     private readonly int _databaseNameBytes;
+    private readonly Func<TableShape, Layout> _buildLayout;
 
     /// <summary>Creates the profile; use <see cref="ReplicationProfile.MySqlRow"/>.</summary>
     /// <param name="rowImage">The server's <c>binlog_row_image</c>.</param>
@@ -29,6 +30,7 @@ public class MySqlRowProfile : ReplicationProfile
         RowImage = rowImage;
         Settings = settings;
         _databaseNameBytes = Utf8Length(settings.DatabaseName);
+        _buildLayout = BuildLayout;
     }
 
     /// <summary>The server's <c>binlog_row_image</c>.</summary>
@@ -49,8 +51,9 @@ public class MySqlRowProfile : ReplicationProfile
     public override long EstimateRow(TableShape table, in RowChange change)
     {
         change.Validate(table);
-        var textLength = change.StatementTextLength ?? EstimateStatementTextLength(table, change);
-        return StatementFramingBytes(table, change.Kind, textLength) + RowsEventBytes(table, change.Kind, ImagesBytes(table, change));
+        var layout = table.LayoutFor(this, _buildLayout);
+        var textLength = change.StatementTextLength ?? EstimateStatementTextLength(table, layout, change);
+        return StatementFramingBytes(layout, change.Kind, textLength) + RowsEventBytes(table, change.Kind, ImagesBytes(layout, change));
     }
 
     /// <inheritdoc/>
@@ -75,7 +78,7 @@ public class MySqlRowProfile : ReplicationProfile
         }
 
         var postHeader = RowsEventPostHeaderBytes(table, kind);
-        var total = StatementFramingBytes(table, kind, statementTextLength);
+        var total = StatementFramingBytes(table.LayoutFor(this, _buildLayout), kind, statementTextLength);
         long inEvent = 0;
         var open = false;
         foreach (var row in rowImagesBytes)
@@ -104,15 +107,15 @@ public class MySqlRowProfile : ReplicationProfile
     public long RowImagesBytes(TableShape table, in RowChange change)
     {
         change.Validate(table);
-        return ImagesBytes(table, change);
+        return ImagesBytes(table.LayoutFor(this, _buildLayout), change);
     }
 
-    private long ImagesBytes(TableShape table, in RowChange change)
+    private long ImagesBytes(Layout layout, in RowChange change)
         => change.Kind switch
         {
-            RowChangeKind.Insert => ImageBytes(table, change.After, change, isBefore: false),
-            RowChangeKind.Update => ImageBytes(table, change.Before, change, isBefore: true) + ImageBytes(table, change.After, change, isBefore: false),
-            _ => ImageBytes(table, change.Before, change, isBefore: true),
+            RowChangeKind.Insert => ImageBytes(layout, change.After, change, isBefore: false),
+            RowChangeKind.Update => ImageBytes(layout, change.Before, change, isBefore: true) + ImageBytes(layout, change.After, change, isBefore: false),
+            _ => ImageBytes(layout, change.Before, change, isBefore: true),
         };
 
     /// <summary>
@@ -123,21 +126,7 @@ public class MySqlRowProfile : ReplicationProfile
     public long TableMapEventBytes(TableShape table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        var columns = table.ColumnSpan;
-        var n = columns.Length;
-        var metadata = 0;
-        foreach (var column in columns)
-        {
-            metadata += MetadataBytes(column.Type);
-        }
-
-        return EventHeaderBytes + 8
-            + (1 + _databaseNameBytes + 1)
-            + (1 + table.NameBytes + 1)
-            + LengthEncodedIntegerBytes(n) + n
-            + LengthEncodedIntegerBytes(metadata) + metadata
-            + BitmapBytes(n)
-            + ChecksumBytes;
+        return table.LayoutFor(this, _buildLayout).TableMapBytes;
     }
 
     /// <summary>The byte size of one encoded value of <paramref name="type"/> in a row image (NULL values take none).</summary>
@@ -171,20 +160,10 @@ public class MySqlRowProfile : ReplicationProfile
         };
     }
 
-    private long StatementFramingBytes(TableShape table, RowChangeKind kind, int statementTextLength)
-    {
-        var annotate = Settings.AnnotateRowEvents ? EventHeaderBytes + statementTextLength + ChecksumBytes : 0;
-        var tableMaps = TableMapEventBytes(table);
-        if (kind == RowChangeKind.Delete)
-        {
-            foreach (var cascaded in table.CascadeDeleteTables)
-            {
-                tableMaps += TableMapEventBytes(cascaded);
-            }
-        }
-
-        return annotate + tableMaps;
-    }
+    private long StatementFramingBytes(Layout layout, RowChangeKind kind, int statementTextLength)
+        => (Settings.AnnotateRowEvents ? EventHeaderBytes + statementTextLength + ChecksumBytes : 0)
+            + layout.TableMapBytes
+            + (kind == RowChangeKind.Delete ? layout.CascadeTableMapBytes : 0);
 
     private long RowsEventBytes(TableShape table, RowChangeKind kind, long rowImagesBytes)
         => EventHeaderBytes + RowsEventPostHeaderBytes(table, kind) + rowImagesBytes + ChecksumBytes;
@@ -196,36 +175,35 @@ public class MySqlRowProfile : ReplicationProfile
         return 8 + LengthEncodedIntegerBytes(n) + (BitmapBytes(n) * (kind == RowChangeKind.Update ? 2 : 1));
     }
 
-    private long ImageBytes(TableShape table, ReadOnlySpan<ColumnValue> values, in RowChange change, bool isBefore)
+    private long ImageBytes(Layout layout, ReadOnlySpan<ColumnValue> values, in RowChange change, bool isBefore)
     {
-        var columns = table.ColumnSpan;
         var logged = 0;
         long bytes = 0;
-        for (var i = 0; i < columns.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
-            if (IsLogged(table, columns[i], change, i, isBefore))
+            var isLogged = RowImage switch
+            {
+                BinlogRowImage.Full => true,
+                BinlogRowImage.Minimal => isBefore ? layout.IdentifiesRow[i] : change.IsAssigned(i),
+                _ => !layout.IsLargeObject[i] || (!isBefore && change.IsAssigned(i)),
+            };
+            if (isLogged)
             {
                 logged++;
-                bytes += ValueBytes(columns[i].Type, values[i]);
+                var value = values[i];
+                bytes += value.IsNull ? 0 : layout.BaseBytes[i] + (layout.IsVariable[i] ? value.ByteLength : 0);
             }
         }
 
         return BitmapBytes(logged) + bytes;
     }
 
-    private bool IsLogged(TableShape table, ColumnShape column, in RowChange change, int index, bool isBefore) => RowImage switch
-    {
-        BinlogRowImage.Full => true,
-        BinlogRowImage.Minimal => isBefore ? column.IsKey || !table.HasKey : change.IsAssigned(index),
-        _ => !column.Type.IsLargeObject || (!isBefore && change.IsAssigned(index)),
-    };
-
     /// <summary>
     /// The length of the SQL text EF Core's MySQL provider generates for a single-row statement (backtick-quoted names,
     /// one line break before VALUES/WHERE), with either the values written in (MySqlConnector's client-side parameters)
     /// or <c>@pN</c> placeholders. Literal widths of numbers and dates are typical values, not the real ones.
     /// </summary>
-    private int EstimateStatementTextLength(TableShape table, in RowChange change)
+    private int EstimateStatementTextLength(TableShape table, Layout layout, in RowChange change)
     {
         var columns = table.ColumnSpan;
         var names = table.ColumnNameBytes;
@@ -240,7 +218,7 @@ public class MySqlRowProfile : ReplicationProfile
                     if (change.IsAssigned(i))
                     {
                         columnNames += names[i] + 2;
-                        literals += LiteralLength(columns[i].Type, change.After[i], count);
+                        literals += LiteralLength(layout, i, change.After[i], count);
                         count++;
                     }
                 }
@@ -258,22 +236,22 @@ public class MySqlRowProfile : ReplicationProfile
                 {
                     if (change.IsAssigned(i))
                     {
-                        set += names[i] + 2 + " = ".Length + LiteralLength(columns[i].Type, change.After[i], count);
+                        set += names[i] + 2 + " = ".Length + LiteralLength(layout, i, change.After[i], count);
                         count++;
                     }
                 }
 
                 // UPDATE `t` SET `a` = x, `b` = y\nWHERE `id` = k;
-                return "UPDATE ".Length + tableName + " SET ".Length + set + (2 * Math.Max(count - 1, 0)) + KeyPredicateLength(table, change.Before, count) + 1;
+                return "UPDATE ".Length + tableName + " SET ".Length + set + (2 * Math.Max(count - 1, 0)) + KeyPredicateLength(table, layout, change.Before, count) + 1;
             }
 
             default:
                 // DELETE FROM `t`\nWHERE `id` = k;
-                return "DELETE FROM ".Length + tableName + KeyPredicateLength(table, change.Before, 0) + 1;
+                return "DELETE FROM ".Length + tableName + KeyPredicateLength(table, layout, change.Before, 0) + 1;
         }
     }
 
-    private int KeyPredicateLength(TableShape table, ReadOnlySpan<ColumnValue> before, int parameterIndex)
+    private int KeyPredicateLength(TableShape table, Layout layout, ReadOnlySpan<ColumnValue> before, int parameterIndex)
     {
         var columns = table.ColumnSpan;
         var names = table.ColumnNameBytes;
@@ -282,7 +260,7 @@ public class MySqlRowProfile : ReplicationProfile
         {
             if (columns[i].IsKey)
             {
-                length += (count > 0 ? " AND ".Length : 0) + names[i] + 2 + " = ".Length + LiteralLength(columns[i].Type, before[i], parameterIndex + count);
+                length += (count > 0 ? " AND ".Length : 0) + names[i] + 2 + " = ".Length + LiteralLength(layout, i, before[i], parameterIndex + count);
                 count++;
             }
         }
@@ -290,29 +268,58 @@ public class MySqlRowProfile : ReplicationProfile
         return length;
     }
 
-    private int LiteralLength(ColumnType type, ColumnValue value, int parameterIndex)
+    private int LiteralLength(Layout layout, int column, ColumnValue value, int parameterIndex)
     {
         if (!Settings.ValuesInStatementText)
         {
             return parameterIndex < 10 ? 3 : parameterIndex < 100 ? 4 : 5; // @p0, @p12, @p123
         }
 
-        if (value.IsNull)
+        return value.IsNull ? "NULL".Length
+            : layout.IsVariable[column] ? (int)Math.Min(int.MaxValue / 2, value.ByteLength) + layout.LiteralBytes[column]
+            : layout.LiteralBytes[column];
+    }
+
+    private Layout BuildLayout(TableShape table)
+    {
+        var columns = table.ColumnSpan;
+        var layout = new Layout(columns.Length);
+        var metadata = 0;
+        for (var i = 0; i < columns.Length; i++)
         {
-            return "NULL".Length;
+            var type = columns[i].Type;
+            metadata += MetadataBytes(type);
+            layout.IsVariable[i] = type.IsVariableLength;
+            layout.BaseBytes[i] = (int)ValueBytes(type, type.IsVariableLength ? ColumnValue.OfLength(0) : ColumnValue.Present);
+            layout.IsLargeObject[i] = type.IsLargeObject;
+            layout.IdentifiesRow[i] = columns[i].IsKey || !table.HasKey;
+            layout.LiteralBytes[i] = type.Kind switch
+            {
+                ColumnTypeKind.Boolean => 1,
+                ColumnTypeKind.Integer or ColumnTypeKind.Float or ColumnTypeKind.Decimal => 6,
+                ColumnTypeKind.Date => "'2025-01-31'".Length,
+                ColumnTypeKind.DateTime => "'2025-01-31 12:34:56.123456'".Length,
+                ColumnTypeKind.Time => "'12:34:56.123456'".Length,
+                ColumnTypeKind.Guid => 38,
+                ColumnTypeKind.VarBinary or ColumnTypeKind.Blob or ColumnTypeKind.Unknown => "_binary''".Length,
+                _ => "''".Length,
+            };
         }
 
-        return type.Kind switch
+        var n = columns.Length;
+        layout.TableMapBytes = EventHeaderBytes + 8
+            + (1 + _databaseNameBytes + 1)
+            + (1 + table.NameBytes + 1)
+            + LengthEncodedIntegerBytes(n) + n
+            + LengthEncodedIntegerBytes(metadata) + metadata
+            + BitmapBytes(n)
+            + ChecksumBytes;
+        foreach (var cascaded in table.CascadeDeleteTables)
         {
-            ColumnTypeKind.Boolean => 1,
-            ColumnTypeKind.Integer or ColumnTypeKind.Float or ColumnTypeKind.Decimal => 6,
-            ColumnTypeKind.Date => "'2025-01-31'".Length,
-            ColumnTypeKind.DateTime => "'2025-01-31 12:34:56.123456'".Length,
-            ColumnTypeKind.Time => "'12:34:56.123456'".Length,
-            ColumnTypeKind.Guid => 38,
-            ColumnTypeKind.VarBinary or ColumnTypeKind.Blob or ColumnTypeKind.Unknown => (int)Math.Min(int.MaxValue / 2, value.ByteLength) + "_binary''".Length,
-            _ => (int)Math.Min(int.MaxValue / 2, value.ByteLength) + 2,
-        };
+            layout.CascadeTableMapBytes += TableMapEventBytes(cascaded);
+        }
+
+        return layout;
     }
 
     private static int MetadataBytes(ColumnType type) => type.Kind switch
@@ -348,6 +355,28 @@ public class MySqlRowProfile : ReplicationProfile
     };
 
     private static int BitmapBytes(int bits) => (bits + 7) / 8;
+
+    /// <summary>What the formula needs of each column of one table, computed once per table and profile.</summary>
+    private sealed class Layout(int columns)
+    {
+        /// <summary>A present value's bytes: the fixed width, or the length prefix of a variable-length type.</summary>
+        public int[] BaseBytes { get; } = new int[columns];
+
+        /// <summary>Whether a value adds its <see cref="ColumnValue.ByteLength"/> to <see cref="BaseBytes"/>.</summary>
+        public bool[] IsVariable { get; } = new bool[columns];
+
+        public bool[] IsLargeObject { get; } = new bool[columns];
+
+        /// <summary>Whether MINIMAL's before image logs the column: the primary key, or every column of a table without one.</summary>
+        public bool[] IdentifiesRow { get; } = new bool[columns];
+
+        /// <summary>A typical literal's width in statement text, or the quotes around a text/binary literal.</summary>
+        public int[] LiteralBytes { get; } = new int[columns];
+
+        public long TableMapBytes { get; set; }
+
+        public long CascadeTableMapBytes { get; set; }
+    }
 
     private static int Utf8Length(string text) => System.Text.Encoding.UTF8.GetByteCount(text);
 }

@@ -37,6 +37,8 @@ public class PostgresWalProfile : ReplicationProfile
         ReplicaIdentity = replicaIdentity;
     }
 
+    private static Func<TableShape, Layout> BuildLayout { get; } = static table => new Layout(table.ColumnSpan);
+
     /// <summary>The server's <c>wal_level</c>.</summary>
     public PostgresWalLevel WalLevel { get; }
 
@@ -50,8 +52,8 @@ public class PostgresWalProfile : ReplicationProfile
     public override long EstimateRow(TableShape table, in RowChange change)
     {
         change.Validate(table);
-        var columns = table.ColumnSpan;
-        var n = columns.Length;
+        var columns = table.LayoutFor(this, BuildLayout);
+        var n = table.Columns.Count;
         Span<bool> oldExternal = n <= 256 ? stackalloc bool[n] : new bool[n];
         Span<bool> newExternal = n <= 256 ? stackalloc bool[n] : new bool[n];
         switch (change.Kind)
@@ -149,10 +151,10 @@ public class PostgresWalProfile : ReplicationProfile
 
     private static long ToastChunkCount(long byteLength) => (byteLength + ToastChunkBytes - 1) / ToastChunkBytes;
 
-    private static long NewChunkBytes(ReadOnlySpan<ColumnShape> columns, ReadOnlySpan<ColumnValue> values, ReadOnlySpan<bool> external, in RowChange change, bool assignedOnly)
+    private static long NewChunkBytes(Layout columns, ReadOnlySpan<ColumnValue> values, ReadOnlySpan<bool> external, in RowChange change, bool assignedOnly)
     {
         long bytes = 0;
-        for (var i = 0; i < columns.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
             if (external[i] && (!assignedOnly || change.IsAssigned(i)))
             {
@@ -192,11 +194,11 @@ public class PostgresWalProfile : ReplicationProfile
     }
 
     // A key change cannot be a HOT update: the new tuple needs new index entries.
-    private static bool AssignsKey(ReadOnlySpan<ColumnShape> columns, in RowChange change)
+    private static bool AssignsKey(Layout columns, in RowChange change)
     {
-        for (var i = 0; i < columns.Length; i++)
+        for (var i = 0; i < columns.IsKey.Length; i++)
         {
-            if (columns[i].IsKey && change.IsAssigned(i))
+            if (columns.IsKey[i] && change.IsAssigned(i))
             {
                 return true;
             }
@@ -213,15 +215,15 @@ public class PostgresWalProfile : ReplicationProfile
     /// tuple fits under <see cref="ToastTupleThreshold"/> or nothing larger than a TOAST pointer is left inline.
     /// Values already marked out of line stay so.
     /// </summary>
-    private static void ChooseExternal(ReadOnlySpan<ColumnShape> columns, ReadOnlySpan<ColumnValue> values, Span<bool> external)
+    private static void ChooseExternal(Layout columns, ReadOnlySpan<ColumnValue> values, Span<bool> external)
     {
         while (TupleLength(columns, values, external, keyOnly: false, default, out _, out _) > ToastTupleThreshold)
         {
             var biggest = -1;
             long biggestBytes = 24; // MAXALIGN(TOAST_POINTER_SIZE): smaller values are never worth moving.
-            for (var i = 0; i < columns.Length; i++)
+            for (var i = 0; i < values.Length; i++)
             {
-                if (!external[i] && IsToastable(columns[i].Type) && values[i].ByteLength > biggestBytes)
+                if (!external[i] && columns.IsToastable[i] && values[i].ByteLength > biggestBytes)
                 {
                     biggest = i;
                     biggestBytes = values[i].ByteLength;
@@ -242,13 +244,13 @@ public class PostgresWalProfile : ReplicationProfile
     /// each present value aligned to its type's alignment. Varlena values of at most 126 bytes take a 1-byte header and
     /// no alignment, larger ones a 4-byte header aligned to 4, out-of-line ones an 18-byte TOAST pointer.
     /// </summary>
-    private static long TupleLength(ReadOnlySpan<ColumnShape> columns, ReadOnlySpan<ColumnValue> values, ReadOnlySpan<bool> external, bool keyOnly, ReadOnlySpan<bool> assigned, out int headerBytes, out long changedBytes)
+    private static long TupleLength(Layout columns, ReadOnlySpan<ColumnValue> values, ReadOnlySpan<bool> external, bool keyOnly, ReadOnlySpan<bool> assigned, out int headerBytes, out long changedBytes)
     {
         var attributes = 0;
         var anyNull = false;
-        for (var i = 0; i < columns.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
-            if (!keyOnly || columns[i].IsKey)
+            if (!keyOnly || columns.IsKey[i])
             {
                 attributes++;
                 anyNull |= values[i].IsNull;
@@ -258,24 +260,22 @@ public class PostgresWalProfile : ReplicationProfile
         headerBytes = anyNull ? (int)Align8(23 + ((attributes + 7) / 8)) : 24;
         long offset = headerBytes;
         long changedStart = -1, changedEnd = -1;
-        for (var i = 0; i < columns.Length; i++)
+        for (var i = 0; i < values.Length; i++)
         {
-            if ((keyOnly && !columns[i].IsKey) || values[i].IsNull)
+            if ((keyOnly && !columns.IsKey[i]) || values[i].IsNull)
             {
                 continue;
             }
 
             long size;
-            var type = columns[i].Type;
-            var fixedSize = FixedSize(type, out var alignment);
-            if (fixedSize > 0)
+            if (columns.FixedBytes[i] > 0)
             {
-                offset = Align(offset, alignment);
-                size = fixedSize;
+                offset = Align(offset, columns.Alignment[i]);
+                size = columns.FixedBytes[i];
             }
             else
             {
-                var data = type.Kind == ColumnTypeKind.Decimal ? NumericDataBytes(type) : values[i].ByteLength;
+                var data = columns.VarlenaDataBytes[i] >= 0 ? columns.VarlenaDataBytes[i] : values[i].ByteLength;
                 if (!external.IsEmpty && external[i])
                 {
                     size = ToastPointerBytes;
@@ -329,9 +329,42 @@ public class PostgresWalProfile : ReplicationProfile
     private static long NumericDataBytes(ColumnType type)
         => 2 + (2 * ((((type.Precision - type.Scale) + 3) / 4) + ((type.Scale + 3) / 4)));
 
-    private static bool IsToastable(ColumnType type) => type.IsVariableLength;
 
     private static long Align8(long value) => Align(value, 8);
 
     private static long Align(long value, int alignment) => (value + alignment - 1) & ~(long)(alignment - 1);
+
+    /// <summary>Each column's storage (attlen, attalign, varlena size, TOASTability), computed once per table.</summary>
+    private sealed class Layout
+    {
+        public Layout(ReadOnlySpan<ColumnShape> columns)
+        {
+            var n = columns.Length;
+            FixedBytes = new int[n];
+            Alignment = new int[n];
+            VarlenaDataBytes = new long[n];
+            IsToastable = new bool[n];
+            IsKey = new bool[n];
+            for (var i = 0; i < n; i++)
+            {
+                var type = columns[i].Type;
+                FixedBytes[i] = FixedSize(type, out Alignment[i]);
+                VarlenaDataBytes[i] = type.Kind == ColumnTypeKind.Decimal ? NumericDataBytes(type) : -1;
+                IsToastable[i] = type.IsVariableLength;
+                IsKey[i] = columns[i].IsKey;
+            }
+        }
+
+        /// <summary>The width of a fixed-width type; 0 for a varlena.</summary>
+        public int[] FixedBytes { get; }
+
+        public int[] Alignment { get; }
+
+        /// <summary>The data bytes of a varlena whose size the type fixes (numeric); -1 when the value's length decides.</summary>
+        public long[] VarlenaDataBytes { get; }
+
+        public bool[] IsToastable { get; }
+
+        public bool[] IsKey { get; }
+    }
 }

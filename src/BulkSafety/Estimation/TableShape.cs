@@ -10,6 +10,9 @@ public sealed class TableShape
 {
     private readonly ColumnShape[] _columns;
 
+    // The last profile's precomputed per-column encoding of this shape; see LayoutFor.
+    private LayoutSlot? _layout;
+
     /// <summary>Creates a table shape.</summary>
     /// <param name="name">The table name (without the database or schema).</param>
     /// <param name="columns">The columns in their physical order.</param>
@@ -67,4 +70,23 @@ public sealed class TableShape
 
     /// <inheritdoc/>
     public override string ToString() => Name;
+
+    /// <summary>
+    /// The per-column encoding <paramref name="owner"/> precomputed for this shape, built on first use. One slot: a shape
+    /// estimated by several profiles alternately is rebuilt on each switch, which costs time, never correctness.
+    /// </summary>
+    internal T LayoutFor<T>(object owner, Func<TableShape, T> build)
+        where T : class
+    {
+        if (Volatile.Read(ref _layout) is { } slot && ReferenceEquals(slot.Owner, owner))
+        {
+            return (T)slot.Layout;
+        }
+
+        var layout = build(this);
+        Volatile.Write(ref _layout, new LayoutSlot(owner, layout));
+        return layout;
+    }
+
+    private sealed record LayoutSlot(object Owner, object Layout);
 }
