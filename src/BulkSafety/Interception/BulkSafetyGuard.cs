@@ -42,17 +42,69 @@ internal sealed class BulkSafetyGuard
         return BudgetRules.Report(estimate, verdict, options, violation);
     }
 
-    /// <summary>SavingChanges: admits the unit of work or throws <see cref="BulkSafetyViolationException"/>.</summary>
+    /// <summary>
+    /// SavingChanges: admits the unit of work or throws <see cref="BulkSafetyViolationException"/>. With automatic
+    /// change detection on, EF runs DetectChanges right after the SavingChanges interceptors; the unit is then judged
+    /// from EF's <see cref="Microsoft.EntityFrameworkCore.ChangeTracking.ChangeTracker.DetectedAllChanges"/> event instead of
+    /// detecting the changes a second time here. Throttle mode judges here, where it can wait asynchronously.
+    /// </summary>
     public async ValueTask AdmitAsync(DbContext context, bool async, CancellationToken cancellationToken)
     {
         var guarded = _contexts.GetValue(context, _resolve);
+        ForgetUnfinishedSave(guarded, context);
+        var tracker = context.ChangeTracker;
+        if (guarded.Options.Mode != BulkSafetyMode.Throttle && tracker.AutoDetectChangesEnabled)
+        {
+            guarded.AwaitingDetectedChanges = true;
+            tracker.DetectedAllChanges += guarded.OnDetectedAllChanges;
+            return;
+        }
+
+        await JudgeAsync(guarded, context, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static void ForgetUnfinishedSave(GuardedContext guarded, DbContext context)
+    {
+        // A previous SaveChanges that never reached SavedChanges or SaveChangesFailed: another interceptor threw.
+        if (guarded.AwaitingDetectedChanges)
+        {
+            guarded.AwaitingDetectedChanges = false;
+            context.ChangeTracker.DetectedAllChanges -= guarded.OnDetectedAllChanges;
+        }
+
         if (guarded.InFlight is { } abandoned)
         {
-            // The previous SaveChanges never reached SavedChanges or SaveChangesFailed (another interceptor threw).
             guarded.InFlight = null;
             Release(guarded, abandoned);
         }
+    }
 
+    // EF's own DetectChanges inside SaveChanges has finished: judge the unit on the detected state, without detecting
+    // again while estimating. A violation thrown here leaves SaveChanges before any command, unwrapped.
+    private void OnDetectedAllChanges(GuardedContext guarded, DbContext context)
+    {
+        var tracker = context.ChangeTracker;
+        tracker.DetectedAllChanges -= guarded.OnDetectedAllChanges;
+        if (!guarded.AwaitingDetectedChanges)
+        {
+            return;
+        }
+
+        guarded.AwaitingDetectedChanges = false;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            // Not Throttle mode, so nothing awaits: the judgement completes synchronously.
+            JudgeAsync(guarded, context, async: false, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = true;
+        }
+    }
+
+    private static async ValueTask JudgeAsync(GuardedContext guarded, DbContext context, bool async, CancellationToken cancellationToken)
+    {
         var options = guarded.Options;
         var ledger = guarded.Ledger;
         UnitOfWorkEstimate estimate;
@@ -145,7 +197,19 @@ internal sealed class BulkSafetyGuard
     /// <summary>SavedChanges: the unit of work is written; it enters the window when its transaction commits.</summary>
     public void Saved(DbContext context)
     {
-        if (!_contexts.TryGetValue(context, out var guarded) || guarded.InFlight is not { } ticket)
+        if (!_contexts.TryGetValue(context, out var guarded))
+        {
+            return;
+        }
+
+        if (guarded.AwaitingDetectedChanges)
+        {
+            // EF did not detect changes after all (detection turned off by a later interceptor): nothing was judged.
+            guarded.AwaitingDetectedChanges = false;
+            context.ChangeTracker.DetectedAllChanges -= guarded.OnDetectedAllChanges;
+        }
+
+        if (guarded.InFlight is not { } ticket)
         {
             return;
         }
@@ -179,10 +243,9 @@ internal sealed class BulkSafetyGuard
     /// <summary>SaveChangesFailed or SaveChangesCanceled: nothing was committed, nothing is counted.</summary>
     public void Failed(DbContext context)
     {
-        if (_contexts.TryGetValue(context, out var guarded) && guarded.InFlight is { } ticket)
+        if (_contexts.TryGetValue(context, out var guarded))
         {
-            guarded.InFlight = null;
-            Release(guarded, ticket);
+            ForgetUnfinishedSave(guarded, context);
         }
     }
 
@@ -277,10 +340,12 @@ internal sealed class BulkSafetyGuard
             logger = NullLogger.Instance;
         }
 
-        return new GuardedContext(
+        var guarded = new GuardedContext(
             _options ?? registration?.Options ?? BulkSafetyOptions.Create(null),
             registration?.Ledger ?? BulkSafetyLedger.Default,
             logger,
             rowCounts);
+        guarded.OnDetectedAllChanges = (_, _) => OnDetectedAllChanges(guarded, context);
+        return guarded;
     }
 }

@@ -1,4 +1,5 @@
 using BulkSafety.Budgets;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.Extensions.Logging;
 
 namespace BulkSafety.Interception;
@@ -29,6 +30,12 @@ internal sealed class GuardedContext
 
     /// <summary>The unit of work admitted by SavingChanges and not yet saved or failed.</summary>
     public LedgerTicket? InFlight { get; set; }
+
+    /// <summary>Set by SavingChanges when the unit of work is judged once EF has detected the changes.</summary>
+    public bool AwaitingDetectedChanges { get; set; }
+
+    /// <summary>The context's <see cref="ChangeTracker.DetectedAllChanges"/> handler, subscribed for one SaveChanges at a time.</summary>
+    public EventHandler<DetectedChangesEventArgs>? OnDetectedAllChanges { get; set; }
 
     public void AwaitTransaction(LedgerTicket ticket)
     {
