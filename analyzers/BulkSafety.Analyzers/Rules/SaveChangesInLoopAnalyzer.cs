@@ -57,7 +57,7 @@ public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
         for (var i = 0; i < loops.Count; i++)
         {
             var loop = loops[i];
-            if (context is ILocalReferenceOperation local && IsDeclaredIn(local.Local, loop.Body) && CreatesContext(local.Local, loop.Body))
+            if (context is ILocalReferenceOperation local && loop.IsDeclaredInBody(local.Local) && CreatesContext(local.Local, loop.Body))
             {
                 // A context per iteration is a unit of work per iteration, by design.
                 return false;
@@ -143,9 +143,6 @@ public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
     // using var db = factory.CreateDbContext(); or new AppDbContext(...) — not an alias of an outer context (var ctx = db).
     private static bool CreatesContext(ILocalSymbol local, IOperation scope)
         => scope.GetWrites(local).Any(write => write.WalkDownValueWrappers() is IObjectCreationOperation or IInvocationOperation);
-
-    private static bool IsDeclaredIn(ILocalSymbol local, IOperation scope)
-        => local.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == scope.Syntax.SyntaxTree && scope.Syntax.Span.Contains(r.Span));
 
     private sealed class AnalyzerContext(EfCoreSymbols symbols)
     {

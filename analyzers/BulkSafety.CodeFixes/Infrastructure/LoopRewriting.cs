@@ -48,6 +48,22 @@ internal sealed class FixInputs(SyntaxNode root, SemanticModel model, EfCoreSymb
     }
 }
 
+/// <summary>A planned fix: replace one statement (the loop) with a new one, e.g. a set-based <c>ExecuteDelete</c>.</summary>
+internal sealed class StatementRewrite(StatementSyntax statement, string newStatementText, bool isAsync)
+{
+    /// <summary>The statement to replace.</summary>
+    public StatementSyntax Statement { get; } = statement;
+
+    /// <summary>The replacement's source text, without trivia.</summary>
+    public string NewStatementText { get; } = newStatementText;
+
+    /// <summary>Whether the replacement awaits an async call (the action's title says so).</summary>
+    public bool IsAsync { get; } = isAsync;
+
+    /// <summary>The document with the statement replaced.</summary>
+    public Document Apply(Document document, FixInputs inputs) => LoopRewriting.ReplaceStatement(document, inputs, Statement, NewStatementText);
+}
+
 /// <summary>Syntax helpers for fixes that replace a loop with one set-based call or move a statement out of a loop.</summary>
 internal static class LoopRewriting
 {

@@ -50,13 +50,13 @@ public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
             context.RegisterCodeFix(
                 CodeAction.Create(
                     plan.IsAsync ? "Delete with one ExecuteDeleteAsync on the query" : "Delete with one ExecuteDelete on the query",
-                    _ => Task.FromResult(LoopRewriting.ReplaceStatement(document, inputs, plan.Statement, plan.NewStatementText)),
+                    _ => Task.FromResult(plan.Apply(document, inputs)),
                     ExecuteDeleteEquivalenceKey),
                 diagnostic);
         }
     }
 
-    private static ExecuteDeletePlan? TryPlanExecuteDelete(PerEntityDelete match, EfCoreSymbols symbols)
+    private static StatementRewrite? TryPlanExecuteDelete(PerEntityDelete match, EfCoreSymbols symbols)
     {
         IOperation collection;
         StatementSyntax? statement;
@@ -102,7 +102,7 @@ public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
         cancellationToken ??= query.CancellationToken;
         var arguments = isAsync && cancellationToken is not null ? cancellationToken.Syntax.ToString() : string.Empty;
         var call = $"{LoopRewriting.ReceiverText(query.Query.Syntax)}.{(isAsync ? "ExecuteDeleteAsync" : "ExecuteDelete")}({arguments})";
-        return new ExecuteDeletePlan(statement, (isAsync ? "await " : string.Empty) + call + ";", isAsync);
+        return new StatementRewrite(statement, (isAsync ? "await " : string.Empty) + call + ";", isAsync);
     }
 
     private static bool IsElementReference(IOperation operation, ISymbol element)
@@ -112,13 +112,4 @@ public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
             IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, element),
             _ => false,
         };
-
-    private sealed class ExecuteDeletePlan(StatementSyntax statement, string newStatementText, bool isAsync)
-    {
-        public StatementSyntax Statement { get; } = statement;
-
-        public string NewStatementText { get; } = newStatementText;
-
-        public bool IsAsync { get; } = isAsync;
-    }
 }
