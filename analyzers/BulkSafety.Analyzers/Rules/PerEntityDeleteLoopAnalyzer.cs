@@ -14,6 +14,7 @@ namespace BulkSafety.Analyzers.Rules;
 /// <c>RemoveRange</c> of an unbounded query or navigation collection in one call.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
+[ReadsOption(LoopSource.SmallSetMaxOption)]
 public sealed class PerEntityDeleteLoopAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />

@@ -16,6 +16,7 @@ namespace BulkSafety.Analyzers.Rules;
 /// compute it in one set-based <c>UPDATE</c>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
+[ReadsOption(LoopSource.SmallSetMaxOption)]
 public sealed class PerEntityUpdateLoopAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />

@@ -15,6 +15,7 @@ namespace BulkSafety.Analyzers.Rules;
 /// context created inside the loop (one unit of work per iteration) are quiet.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
+[ReadsOption(LoopSource.SmallSetMaxOption)]
 public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
