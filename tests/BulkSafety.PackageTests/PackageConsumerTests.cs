@@ -31,10 +31,86 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Analyzers", StringComparison.Ordinal));
     }
 
+    private const string ConsumerProgram = """
+        using Microsoft.EntityFrameworkCore;
+
+        using var db = new ShopContext();
+        Cleanup.Naive(db, [1, 2, 3]);
+        Cleanup.Safe(db);
+
+        public class Group
+        {
+            public long Id { get; set; }
+            public bool IsSpam { get; set; }
+        }
+
+        public class ShopContext : DbContext
+        {
+            public DbSet<Group> Groups => Set<Group>();
+            protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseSqlite("Data Source=:memory:");
+        }
+
+        public static class Cleanup
+        {
+            public static void Naive(ShopContext db, IEnumerable<long> ids)
+            {
+                foreach (var id in ids)
+                    db.Groups.Remove(db.Groups.Find(id)!);
+                db.SaveChanges();
+            }
+
+            public static void Safe(ShopContext db)
+            {
+                foreach (var g in db.Groups.Where(g => g.IsSpam).Take(100).ToList())
+                    db.Groups.Remove(g);
+                db.SaveChanges();
+            }
+        }
+        """;
+
+    private static readonly string NaiveLine = LineOf("db.Groups.Remove(db.Groups.Find(id)!)");
+    private static readonly string SafeLine = LineOf("db.Groups.Remove(g)");
+
     [Fact]
     public void Consumer_Build_ReportsBS1001OnTheViolationOnly_AndWritesSarif()
     {
-        var consumer = Directory.CreateDirectory(Path.Combine(_package.WorkDirectory, "consumer")).FullName;
+        var consumer = CreateConsumer("default", editorConfig: null);
+        var sarif = Path.Combine(consumer, "bulksafety.sarif");
+
+        var build = Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _package.ChildEnvironment);
+
+        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
+        AssertReportedLines(build.Output, "warning", [NaiveLine]);
+
+        Assert.True(File.Exists(sarif), "No SARIF log was written:\n" + build.Output);
+        using var log = JsonDocument.Parse(File.ReadAllText(sarif));
+        Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
+        var results = log.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+            .Where(r => r.GetProperty("ruleId").GetString() == "BS1001").ToList();
+        Assert.Single(results);
+        Assert.Equal("warning", results[0].GetProperty("level").GetString());
+    }
+
+    [Fact]
+    public void Consumer_EditorConfig_SetsTheBoundAndTheSeverity()
+    {
+        var consumer = CreateConsumer("configured", """
+            root = true
+
+            [*.cs]
+            dotnet_code_quality.BS1001.small_set_max = 50
+            dotnet_diagnostic.BS1001.severity = error
+            """);
+
+        var build = Run("dotnet", $"build \"{consumer}\" -nologo", consumer, _package.ChildEnvironment);
+
+        Assert.True(build.ExitCode != 0, "An error-severity BS1001 should fail the build:\n" + build.Output);
+        AssertReportedLines(build.Output, "error", [NaiveLine, SafeLine]);
+    }
+
+    private string CreateConsumer(string name, string? editorConfig)
+    {
+        var consumer = Directory.CreateDirectory(Path.Combine(_package.WorkDirectory, name)).FullName;
         File.WriteAllText(Path.Combine(consumer, "NuGet.config"), _package.ConsumerNuGetConfig());
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $$"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -50,60 +126,27 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
               </ItemGroup>
             </Project>
             """);
-        const string Program = """
-            using Microsoft.EntityFrameworkCore;
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
+        if (editorConfig is not null)
+        {
+            File.WriteAllText(Path.Combine(consumer, ".editorconfig"), editorConfig);
+        }
 
-            using var db = new ShopContext();
-            Cleanup.Naive(db, [1, 2, 3]);
-            Cleanup.Safe(db);
-
-            public class Group
-            {
-                public long Id { get; set; }
-                public bool IsSpam { get; set; }
-            }
-
-            public class ShopContext : DbContext
-            {
-                public DbSet<Group> Groups => Set<Group>();
-                protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseSqlite("Data Source=:memory:");
-            }
-
-            public static class Cleanup
-            {
-                public static void Naive(ShopContext db, IEnumerable<long> ids)
-                {
-                    foreach (var id in ids)
-                        db.Groups.Remove(db.Groups.Find(id)!);
-                    db.SaveChanges();
-                }
-
-                public static void Safe(ShopContext db)
-                {
-                    foreach (var g in db.Groups.Where(g => g.IsSpam).Take(100).ToList())
-                        db.Groups.Remove(g);
-                    db.SaveChanges();
-                }
-            }
-            """;
-        File.WriteAllText(Path.Combine(consumer, "Program.cs"), Program);
-        var violationLine = (Program.Split('\n').ToList().FindIndex(l => l.Contains("db.Groups.Remove(db.Groups.Find(id)!)", StringComparison.Ordinal)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var sarif = Path.Combine(consumer, "bulksafety.sarif");
-
-        var build = Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _package.ChildEnvironment);
-
-        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
-        var lines = WarningLine().Matches(build.Output).Select(m => m.Groups["line"].Value).Distinct().ToList();
-        Assert.True(lines.SequenceEqual([violationLine]), $"Expected 'warning BS1001' on Program.cs line {violationLine} only, got [{string.Join(", ", lines)}]:\n{build.Output}");
-
-        Assert.True(File.Exists(sarif), "No SARIF log was written:\n" + build.Output);
-        using var log = JsonDocument.Parse(File.ReadAllText(sarif));
-        Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
-        var results = log.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
-            .Where(r => r.GetProperty("ruleId").GetString() == "BS1001").ToList();
-        Assert.Single(results);
-        Assert.Equal("warning", results[0].GetProperty("level").GetString());
+        return consumer;
     }
+
+    private static void AssertReportedLines(string output, string severity, string[] expectedLines)
+    {
+        var lines = ReportedBS1001().Matches(output)
+            .Select(m => (Severity: m.Groups["severity"].Value, Line: m.Groups["line"].Value))
+            .Distinct().ToList();
+        Assert.True(
+            lines.OrderBy(l => l.Line, StringComparer.Ordinal).SequenceEqual(expectedLines.Order(StringComparer.Ordinal).Select(l => (severity, l))),
+            $"Expected '{severity} BS1001' on Program.cs lines [{string.Join(", ", expectedLines)}] only, got [{string.Join(", ", lines)}]:\n{output}");
+    }
+
+    private static string LineOf(string code)
+        => (ConsumerProgram.Split('\n').ToList().FindIndex(l => l.Contains(code, StringComparison.Ordinal)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static (int ExitCode, string Output) Run(string fileName, string arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
@@ -135,8 +178,8 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
         return (process.ExitCode, $"> {fileName} {arguments}\n{output}");
     }
 
-    [GeneratedRegex(@"Program\.cs\((?<line>\d+),\d+\): warning BS1001")]
-    private static partial Regex WarningLine();
+    [GeneratedRegex(@"Program\.cs\((?<line>\d+),\d+\): (?<severity>warning|error) BS1001")]
+    private static partial Regex ReportedBS1001();
 
     /// <summary>
     /// The package, packed once per test run into a temp folder with a version no earlier run used, so a package cached

@@ -877,6 +877,17 @@ public sealed class PerEntityDeleteLoopTests
     }
 
     [Fact]
+    public async Task Severity_CategoryWideEditorConfig_Overrides()
+    {
+        var diagnostics = await Verify.VerifyAndGetDiagnosticsAsync(new AnalyzerTestCase(TakeTwoHundred.Replace("MARK", "[|Remove|]", StringComparison.Ordinal))
+        {
+            EditorConfig = "dotnet_code_quality.small_set_max = 10\ndotnet_analyzer_diagnostic.category-BulkSafety.BulkWrites.severity = error",
+        });
+
+        Assert.Equal(DiagnosticSeverity.Error, Assert.Single(diagnostics).Severity);
+    }
+
+    [Fact]
     public Task Severity_None_Silences()
         => Verify.VerifyAsync(TakeTwoHundred.Replace("MARK", "Remove", StringComparison.Ordinal), "dotnet_code_quality.BS1001.small_set_max = 10\ndotnet_diagnostic.BS1001.severity = none");
 
