@@ -3,6 +3,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -35,8 +37,8 @@ public sealed class PerEntityUpdateLoopAnalyzer : DiagnosticAnalyzer
             }
 
             var analyzer = new AnalyzerContext(symbols);
-            start.RegisterOperationAction(analyzer.AnalyzeLoop, OperationKind.Loop);
-            start.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
+            start.RegisterSyntaxNodeAction(analyzer.AnalyzeLoop, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
+            start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
         });
     }
 
@@ -195,24 +197,27 @@ public sealed class PerEntityUpdateLoopAnalyzer : DiagnosticAnalyzer
 
     private sealed class AnalyzerContext(EfCoreSymbols symbols)
     {
-        public void AnalyzeLoop(OperationAnalysisContext context)
+        public void AnalyzeLoop(SyntaxNodeAnalysisContext context)
         {
-            if (context.Operation is IForEachLoopOperation && Loop.TryCreate(context.Operation, symbols) is { } loop)
+            if (context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IForEachLoopOperation forEach
+                && Loop.TryCreate(forEach, symbols) is { } loop)
             {
                 Analyze(context, loop);
             }
         }
 
-        public void AnalyzeInvocation(OperationAnalysisContext context)
+        public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
-            if (((IInvocationOperation)context.Operation).TargetMethod.Name is "ForEach" or "ForEachAsync" or "Select"
-                && Loop.TryCreate(context.Operation, symbols) is { } loop)
+            var syntax = (InvocationExpressionSyntax)context.Node;
+            if (SyntaxFilter.GetInvokedName(syntax) is "ForEach" or "ForEachAsync" or "Select"
+                && context.SemanticModel.GetOperation(syntax, context.CancellationToken) is IInvocationOperation invocation
+                && Loop.TryCreate(invocation, symbols) is { } loop)
             {
                 Analyze(context, loop);
             }
         }
 
-        private void Analyze(OperationAnalysisContext context, Loop loop)
+        private void Analyze(SyntaxNodeAnalysisContext context, Loop loop)
         {
             var smallSetMax = RuleOptions.GetInt32(context.Options, loop.Operation.Syntax.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
             if (TryMatch(loop, symbols, smallSetMax, out var match))

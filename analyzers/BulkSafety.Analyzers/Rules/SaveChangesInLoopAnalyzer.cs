@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using System.Linq;
 using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -34,7 +36,7 @@ public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
             }
 
             var analyzer = new AnalyzerContext(symbols);
-            start.RegisterOperationAction(analyzer.AnalyzeInvocation, OperationKind.Invocation);
+            start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
         });
     }
 
@@ -147,10 +149,11 @@ public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
 
     private sealed class AnalyzerContext(EfCoreSymbols symbols)
     {
-        public void AnalyzeInvocation(OperationAnalysisContext context)
+        public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
-            var invocation = (IInvocationOperation)context.Operation;
-            if (invocation.TargetMethod.Name is not ("SaveChanges" or "SaveChangesAsync"))
+            var syntax = (InvocationExpressionSyntax)context.Node;
+            if (SyntaxFilter.GetInvokedName(syntax) is not ("SaveChanges" or "SaveChangesAsync")
+                || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
                 return;
             }

@@ -12,10 +12,11 @@ namespace BulkSafety.Benchmarks.Analyzers;
 /// What BulkSafety's loop analyzers add to compiling a large EF Core codebase (see docs/performance.md). Each operation
 /// compiles a fresh copy of the same compilation (syntax trees parsed once, in setup): the compiler's own diagnostics
 /// (binding every method), a full emit, the analyzer driver with an analyzer that does nothing, and the driver with the
-/// three loop analyzers. Added cost of the rules = BulkSafety − EmptyAnalyzer.
+/// three loop analyzers. Added cost of the rules = BulkSafety − EmptyAnalyzer. Time is process CPU time
+/// (<see cref="ProcessCpuTimeConfig"/>).
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
+[Config(typeof(ProcessCpuTimeConfig))]
 public class AnalyzerOverheadBenchmarks
 {
     /// <summary>Set to a folder to also write the generated codebase there as a project (for <c>dotnet build -p:ReportAnalyzer=true</c>).</summary>
