@@ -18,7 +18,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor PerEntityDeleteLoop = Create(
         DiagnosticIds.PerEntityDeleteLoop,
         "Per-entity delete loop over a large set",
-        "'{0}' deletes {1} one entity at a time over a set that is not provably small. Delete in bounded batches (DeleteInBatchesAsync) or with one set-based ExecuteDelete.",
+        "'{0}' deletes {1} entities one at a time over {2}. Delete in bounded batches, or with one set-based ExecuteDelete on the query.",
         Categories.BulkWrites,
         DiagnosticSeverity.Warning,
         "Deleting entities one by one from a large or unbounded set issues one DELETE per row and, with row-based replication, logs every row image separately; cascades and counter caches multiply that. A set-based or batched delete costs a fraction of the statements and the replication log.");
@@ -26,7 +26,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor SaveChangesInLoop = Create(
         DiagnosticIds.SaveChangesInLoop,
         "SaveChanges inside a loop that changes entities",
-        "'{0}' is called once per iteration of a loop that changes entities: one transaction per entity. Save once after the loop, or per bounded batch.",
+        "'{0}' runs once per iteration of a loop over {1} that changes {2} entities: one transaction per entity. Save once after the loop, or once per bounded batch.",
         Categories.BulkWrites,
         DiagnosticSeverity.Warning,
         "Each SaveChanges is its own transaction with its own commit, log flush and per-transaction replication events. Inside a loop over many entities this multiplies round trips and log volume; saving once (or once per bounded batch) commits the same changes with a fraction of the overhead.");
@@ -34,7 +34,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor PerEntityUpdateLoop = Create(
         DiagnosticIds.PerEntityUpdateLoop,
         "Per-entity update loop over a large set",
-        "This loop loads every {0} of a set that is not provably small only to assign columns. Update them with one set-based ExecuteUpdate (or UpdateInBatchesAsync).",
+        "This loop loads every {0} of {1} only to assign columns. Update them with one set-based ExecuteUpdate.",
         Categories.BulkWrites,
         DiagnosticSeverity.Info,
         "Loading every entity of a large set to assign a few columns materializes the whole set and sends one UPDATE per row. A set-based update does the same work in the database without loading anything.");

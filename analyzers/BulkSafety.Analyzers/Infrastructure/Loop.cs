@@ -227,7 +227,8 @@ internal sealed class Loop
         return false;
     }
 
-    private bool IsDeclaredInBody(ILocalSymbol local)
+    /// <summary>Whether <paramref name="local"/> is declared inside <see cref="Body"/> (so it holds a value per iteration).</summary>
+    public bool IsDeclaredInBody(ILocalSymbol local)
     {
         foreach (var reference in local.DeclaringSyntaxReferences)
         {

@@ -116,7 +116,7 @@ internal sealed class LoopSource
         LoopSourceKind.LiteralCollection => "a literal collection",
         LoopSourceKind.Batches => "bounded batches",
         LoopSourceKind.ChangeTrackerEntries => "the change tracker's entries",
-        _ => "an unknown collection",
+        _ => "a collection that is not provably small",
     };
 
     /// <summary>Classifies <paramref name="collection"/> (a loop's <see cref="Loop.Collection"/>, or any collection-valued expression).</summary>

@@ -136,6 +136,71 @@ public sealed class LoopInfrastructureTests
         }
     }
 
+    [Theory]
+    [InlineData("class C : AppDbContext { public override int SaveChanges(bool accept) { Probe.Target(null); return base.SaveChanges(accept); } }", true)]
+    [InlineData("class C : AppDbContext { public override Task<int> SaveChangesAsync(bool accept, CancellationToken ct = default) { Probe.Target(null); return base.SaveChangesAsync(accept, ct); } }", true)]
+    [InlineData("class I : Microsoft.EntityFrameworkCore.Diagnostics.SaveChangesInterceptor { public override Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> SavingChanges(Microsoft.EntityFrameworkCore.Diagnostics.DbContextEventData e, Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<int> r) { Probe.Target(null); return r; } }", true)]
+    [InlineData("class C : AppDbContext { public int Save() { Probe.Target(null); return SaveChanges(); } }", false)]
+    [InlineData("class S { void Run(Action a) { a = () => Probe.Target(null); } }", false)]
+    public async Task IsInSaveChangesPipeline_RecognizesOverridesAndInterceptors(string source, bool expected)
+    {
+        var (compilation, target) = await CompileAsync(source + Helpers);
+        Assert.True(EfCoreSymbols.TryCreate(compilation, out var symbols));
+
+        var member = compilation.GetSemanticModel(target.Syntax.SyntaxTree).GetEnclosingSymbol(target.Syntax.SpanStart);
+        Assert.Equal(expected, EntityChanges.IsInSaveChangesPipeline(member, symbols));
+    }
+
+    [Theory]
+    [InlineData("db.Posts.Where(p => p.IsSpam).ExecuteUpdate(s => s.SetProperty(p => p.Score, 0));", "ExecuteUpdate")]
+    [InlineData("await db.Posts.ExecuteDeleteAsync();", "ExecuteDelete")]
+    [InlineData("db.Posts.Add(new Post());", "Add")]
+    [InlineData("db.UpdateRange(group);", "Update")]
+    [InlineData("db.Groups.Remove(group);", "Remove")]
+    [InlineData("db.SaveChanges();", "SaveChanges")]
+    [InlineData("new List<Group>().Remove(group);", "none")]
+    public async Task EntityChanges_ClassifiesEfCoreCalls(string statement, string expected)
+    {
+        var (compilation, _) = await CompileAsync($$"""
+            static class Snippet { static async Task Run(AppDbContext db, Group group) { {{statement}} } }
+            """);
+        Assert.True(EfCoreSymbols.TryCreate(compilation, out var symbols));
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Test0.cs", StringComparison.Ordinal));
+        var model = compilation.GetSemanticModel(tree);
+        var call = (await tree.GetRootAsync()).DescendantNodes().Select(n => model.GetOperation(n)).OfType<IInvocationOperation>()
+            .First(i => i.TargetMethod.Name is not ("Where" or "SetProperty"));
+
+        var actual = EntityChanges.IsExecuteUpdate(call, symbols) ? "ExecuteUpdate"
+            : EntityChanges.IsExecuteDelete(call, symbols) ? "ExecuteDelete"
+            : EntityChanges.IsSaveChanges(call, symbols) ? "SaveChanges"
+            : EntityChanges.IsChangeCall(call, symbols, out var kind) ? kind.ToString()
+            : "none";
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task IsMappedBy_SeesDbSetPropertiesOfTheContextAndItsBases()
+    {
+        var (compilation, _) = await CompileAsync("class Other { } class Derived : AppDbContext { }");
+        Assert.True(EfCoreSymbols.TryCreate(compilation, out var symbols));
+
+        Assert.True(EntityChanges.IsMappedBy(compilation.GetTypeByMetadataName("Derived"), compilation.GetTypeByMetadataName("App.Post")!, symbols));
+        Assert.False(EntityChanges.IsMappedBy(compilation.GetTypeByMetadataName("Derived"), compilation.GetTypeByMetadataName("Other")!, symbols));
+    }
+
+    private static async Task<(Compilation Compilation, IInvocationOperation Target)> CompileAsync(string source)
+    {
+        var (project, _) = new AnalyzerTestCase(source).CreateProject();
+        var compilation = (await project.GetCompilationAsync())!;
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        var tree = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Test0.cs", StringComparison.Ordinal));
+        var model = compilation.GetSemanticModel(tree);
+        var target = (await tree.GetRootAsync()).DescendantNodes().Select(n => model.GetOperation(n)).OfType<IInvocationOperation>()
+            .FirstOrDefault(i => i.TargetMethod.Name == "Target");
+        return (compilation, target!);
+    }
+
     private static async Task<(Loop? Loop, EfCoreSymbols Symbols, IOperation Target)> FindLoopAsync(string statements)
     {
         var (loops, symbols, target) = await FindLoopsAsync(statements);
@@ -157,18 +222,8 @@ public sealed class LoopInfrastructureTests
                 }
             }
             """ + Helpers;
-        var (project, _) = new AnalyzerTestCase(source).CreateProject();
-        var compilation = (await project.GetCompilationAsync())!;
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.True(errors.Count == 0, string.Join("\n", errors));
+        var (compilation, target) = await CompileAsync(source);
         Assert.True(EfCoreSymbols.TryCreate(compilation, out var symbols));
-
-        var tree = compilation.SyntaxTrees.Single(t => t.FilePath.EndsWith("Test0.cs", StringComparison.Ordinal));
-        var model = compilation.GetSemanticModel(tree);
-        var target = (await tree.GetRootAsync()).DescendantNodes()
-            .Select(node => model.GetOperation(node))
-            .OfType<IInvocationOperation>()
-            .Single(invocation => invocation.TargetMethod.Name == "Target");
         var argument = target.Arguments[0].Value;
         return (Loop.EnumerateEnclosing(target, symbols).ToList(), symbols, argument);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace BulkSafety.Analyzers.Tests.Verification;
@@ -16,11 +17,15 @@ internal static class AnalyzerVerifier<TAnalyzer>
     public static Task VerifyAsync(string markup, string? editorConfig = null)
         => VerifyAsync(new AnalyzerTestCase(markup) { EditorConfig = editorConfig });
 
-    public static async Task VerifyAsync(AnalyzerTestCase testCase)
+    public static Task VerifyAsync(AnalyzerTestCase testCase) => VerifyAndGetDiagnosticsAsync(testCase);
+
+    /// <summary>Verifies the markup as <see cref="VerifyAsync(AnalyzerTestCase)"/> does and returns the diagnostics, so a test can check messages and severities.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> VerifyAndGetDiagnosticsAsync(AnalyzerTestCase testCase)
     {
         var (project, documents) = testCase.CreateProject();
         var diagnostics = await DiagnosticRunner.GetDiagnosticsAsync(project, Analyzers).ConfigureAwait(false);
         await DiagnosticRunner.AssertMatchesAsync(project, documents, diagnostics, DefaultId).ConfigureAwait(false);
+        return diagnostics;
     }
 
     internal static ImmutableArray<DiagnosticAnalyzer> Analyzers => ImmutableArray.Create<DiagnosticAnalyzer>(new TAnalyzer());

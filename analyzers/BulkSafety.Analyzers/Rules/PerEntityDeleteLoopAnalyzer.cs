@@ -1,0 +1,150 @@
+using System.Collections.Immutable;
+using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace BulkSafety.Analyzers.Rules;
+
+/// <summary>
+/// BS1001: entities deleted one by one over a set that is not provably small — <c>Remove</c>/<c>RemoveRange</c> of
+/// each element (or of an entity looked up from it) inside a loop over an EF query without a small bound, a
+/// navigation collection, a parameter or a field; <c>ExecuteDelete</c> by key once per element; and
+/// <c>RemoveRange</c> of an unbounded query or navigation collection in one call.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+[ReadsOption(LoopSource.SmallSetMaxOption)]
+public sealed class PerEntityDeleteLoopAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PerEntityDeleteLoop);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!EfCoreSymbols.TryCreate(start.Compilation, out var symbols))
+            {
+                return;
+            }
+
+            var analyzer = new AnalyzerContext(symbols);
+            start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
+        });
+    }
+
+    /// <summary>
+    /// Whether <paramref name="invocation"/> deletes one entity per element of a large set (see the class summary).
+    /// Shared with the code fix, which must see exactly what the analyzer saw.
+    /// </summary>
+    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, out PerEntityDelete match)
+    {
+        match = null!;
+        IOperation deleted;
+        ITypeSymbol? entityType;
+        switch (invocation.TargetMethod.Name)
+        {
+            case "Remove" or "RemoveRange":
+                if (!EntityChanges.IsChangeCall(invocation, symbols, out var kind) || kind != EntityChangeKind.Remove || invocation.Arguments.IsEmpty)
+                {
+                    return false;
+                }
+
+                deleted = invocation.Arguments[0].Value;
+                var deletedType = deleted.WalkDownConversions().Type;
+                entityType = invocation.TargetMethod.Name == "Remove" ? deletedType : (deletedType is null ? null : LoopSource.GetElementType(deletedType, symbols));
+                break;
+            case "ExecuteDelete" or "ExecuteDeleteAsync":
+                if (!EntityChanges.IsExecuteDelete(invocation, symbols) || invocation.GetReceiver() is not { } query
+                    || LoopSource.Classify(query, symbols, smallSetMax).Kind != LoopSourceKind.KeyFilteredQuery)
+                {
+                    // A set-based delete per iteration is a batch, not a per-entity delete.
+                    return false;
+                }
+
+                deleted = query;
+                entityType = MaterializedQuery.GetQueryableElementType(query.Type, symbols);
+                break;
+            default:
+                return false;
+        }
+
+        var loops = Loop.EnumerateEnclosing(invocation, symbols).ToList();
+        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax)).ToList();
+        if (sources.Any(source => source.Kind == LoopSourceKind.ChangeTrackerEntries))
+        {
+            // Bookkeeping over what the unit of work already tracks (typically in a SaveChanges override or interceptor).
+            return false;
+        }
+
+        if (invocation.TargetMethod.Name == "RemoveRange"
+            && LoopSource.Classify(deleted, symbols, smallSetMax) is { Kind: LoopSourceKind.EfQuery or LoopSourceKind.NavigationCollection } removedSet)
+        {
+            match = new PerEntityDelete(invocation, deleted, entityType, loop: null, removedSet);
+            return true;
+        }
+
+        for (var i = 0; i < loops.Count; i++)
+        {
+            if (sources[i].IsLarge && loops[i].DependsOnElement(deleted))
+            {
+                match = new PerEntityDelete(invocation, deleted, entityType, loops[i], sources[i]);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class AnalyzerContext(EfCoreSymbols symbols)
+    {
+        public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
+        {
+            var syntax = (InvocationExpressionSyntax)context.Node;
+            if (SyntaxFilter.GetInvokedName(syntax) is not ("Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync")
+                || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
+            {
+                return;
+            }
+
+            var smallSetMax = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
+            if (TryMatch(invocation, symbols, smallSetMax, out var match))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.PerEntityDeleteLoop,
+                    invocation.GetMethodNameLocation(),
+                    invocation.TargetMethod.Name,
+                    match.EntityName,
+                    match.Source.Description));
+            }
+        }
+    }
+}
+
+/// <summary>What <see cref="PerEntityDeleteLoopAnalyzer"/> found: the delete call, what it deletes, and the loop and set it runs over.</summary>
+internal sealed class PerEntityDelete(IInvocationOperation delete, IOperation deleted, ITypeSymbol? entityType, Loop? loop, LoopSource source)
+{
+    /// <summary>The <c>Remove</c>/<c>RemoveRange</c>/<c>ExecuteDelete</c> call.</summary>
+    public IInvocationOperation Delete { get; } = delete;
+
+    /// <summary>The entity (or entities, or key-filtered query) the call deletes.</summary>
+    public IOperation Deleted { get; } = deleted;
+
+    /// <summary>The deleted entity type, when known.</summary>
+    public ITypeSymbol? EntityType { get; } = entityType;
+
+    /// <summary>The loop that repeats the call once per element; <see langword="null"/> for a single <c>RemoveRange</c> of a large set.</summary>
+    public Loop? Loop { get; } = loop;
+
+    /// <summary>The large set: the loop's collection, or what <c>RemoveRange</c> receives.</summary>
+    public LoopSource Source { get; } = source;
+
+    /// <summary>The entity name for messages.</summary>
+    public string EntityName => EntityType?.Name ?? "entity";
+}

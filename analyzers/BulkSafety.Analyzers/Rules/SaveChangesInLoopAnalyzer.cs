@@ -1,0 +1,189 @@
+using System.Collections.Immutable;
+using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace BulkSafety.Analyzers.Rules;
+
+/// <summary>
+/// BS1002: <c>SaveChanges</c>/<c>SaveChangesAsync</c> runs once per iteration of a loop over a collection that is not
+/// provably small, and the iteration changes an entity derived from the element (adds, updates, attaches, removes it,
+/// or assigns one of its properties): one transaction per entity. Loops without a visible collection (retry loops,
+/// <c>while (true)</c> batch loops), loops over bounded batches, loops over <c>ChangeTracker.Entries()</c>, and a
+/// context created inside the loop (one unit of work per iteration) are quiet.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+[ReadsOption(LoopSource.SmallSetMaxOption)]
+public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
+{
+    /// <inheritdoc />
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SaveChangesInLoop);
+
+    /// <inheritdoc />
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!EfCoreSymbols.TryCreate(start.Compilation, out var symbols))
+            {
+                return;
+            }
+
+            var analyzer = new AnalyzerContext(symbols);
+            start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
+        });
+    }
+
+    /// <summary>Whether <paramref name="invocation"/> saves once per iteration of a loop that changes entities (see the class summary). Shared with the code fix.</summary>
+    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, out SaveChangesInLoop match)
+    {
+        match = null!;
+        if (!EntityChanges.IsSaveChanges(invocation, symbols))
+        {
+            return false;
+        }
+
+        var loops = Loop.EnumerateEnclosing(invocation, symbols).ToList();
+        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax)).ToList();
+        if (sources.Any(source => source.Kind == LoopSourceKind.ChangeTrackerEntries))
+        {
+            return false;
+        }
+
+        var context = invocation.Instance?.WalkDownConversions();
+        for (var i = 0; i < loops.Count; i++)
+        {
+            var loop = loops[i];
+            if (context is ILocalReferenceOperation local && loop.IsDeclaredInBody(local.Local) && CreatesContext(local.Local, loop.Body))
+            {
+                // A context per iteration is a unit of work per iteration, by design.
+                return false;
+            }
+
+            if (loop.Collection is null || sources[i].IsProvablySmall)
+            {
+                continue;
+            }
+
+            if (FindChangedEntity(loop, sources[i], context?.Type, symbols) is { } changed)
+            {
+                match = new SaveChangesInLoop(invocation, loop, sources[i], changed);
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The entity type of a change that depends on the current element, or null when the iteration changes none.
+    private static ITypeSymbol? FindChangedEntity(Loop loop, LoopSource source, ITypeSymbol? contextType, EfCoreSymbols symbols)
+    {
+        foreach (var operation in loop.Body.Descendants())
+        {
+            switch (operation)
+            {
+                case IInvocationOperation call when EntityChanges.IsChangeCall(call, symbols, out var kind):
+                    foreach (var argument in call.Arguments)
+                    {
+                        if (loop.DependsOnElement(argument.Value))
+                        {
+                            var type = argument.Value.WalkDownConversions().Type;
+                            return call.TargetMethod.Name.Contains("Range") && type is not null ? LoopSource.GetElementType(type, symbols) ?? type : type;
+                        }
+                    }
+
+                    break;
+                case IAssignmentOperation or IIncrementOrDecrementOperation:
+                    var target = operation is IAssignmentOperation assignment ? assignment.Target : ((IIncrementOrDecrementOperation)operation).Target;
+                    if (target is IPropertyReferenceOperation { Instance: { } instance }
+                        && loop.DependsOnElement(instance)
+                        && GetEntityType(instance.Type, source, contextType, symbols) is { } entity)
+                    {
+                        return entity;
+                    }
+
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    // An entity: mapped by the saved context, the element type of an EF query or navigation, or the entity of an EntityEntry.
+    private static ITypeSymbol? GetEntityType(ITypeSymbol? type, LoopSource source, ITypeSymbol? contextType, EfCoreSymbols symbols)
+    {
+        if (type is null)
+        {
+            return null;
+        }
+
+        if (type is INamedTypeSymbol { Name: "EntityEntry", TypeArguments.Length: 1 } entry
+            && entry.ContainingNamespace.ToDisplayString() == "Microsoft.EntityFrameworkCore.ChangeTracking")
+        {
+            return entry.TypeArguments[0];
+        }
+
+        if (EntityChanges.IsMappedBy(contextType, type, symbols))
+        {
+            return type;
+        }
+
+        var queried = source.Kind switch
+        {
+            LoopSourceKind.EfQuery when !source.ProjectsElements => source.EntityType,
+            LoopSourceKind.NavigationCollection when source.Symbol is IPropertySymbol navigation => LoopSource.GetElementType(navigation.Type, symbols),
+            _ => null,
+        };
+        return SymbolEqualityComparer.Default.Equals(queried, type) ? type : null;
+    }
+
+    // using var db = factory.CreateDbContext(); or new AppDbContext(...) — not an alias of an outer context (var ctx = db).
+    private static bool CreatesContext(ILocalSymbol local, IOperation scope)
+        => scope.GetWrites(local).Any(write => write.WalkDownValueWrappers() is IObjectCreationOperation or IInvocationOperation);
+
+    private sealed class AnalyzerContext(EfCoreSymbols symbols)
+    {
+        public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
+        {
+            var syntax = (InvocationExpressionSyntax)context.Node;
+            if (SyntaxFilter.GetInvokedName(syntax) is not ("SaveChanges" or "SaveChangesAsync")
+                || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
+            {
+                return;
+            }
+
+            var smallSetMax = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
+            if (TryMatch(invocation, symbols, smallSetMax, out var match))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.SaveChangesInLoop,
+                    invocation.GetMethodNameLocation(),
+                    invocation.TargetMethod.Name,
+                    match.Source.Description,
+                    match.EntityType.Name));
+            }
+        }
+    }
+}
+
+/// <summary>What <see cref="SaveChangesInLoopAnalyzer"/> found: the save, the loop it repeats in, and the entity the loop changes.</summary>
+internal sealed class SaveChangesInLoop(IInvocationOperation saveChanges, Loop loop, LoopSource source, ITypeSymbol entityType)
+{
+    /// <summary>The <c>SaveChanges</c>/<c>SaveChangesAsync</c> call.</summary>
+    public IInvocationOperation SaveChanges { get; } = saveChanges;
+
+    /// <summary>The loop whose iterations each save.</summary>
+    public Loop Loop { get; } = loop;
+
+    /// <summary>What the loop iterates.</summary>
+    public LoopSource Source { get; } = source;
+
+    /// <summary>The entity type an iteration changes.</summary>
+    public ITypeSymbol EntityType { get; } = entityType;
+}

@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using BenchmarkDotNet.Attributes;
+using BulkSafety.Analyzers;
+using BulkSafety.Analyzers.Rules;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace BulkSafety.Benchmarks.Analyzers;
+
+/// <summary>
+/// What BulkSafety's loop analyzers add to compiling a large EF Core codebase (see docs/performance.md). Each operation
+/// compiles a fresh copy of the same compilation (syntax trees parsed once, in setup): the compiler's own diagnostics
+/// (binding every method), a full emit, the analyzer driver with an analyzer that does nothing, and the driver with the
+/// three loop analyzers. Added cost of the rules = BulkSafety − EmptyAnalyzer. Time is process CPU time
+/// (<see cref="ProcessCpuTimeConfig"/>).
+/// </summary>
+[MemoryDiagnoser]
+[Config(typeof(ProcessCpuTimeConfig))]
+public class AnalyzerOverheadBenchmarks
+{
+    /// <summary>Set to a folder to also write the generated codebase there as a project (for <c>dotnet build -p:ReportAnalyzer=true</c>).</summary>
+    public const string WriteProjectVariable = "BULKSAFETY_BENCHMARK_PROJECT_DIR";
+
+    private const int Entities = 60;
+    private const int ServicesPerEntity = 6;
+
+    private CSharpCompilation _compilation = null!;
+    private AnalyzerOptions _analyzerOptions = null!;
+    private ImmutableArray<DiagnosticAnalyzer> _empty;
+    private ImmutableArray<DiagnosticAnalyzer> _bulkSafety;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var codebase = GeneratedEfCodebase.Create(Entities, ServicesPerEntity);
+        if (codebase.LineCount < 50_000)
+        {
+            throw new InvalidOperationException($"The generated codebase has {codebase.LineCount} lines; the benchmark needs at least 50,000.");
+        }
+
+        var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
+        var trees = codebase.Files.Select(f => CSharpSyntaxTree.ParseText(f.Text, parseOptions, path: f.Name))
+            .Append(CSharpSyntaxTree.ParseText(GlobalUsings, parseOptions, path: "GlobalUsings.cs"));
+        _compilation = CSharpCompilation.Create(
+            "Generated",
+            trees,
+            References(),
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+        _analyzerOptions = new AnalyzerOptions([]);
+        _empty = [new EmptyAnalyzer()];
+        _bulkSafety = [new PerEntityDeleteLoopAnalyzer(), new SaveChangesInLoopAnalyzer(), new PerEntityUpdateLoopAnalyzer()];
+
+        // Sanity: the codebase compiles, and the rules find exactly the planted patterns — no more, no less.
+        var errors = _compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException("The generated codebase does not compile:\n" + string.Join("\n", errors.Take(20)));
+        }
+
+        var found = RunAnalyzers(_bulkSafety).Where(d => d.Id.StartsWith("BS", StringComparison.Ordinal))
+            .GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var id in new[] { DiagnosticIds.PerEntityDeleteLoop, DiagnosticIds.SaveChangesInLoop, DiagnosticIds.PerEntityUpdateLoop })
+        {
+            if (found.GetValueOrDefault(id) != codebase.ServicesWithPatterns)
+            {
+                throw new InvalidOperationException($"Expected {codebase.ServicesWithPatterns} {id}, found {found.GetValueOrDefault(id)}.");
+            }
+        }
+
+        if (found.Count != 3)
+        {
+            throw new InvalidOperationException("Unexpected diagnostics: " + string.Join(", ", found.Keys));
+        }
+
+        Console.WriteLine($"// Generated codebase: {codebase.Files.Count} files, {codebase.LineCount:N0} lines, {codebase.ServicesWithPatterns} services with patterns ({codebase.ServicesWithPatterns * 3} diagnostics).");
+        if (Environment.GetEnvironmentVariable(WriteProjectVariable) is { Length: > 0 } directory)
+        {
+            WriteProject(codebase, directory);
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "Compiler diagnostics (bind all)")]
+    public int CompilerDiagnostics() => _compilation.Clone().GetDiagnostics().Length;
+
+    [Benchmark(Description = "Emit (full compile, no analyzers)")]
+    public bool Emit() => _compilation.Clone().Emit(Stream.Null).Success;
+
+    [Benchmark(Description = "Analyzer driver + EmptyAnalyzer")]
+    public int EmptyAnalyzerDiagnostics() => RunAnalyzers(_empty).Length;
+
+    [Benchmark(Description = "Analyzer driver + BS1001-BS1003")]
+    public int BulkSafetyDiagnostics() => RunAnalyzers(_bulkSafety).Length;
+
+    private ImmutableArray<Diagnostic> RunAnalyzers(ImmutableArray<DiagnosticAnalyzer> analyzers)
+        => _compilation.Clone()
+            .WithAnalyzers(analyzers, new CompilationWithAnalyzersOptions(_analyzerOptions, onAnalyzerException: null, concurrentAnalysis: true, logAnalyzerExecutionTime: false))
+            .GetAllDiagnosticsAsync().GetAwaiter().GetResult();
+
+    private const string GlobalUsings = """
+        global using System;
+        global using System.Collections.Generic;
+        global using System.IO;
+        global using System.Linq;
+        global using System.Threading;
+        global using System.Threading.Tasks;
+        """;
+
+    private static IEnumerable<MetadataReference> References()
+    {
+        var runtime = Directory.EnumerateFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll");
+        var efCore = Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll").Where(path =>
+        {
+            var name = Path.GetFileName(path);
+            return name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal) || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal);
+        });
+        return runtime.Concat(efCore).Where(HasMetadata).Select(path => MetadataReference.CreateFromFile(path));
+    }
+
+    private static bool HasMetadata(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new System.Reflection.PortableExecutable.PEReader(stream);
+        return reader.HasMetadata;
+    }
+
+    // The same codebase as a project that loads the analyzers the way a package consumer does.
+    private static void WriteProject(GeneratedEfCodebase codebase, string directory)
+    {
+        foreach (var (name, text) in codebase.Files.Append(("GlobalUsings.cs", GlobalUsings)))
+        {
+            var path = Path.Combine(directory, name);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, text);
+        }
+
+        File.WriteAllText(Path.Combine(directory, "Generated.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Microsoft.EntityFrameworkCore.Relational" Version="10.0.14" />
+                <Analyzer Include="{typeof(PerEntityDeleteLoopAnalyzer).Assembly.Location}" />
+              </ItemGroup>
+            </Project>
+            """);
+        Console.WriteLine($"// Wrote the generated project to {directory}");
+    }
+
+    // A benchmark-only analyzer, never loaded by a compiler: the rules for shipping analyzers do not apply.
+#pragma warning disable RS1036, RS1041, RS2008
+
+    /// <summary>Registers nothing: the analyzer driver's own cost, the baseline for the rules' added cost.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class EmptyAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Descriptor = new("EMPTY01", "Empty", "Empty", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Descriptor];
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        }
+    }
+#pragma warning restore RS1036, RS1041, RS2008
+}
