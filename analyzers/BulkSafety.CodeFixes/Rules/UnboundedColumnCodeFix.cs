@@ -24,8 +24,8 @@ namespace BulkSafety.CodeFixes.Rules;
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(UnboundedColumnCodeFix)), Shared]
 public sealed class UnboundedColumnCodeFix : CodeFixProvider
 {
-    public const string AddMaxLengthAttributeKey = "BulkSafety.AddMaxLengthAttribute";
-    public const string AppendHasMaxLengthKey = "BulkSafety.AppendHasMaxLength";
+    public const string AddMaxLengthAttributeEquivalenceKey = "BS3001.AddMaxLengthAttribute";
+    public const string AppendHasMaxLengthEquivalenceKey = "BS3001.AppendHasMaxLength";
 
     private const string DataAnnotations = "System.ComponentModel.DataAnnotations";
 
@@ -51,7 +51,7 @@ public sealed class UnboundedColumnCodeFix : CodeFixProvider
                 && root.FindNode(diagnostic.Location.SourceSpan).FirstAncestorOrSelf<PropertyDeclarationSyntax>() is { } property)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create($"Add [MaxLength({length})]", ct => AddAttributeAsync(context.Document, property, length, ct), AddMaxLengthAttributeKey),
+                    CodeAction.Create($"Add [MaxLength({length})]", ct => AddAttributeAsync(context.Document, property, length, ct), AddMaxLengthAttributeEquivalenceKey),
                     diagnostic);
             }
             else if (fix == UnboundedColumnAnalyzer.FixAppendHasMaxLength
@@ -59,7 +59,7 @@ public sealed class UnboundedColumnCodeFix : CodeFixProvider
                 && context.Document.Project.Solution.GetDocument(callTree) is { } callDocument)
             {
                 context.RegisterCodeFix(
-                    CodeAction.Create($"Add .HasMaxLength({length})", ct => AppendHasMaxLengthAsync(callDocument, callLocation.SourceSpan, length, ct), AppendHasMaxLengthKey),
+                    CodeAction.Create($"Add .HasMaxLength({length})", ct => AppendHasMaxLengthAsync(callDocument, callLocation.SourceSpan, length, ct), AppendHasMaxLengthEquivalenceKey),
                     diagnostic);
             }
         }
