@@ -15,6 +15,10 @@ internal static class BudgetRules
     private const string TableFractionSafePath = "Check the filter: an empty id list or a missing condition matches the whole table. If the mass change is intended, do it in bounded batches inside BulkSafetyScope.Allow(reason, maxBytes).";
     private const string UnknownSafePath = "Map the column to a type the estimator can size (text, binary, numbers, dates, GUIDs), or set OnUnknown to AssumeConservative.";
 
+    /// <summary>The first budget <paramref name="estimate"/> exceeds, per-unit budgets before window budgets, or <see langword="null"/>.</summary>
+    public static BulkSafetyViolation? FirstViolation(UnitOfWorkEstimate estimate, LedgerVerdict verdict, BulkSafetyOptions options, ITableRowCounts rowCounts)
+        => CheckUnitOfWork(estimate, options, rowCounts) ?? CheckWindow(verdict, estimate, options);
+
     /// <summary>The first per-unit budget <paramref name="estimate"/> exceeds, or <see langword="null"/>.</summary>
     public static BulkSafetyViolation? CheckUnitOfWork(UnitOfWorkEstimate estimate, BulkSafetyOptions options, ITableRowCounts rowCounts)
     {

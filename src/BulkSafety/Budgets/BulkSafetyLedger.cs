@@ -85,16 +85,16 @@ internal sealed class BulkSafetyLedger
     }
 
     /// <summary>
-    /// Checks <paramref name="estimate"/> against the window budgets and, if it fits or <paramref name="force"/> is set,
+    /// Checks <paramref name="estimate"/> against the window budgets of <paramref name="options"/> and, if it fits or <paramref name="force"/> is set,
     /// admits it as pending. Check and admission are one atomic step.
     /// </summary>
-    public LedgerTicket? TryAdmit(UnitOfWorkEstimate estimate, long maxBytesPerMinute, int maxRewritesPerRow, bool force, out LedgerVerdict verdict)
+    public LedgerTicket? TryAdmit(UnitOfWorkEstimate estimate, BulkSafetyOptions options, bool force, out LedgerVerdict verdict)
     {
         lock (_gate)
         {
             var now = Now;
             Expire(now);
-            verdict = Evaluate(estimate, maxBytesPerMinute, maxRewritesPerRow, now);
+            verdict = Evaluate(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, now);
             if (!verdict.Admissible && !force)
             {
                 return null;
@@ -116,13 +116,13 @@ internal sealed class BulkSafetyLedger
     }
 
     /// <summary>Checks <paramref name="estimate"/> against the window budgets without admitting it (a dry run).</summary>
-    public LedgerVerdict Inspect(UnitOfWorkEstimate estimate, long maxBytesPerMinute, int maxRewritesPerRow)
+    public LedgerVerdict Inspect(UnitOfWorkEstimate estimate, BulkSafetyOptions options)
     {
         lock (_gate)
         {
             var now = Now;
             Expire(now);
-            return Evaluate(estimate, maxBytesPerMinute, maxRewritesPerRow, now);
+            return Evaluate(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, now);
         }
     }
 

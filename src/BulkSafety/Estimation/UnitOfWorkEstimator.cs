@@ -26,7 +26,8 @@ internal static class UnitOfWorkEstimator
         IEntityType? lastType = null;
         IReadOnlyList<MappedTable> lastTables = [];
 
-        // Entries() runs DetectChanges first when automatic detection is on, as SaveChanges will right after us.
+        // Entries() detects changes first when automatic detection is on (dry runs, Throttle mode); when the guard judges
+        // from EF's DetectedAllChanges event, detection is off here and the state is what EF has just detected.
         foreach (var entry in tracker.Entries())
         {
             var state = entry.State;

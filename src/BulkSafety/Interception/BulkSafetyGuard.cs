@@ -37,9 +37,8 @@ internal sealed class BulkSafetyGuard
         var guarded = _contexts.GetValue(context, _resolve);
         var options = guarded.Options;
         var estimate = UnitOfWorkEstimator.Estimate(context, options.Profile);
-        var verdict = guarded.Ledger.Inspect(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute);
-        var violation = BudgetRules.CheckUnitOfWork(estimate, options, guarded.RowCounts) ?? BudgetRules.CheckWindow(verdict, estimate, options);
-        return BudgetRules.Report(estimate, verdict, options, violation);
+        var verdict = guarded.Ledger.Inspect(estimate, options);
+        return BudgetRules.Report(estimate, verdict, options, BudgetRules.FirstViolation(estimate, verdict, options, guarded.RowCounts));
     }
 
     /// <summary>
@@ -130,10 +129,10 @@ internal sealed class BulkSafetyGuard
 
         if (Allowance.Current is { } allowance && allowance.TryCharge(estimate.TotalBytes))
         {
-            var ticket = ledger.TryAdmit(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, force: true, out var verdict)!;
+            var ticket = ledger.TryAdmit(estimate, options, force: true, out var verdict)!;
             ticket.ChargedAllowance = allowance;
             guarded.InFlight = ticket;
-            if ((BudgetRules.CheckUnitOfWork(estimate, options, guarded.RowCounts) ?? BudgetRules.CheckWindow(verdict, estimate, options)) is { } allowed)
+            if (BudgetRules.FirstViolation(estimate, verdict, options, guarded.RowCounts) is { } allowed)
             {
                 GuardLog.AllowanceUsed(guarded.Logger, allowance.Reason, estimate.ContextName, allowed.RuleId, allowance.Charged, allowance.MaxBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", allowed.Detail);
                 GuardMetrics.Allowance(allowed.RuleId, allowance.Reason);
@@ -149,11 +148,11 @@ internal sealed class BulkSafetyGuard
             LedgerVerdict verdict;
             if (options.Mode == BulkSafetyMode.Warn)
             {
-                ticket = ledger.TryAdmit(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, force: true, out verdict);
+                ticket = ledger.TryAdmit(estimate, options, force: true, out verdict);
             }
             else
             {
-                verdict = ledger.Inspect(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute);
+                verdict = ledger.Inspect(estimate, options);
             }
 
             Judge(guarded, estimate, verdict, unitViolation, ticket);
@@ -163,7 +162,7 @@ internal sealed class BulkSafetyGuard
         var deadline = ledger.Time.GetUtcNow() + BulkSafetyLedger.Window;
         while (true)
         {
-            var ticket = ledger.TryAdmit(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, force: options.Mode == BulkSafetyMode.Warn, out var verdict);
+            var ticket = ledger.TryAdmit(estimate, options, force: options.Mode == BulkSafetyMode.Warn, out var verdict);
             var violation = BudgetRules.CheckWindow(verdict, estimate, options);
             if (violation is null)
             {
@@ -322,7 +321,7 @@ internal sealed class BulkSafetyGuard
             1,
             $"{BulkSafetyRuleIds.UnknownCost}: the unit of work could not be estimated ({exception.GetType().Name}: {exception.Message}) and OnUnknown is Block.",
             "Report the estimator failure; meanwhile set OnUnknown to AssumeConservative to let such work through unrecorded.");
-        Judge(guarded, empty, guarded.Ledger.Inspect(empty, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute), violation, null);
+        Judge(guarded, empty, guarded.Ledger.Inspect(empty, options), violation, null);
     }
 
     private GuardedContext Resolve(DbContext context)
