@@ -7,9 +7,11 @@ namespace BulkSafety;
 public static class BulkSafetyDbContextOptionsBuilderExtensions
 {
     /// <summary>
-    /// Guards every SaveChanges of the context: the pending changes are estimated in replication-log bytes and checked
-    /// against the budgets before any command is sent. Budgets per minute and per row are counted in one ledger for the
-    /// whole process (the one registered by <c>AddBulkSafety</c>, or a static default one).
+    /// Guards every SaveChanges of the context — the pending changes are estimated in replication-log bytes and checked
+    /// against the budgets before any command is sent — and every bulk command that bypasses SaveChanges
+    /// (<c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, raw DELETE/UPDATE), estimated with read-only probes before it
+    /// executes. Budgets per minute and per row are counted in one ledger for the whole process (the one registered by
+    /// <c>AddBulkSafety</c>, or a static default one).
     /// </summary>
     /// <param name="optionsBuilder">The context's options builder.</param>
     /// <param name="configure">
@@ -20,7 +22,8 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     public static DbContextOptionsBuilder UseBulkSafety(this DbContextOptionsBuilder optionsBuilder, Action<BulkSafetyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        return optionsBuilder.AddInterceptors(new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure)));
+        var interceptor = new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure));
+        return optionsBuilder.AddInterceptors(interceptor, new BulkCommandInterceptor(interceptor.Guard));
     }
 
     /// <inheritdoc cref="UseBulkSafety(DbContextOptionsBuilder, Action{BulkSafetyOptions}?)"/>

@@ -1,0 +1,243 @@
+using System.Data.Common;
+using System.Text;
+using BulkSafety.Budgets;
+using BulkSafety.Estimation;
+using BulkSafety.Probes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace BulkSafety.Interception;
+
+/// <summary>
+/// Estimates a DELETE or UPDATE command before it runs: reads its SQL (<see cref="BulkStatement"/>), finds its table in
+/// the EF model, asks the database how many rows it matches and how large their stored text and binary values are
+/// (<see cref="BulkStatementProbe"/>), and prices one such statement with the replication profile. The answer is an
+/// estimate, or the reason there is none.
+/// </summary>
+internal static class BulkCommandEstimator
+{
+    /// <summary>
+    /// The operation a command is, when the guard must estimate it: <c>ExecuteDelete</c>/<c>ExecuteUpdate</c> by their
+    /// command source, a raw command (<c>ExecuteSql</c>, <c>FromSql</c>) when its text may delete or update. Every
+    /// other command — queries, SaveChanges batches, migrations, raw SQL without those words — is <see langword="null"/>
+    /// after a check of its source and, for raw SQL, a case-insensitive search of its text for four words.
+    /// </summary>
+    public static string? OperationOf(CommandSource source, DbCommand command) => source switch
+    {
+        CommandSource.ExecuteDelete => "ExecuteDelete",
+        CommandSource.ExecuteUpdate => "ExecuteUpdate",
+        CommandSource.ExecuteSqlRaw or CommandSource.FromSqlQuery when BulkStatement.MayWrite(command.CommandText) => "raw SQL",
+        _ => null,
+    };
+
+    /// <summary>Estimates <paramref name="command"/>; the probes run on its connection and transaction.</summary>
+    public static async ValueTask<BulkCommandEstimate> EstimateAsync(DbContext context, DbCommand command, string operation, BulkSafetyOptions options, bool async, CancellationToken cancellationToken)
+    {
+        var contextName = context.GetType().Name;
+        if (BulkStatement.TryParse(command.CommandText, out var refusal) is not { } statement)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the SQL is not read: {refusal}");
+        }
+
+        if (operation == "raw SQL")
+        {
+            operation = statement.Kind == BulkStatementKind.Delete ? "raw DELETE" : "raw UPDATE";
+        }
+
+        if (command.Connection is not { } connection || SqlDialect.Detect(context.Database.ProviderName, connection) is not { } dialect)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the database ({context.Database.ProviderName}) cannot be probed; the guard probes SQLite and PostgreSQL");
+        }
+
+        if (FindTable(context.Model, statement) is not { } table || MappedTableOf(table) is not { } mapped)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the table {statement.TableText} is not mapped in the EF model of {contextName}");
+        }
+
+        var session = new ProbeSession(connection, command.Transaction, dialect, command.CommandTimeout);
+        var shape = mapped.Shape;
+        var measured = shape.Columns.Where(c => c.Type.IsVariableLength).ToArray();
+        AffectedRows affected;
+        TableRowCount? tableRows = null;
+        try
+        {
+            affected = await BulkStatementProbe.MeasureAsync(session, statement, command, measured, async, cancellationToken).ConfigureAwait(false);
+            if (BudgetRules.MayExceedTableFraction(affected.Rows, options))
+            {
+                tableRows = await TableRowCountProbe.CountAsync(session, table.Schema, table.Name, async, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (DbException exception)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the probe failed: {exception.Message}");
+        }
+
+        var estimate = new UnitOfWorkEstimate(options.Profile, contextName, operation) { Basis = affected.Basis };
+        if (affected.Rows > 0)
+        {
+            var rows = (int)Math.Min(affected.Rows, int.MaxValue);
+            var change = TypicalRow(statement, command, shape, measured, affected);
+            var bytes = PriceStatement(options.Profile, shape, change.Row, rows);
+            var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
+            estimate.AddStatement(mapped.Identity, kind, rows, bytes, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
+        }
+
+        estimate.Complete();
+        return new BulkCommandEstimate(estimate, null, tableRows is null ? null : (mapped.Identity, tableRows));
+    }
+
+    /// <summary>
+    /// The log bytes of one statement writing <paramref name="rows"/> rows like <paramref name="row"/>: the one place a
+    /// bulk statement is priced. The replication profile prices a single-row statement; until it can price a
+    /// multi-row one, a bulk statement costs as many single-row statements — exact for PostgreSQL's WAL (one record per
+    /// row), an over-estimate for MySQL's row binlog by the per-statement events of all rows but one.
+    /// </summary>
+    internal static long PriceStatement(ReplicationProfile profile, TableShape table, in RowChange row, long rows)
+        => rows == 0 ? 0 : checked(rows * profile.EstimateRow(table, row));
+
+    // A row as the statement finds it: every text and binary column at its mean stored size over the measured rows,
+    // fixed-width columns present. An UPDATE's new values are those it assigns: a parameter's or literal's size, NULL,
+    // or — for an expression — the stored size again.
+    private static TypicalChange TypicalRow(BulkStatement statement, DbCommand command, TableShape shape, ColumnShape[] measured, AffectedRows affected)
+    {
+        var columns = shape.Columns;
+        var before = new ColumnValue[columns.Count];
+        for (var i = 0; i < before.Length; i++)
+        {
+            var index = Array.IndexOf(measured, columns[i]);
+            before[i] = index < 0 ? ColumnValue.Present : ColumnValue.OfLength(CeilingDivide(affected.StoredBytes[index], Math.Max(1, affected.MeasuredRows)));
+        }
+
+        var textLength = Encoding.UTF8.GetByteCount(command.CommandText);
+        if (statement.Kind == BulkStatementKind.Delete)
+        {
+            return new TypicalChange(before, [], [], textLength);
+        }
+
+        var after = (ColumnValue[])before.Clone();
+        var assigned = new bool[columns.Count];
+        foreach (var assignment in statement.Assignments)
+        {
+            var i = IndexOf(columns, assignment.Column);
+            if (i < 0)
+            {
+                continue;
+            }
+
+            assigned[i] = true;
+            after[i] = assignment.Value.Kind switch
+            {
+                BulkValueKind.Null => ColumnValue.Null,
+                BulkValueKind.Literal => ColumnValue.OfLength(assignment.Value.LiteralBytes),
+                BulkValueKind.Parameter when FindParameter(command, assignment.Value.ParameterName!) is { } parameter => SizeOf(parameter.Value, columns[i].Type),
+                _ => before[i],
+            };
+        }
+
+        return new TypicalChange(before, after, assigned, textLength);
+    }
+
+    private static ColumnValue SizeOf(object? value, ColumnType type) => value switch
+    {
+        null or DBNull => ColumnValue.Null,
+        string text when type.IsVariableLength => ColumnValue.Of(text),
+        byte[] bytes when type.IsVariableLength => ColumnValue.Of(bytes),
+        _ when type.IsVariableLength => ColumnValue.OfLength(StoreTypeMapper.UnknownValueBytes),
+        _ => ColumnValue.Present,
+    };
+
+    // An UPDATE of one row by its single-column key is a rewrite of that row: the hot-row budget counts it as it counts
+    // SaveChanges' UPDATEs (the incident's per-child parent update, done with ExecuteUpdate).
+    private static RowIdentity? RewrittenRow(BulkStatement statement, DbCommand command, ITable table, MappedTable mapped)
+    {
+        if (statement.Kind != BulkStatementKind.Update || mapped.KeyProperties is not [var key] || statement.SingleEquality() is not var (column, token))
+        {
+            return null;
+        }
+
+        if (key.GetColumnName(StoreObjectIdentifier.Table(table.Name, table.Schema)) is not { } keyColumn || !column.Matches(keyColumn))
+        {
+            return null;
+        }
+
+        var raw = token.Kind == SqlTokenKind.Parameter
+            ? FindParameter(command, token.Text(command.CommandText).ToString())?.Value
+            : token.Text(command.CommandText).Trim('\'').ToString();
+        try
+        {
+            var value = raw is null || raw.GetType() == key.ClrType ? raw : Convert.ChangeType(raw, Nullable.GetUnderlyingType(key.ClrType) ?? key.ClrType, System.Globalization.CultureInfo.InvariantCulture);
+            return value is null ? null : new RowIdentity(mapped.Identity, mapped.KeyNames, [value]);
+        }
+        catch (Exception exception) when (exception is InvalidCastException or FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private static DbParameter? FindParameter(DbCommand command, string placeholder)
+    {
+        var name = placeholder.AsSpan().TrimStart("@:$");
+        foreach (DbParameter parameter in command.Parameters)
+        {
+            if (parameter.ParameterName.AsSpan().TrimStart("@:$").Equals(name, StringComparison.Ordinal))
+            {
+                return parameter;
+            }
+        }
+
+        return null;
+    }
+
+    private static int IndexOf(IReadOnlyList<ColumnShape> columns, SqlName name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (name.Matches(columns[i].Name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // The table the statement names: by name and, when it names one, schema; unqualified, a table of the model's default
+    // schema wins over same-named tables elsewhere.
+    private static ITable? FindTable(IModel model, BulkStatement statement)
+    {
+        var candidates = model.GetRelationalModel().Tables
+            .Where(t => statement.Table.Matches(t.Name) && (statement.Schema is not { } schema || (t.Schema is { } tableSchema && schema.Matches(tableSchema))))
+            .ToArray();
+        if (candidates.Length <= 1)
+        {
+            return candidates.FirstOrDefault();
+        }
+
+        var defaultSchema = model.GetDefaultSchema();
+        return candidates.SingleOrDefault(t => t.Schema == defaultSchema);
+    }
+
+    private static MappedTable? MappedTableOf(ITable table)
+        => table.EntityTypeMappings.Select(m => m.TypeBase).OfType<IEntityType>().FirstOrDefault() is { } entityType
+            ? MappedTable.For(entityType).FirstOrDefault(m => m.Identity == table.SchemaQualifiedName)
+            : null;
+
+    private static long CeilingDivide(long total, long count) => (total + count - 1) / count;
+
+    /// <summary>The arrays of a typical <see cref="RowChange"/>, which as a ref struct cannot be kept itself.</summary>
+    private sealed class TypicalChange(ColumnValue[] before, ColumnValue[] after, bool[] assigned, int textLength)
+    {
+        public RowChange Row => new(
+            after.Length == 0 ? RowChangeKind.Delete : RowChangeKind.Update, before, after, assigned, textLength);
+    }
+}
+
+/// <summary>A bulk command's estimate, or why there is none, and the row count of its table when the blast radius needs it.</summary>
+internal sealed record BulkCommandEstimate(UnitOfWorkEstimate? Estimate, string? UnknownReason, (string Table, TableRowCount Count)? TableRows)
+{
+    /// <summary>The operation, for reports when there is no estimate.</summary>
+    public string Operation { get; init; } = Estimate?.Operation ?? "";
+
+    public static BulkCommandEstimate Unknown(string operation, string reason) => new(null, reason, null) { Operation = operation };
+}

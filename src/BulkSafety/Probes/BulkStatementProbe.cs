@@ -1,0 +1,138 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BulkSafety.Estimation;
+
+namespace BulkSafety.Probes;
+
+/// <summary>What a probe found about the rows a bulk statement matches.</summary>
+/// <param name="Rows">The rows the statement would delete or update.</param>
+/// <param name="MeasuredRows">The rows <paramref name="StoredBytes"/> were summed over: all of them, or a sample.</param>
+/// <param name="StoredBytes">Per measured column, the sum of its values' stored byte lengths over the measured rows.</param>
+/// <param name="Basis">How the figures were obtained, for reports.</param>
+internal sealed record AffectedRows(long Rows, long MeasuredRows, long[] StoredBytes, string Basis);
+
+/// <summary>
+/// Asks the database which rows a <see cref="BulkStatement"/> matches before it runs. The probe is the statement turned
+/// into a SELECT over the same table, alias and predicate, with the command's own parameters:
+/// <code>
+/// DELETE FROM t AS x WHERE p                →  SELECT COUNT(*), SUM(c1), ... FROM (SELECT 1, size(x.col1) AS c1, ... FROM t AS x WHERE p) AS probe
+/// UPDATE t AS x SET ... FROM f WHERE p      →  ... FROM t AS x WHERE EXISTS (SELECT 1 FROM f WHERE p) ...
+/// </code>
+/// so it counts each target row once, as the statement changes it once, and sums the stored byte length of every
+/// text and binary column over those rows (what FULL row images log, untouched columns included). On PostgreSQL the
+/// statement itself is first planned with <c>EXPLAIN (FORMAT JSON)</c>: when the plan expects more than
+/// <see cref="ExactCountMaxPlanRows"/> rows, the plan's row estimate is used and the sizes are measured on the first
+/// <see cref="SampleRows"/> matching rows only, so that probing a huge statement does not cost a second pass over it.
+/// </summary>
+internal static class BulkStatementProbe
+{
+    /// <summary>Above this many plan rows (PostgreSQL), rows come from the plan and sizes from a sample.</summary>
+    public const long ExactCountMaxPlanRows = 100_000;
+
+    /// <summary>The rows whose sizes are measured when the plan's estimate is used.</summary>
+    public const int SampleRows = 1_000;
+
+    public static async ValueTask<AffectedRows> MeasureAsync(ProbeSession session, BulkStatement statement, DbCommand command, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
+    {
+        var planRows = session.Dialect.IsPostgres ? await PlanRowsAsync(session, command, async, cancellationToken).ConfigureAwait(false) : null;
+        var sampled = planRows > ExactCountMaxPlanRows;
+        var sql = CountingQuery(session.Dialect, statement, measured, sampled ? SampleRows : null);
+        var (count, sums) = await session.QueryAsync(
+            sql,
+            command,
+            reader =>
+            {
+                var sums = new long[measured.Count];
+                for (var i = 0; i < sums.Length; i++)
+                {
+                    sums[i] = reader.IsDBNull(i + 1) ? 0 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
+                }
+
+                return (Count: Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Sums: sums);
+            },
+            async,
+            cancellationToken).ConfigureAwait(false);
+        return sampled
+            ? new AffectedRows((long)Math.Ceiling(planRows!.Value), count, sums!, string.Create(CultureInfo.InvariantCulture, $"rows from the EXPLAIN plan ({planRows:N0}), stored sizes from {count:N0} sampled matching rows"))
+            : new AffectedRows(count, count, sums!, planRows is { } planned
+                ? string.Create(CultureInfo.InvariantCulture, $"COUNT(*) over the statement's predicate (EXPLAIN plan: {planned:N0} rows), stored sizes summed over them")
+                : "COUNT(*) over the statement's predicate, stored sizes summed over them");
+    }
+
+    /// <summary>The SELECT that counts the statement's rows and sums the stored sizes of <paramref name="measured"/>.</summary>
+    public static string CountingQuery(SqlDialect dialect, BulkStatement statement, IReadOnlyList<ColumnShape> measured, int? limit)
+    {
+        var inner = new StringBuilder("SELECT 1 AS bulksafety_row");
+        var outer = new StringBuilder("SELECT COUNT(*)");
+        for (var i = 0; i < measured.Count; i++)
+        {
+            inner.Append(CultureInfo.InvariantCulture, $", {dialect.StoredBytes(statement.Qualifier, measured[i].Name, measured[i].Type)} AS bulksafety_c{i}");
+            outer.Append(CultureInfo.InvariantCulture, $", SUM(bulksafety_c{i})");
+        }
+
+        inner.Append(" FROM ").Append(statement.Only ? "ONLY " : "").Append(statement.TableText);
+        if (statement.Alias is { } alias)
+        {
+            inner.Append(" AS ").Append(alias);
+        }
+
+        if (statement.FromList is { } from)
+        {
+            inner.Append(" WHERE EXISTS (SELECT 1 FROM ").Append(from);
+            if (statement.Predicate is { } joined)
+            {
+                inner.Append(" WHERE ").Append(joined);
+            }
+
+            inner.Append(')');
+        }
+        else if (statement.Predicate is { } predicate)
+        {
+            inner.Append(" WHERE ").Append(predicate);
+        }
+
+        if (limit is { } rows)
+        {
+            inner.Append(CultureInfo.InvariantCulture, $" LIMIT {rows}");
+        }
+
+        return outer.Append(" FROM (").Append(inner).Append(") AS bulksafety_probe").ToString();
+    }
+
+    // The rows the plan expects the statement to change: the input of its ModifyTable node.
+    private static async ValueTask<double?> PlanRowsAsync(ProbeSession session, DbCommand command, bool async, CancellationToken cancellationToken)
+    {
+        var plan = await session.QueryAsync($"EXPLAIN (FORMAT JSON) {command.CommandText}", command, reader => reader.GetString(0), async, cancellationToken).ConfigureAwait(false);
+        if (plan is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(plan);
+        return ModifyTableInputRows(document.RootElement[0].GetProperty("Plan"));
+    }
+
+    private static double? ModifyTableInputRows(JsonElement node)
+    {
+        var children = node.TryGetProperty("Plans", out var plans) ? plans : default;
+        if (node.GetProperty("Node Type").GetString() == "ModifyTable")
+        {
+            return children.ValueKind == JsonValueKind.Array && children.GetArrayLength() > 0 ? children[0].GetProperty("Plan Rows").GetDouble() : null;
+        }
+
+        if (children.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var child in children.EnumerateArray())
+            {
+                if (ModifyTableInputRows(child) is { } rows)
+                {
+                    return rows;
+                }
+            }
+        }
+
+        return null;
+    }
+}
