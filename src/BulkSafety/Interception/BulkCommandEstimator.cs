@@ -17,19 +17,24 @@ namespace BulkSafety.Interception;
 /// </summary>
 internal static class BulkCommandEstimator
 {
+    private const string LinqOperation = "ExecuteDelete/ExecuteUpdate";
+    private const string RawOperation = "raw SQL";
+
     /// <summary>
     /// The operation a command is, when the guard must estimate it: <c>ExecuteDelete</c>/<c>ExecuteUpdate</c> by their
     /// command source, a raw command (<c>ExecuteSql</c>, <c>FromSql</c>) when its text may delete or update. Every
     /// other command — queries, SaveChanges batches, migrations, raw SQL without those words — is <see langword="null"/>
     /// after a check of its source and, for raw SQL, a case-insensitive search of its text for four words.
     /// </summary>
+    /// <remarks>EF Core 10 reports <see cref="CommandSource.ExecuteUpdate"/> for the DELETE of <c>ExecuteDelete</c> too,
+    /// so the operation is named after the statement once it is read.</remarks>
     public static string? OperationOf(CommandSource source, DbCommand command) => source switch
     {
-        CommandSource.ExecuteDelete => "ExecuteDelete",
-        CommandSource.ExecuteUpdate => "ExecuteUpdate",
-        CommandSource.ExecuteSqlRaw or CommandSource.FromSqlQuery when BulkStatement.MayWrite(command.CommandText) => "raw SQL",
+        CommandSource.ExecuteDelete or CommandSource.ExecuteUpdate => LinqOperation,
+        CommandSource.ExecuteSqlRaw or CommandSource.FromSqlQuery when BulkStatement.MayWrite(command.CommandText) => RawOperation,
         _ => null,
     };
+
 
     /// <summary>Estimates <paramref name="command"/>; the probes run on its connection and transaction.</summary>
     public static async ValueTask<BulkCommandEstimate> EstimateAsync(DbContext context, DbCommand command, string operation, BulkSafetyOptions options, bool async, CancellationToken cancellationToken)
@@ -40,10 +45,8 @@ internal static class BulkCommandEstimator
             return BulkCommandEstimate.Unknown(operation, $"the SQL is not read: {refusal}");
         }
 
-        if (operation == "raw SQL")
-        {
-            operation = statement.Kind == BulkStatementKind.Delete ? "raw DELETE" : "raw UPDATE";
-        }
+        var delete = statement.Kind == BulkStatementKind.Delete;
+        operation = operation == RawOperation ? (delete ? "raw DELETE" : "raw UPDATE") : (delete ? "ExecuteDelete" : "ExecuteUpdate");
 
         if (command.Connection is not { } connection || SqlDialect.Detect(context.Database.ProviderName, connection) is not { } dialect)
         {
@@ -96,8 +99,8 @@ internal static class BulkCommandEstimator
     internal static long PriceStatement(ReplicationProfile profile, TableShape table, in RowChange row, long rows)
         => rows == 0 ? 0 : checked(rows * profile.EstimateRow(table, row));
 
-    // A row as the statement finds it: every text and binary column at its mean stored size over the measured rows,
-    // fixed-width columns present. An UPDATE's new values are those it assigns: a parameter's or literal's size, NULL,
+    // A row as the statement finds it: every text and binary column at its mean stored size over the measured rows (NULL
+    // when all of them are NULL; a NULL among values counts as 0 bytes), fixed-width columns present. An UPDATE's new values are those it assigns: a parameter's or literal's size, NULL,
     // or — for an expression — the stored size again.
     private static TypicalChange TypicalRow(BulkStatement statement, DbCommand command, TableShape shape, ColumnShape[] measured, AffectedRows affected)
     {
@@ -106,7 +109,9 @@ internal static class BulkCommandEstimator
         for (var i = 0; i < before.Length; i++)
         {
             var index = Array.IndexOf(measured, columns[i]);
-            before[i] = index < 0 ? ColumnValue.Present : ColumnValue.OfLength(CeilingDivide(affected.StoredBytes[index], Math.Max(1, affected.MeasuredRows)));
+            before[i] = index < 0 ? ColumnValue.Present
+                : affected.StoredBytes[index] < 0 ? ColumnValue.Null
+                : ColumnValue.OfLength(CeilingDivide(affected.StoredBytes[index], Math.Max(1, affected.MeasuredRows)));
         }
 
         var textLength = Encoding.UTF8.GetByteCount(command.CommandText);

@@ -230,6 +230,9 @@ internal sealed class BulkStatement
     {
         private static readonly string[] ClauseWords = ["WHERE", "USING", "SET", "FROM", "RETURNING"];
         private static readonly string[] UnsupportedClauses = ["ORDER", "LIMIT", "OFFSET"];
+
+        // Words that follow a table but are no alias: clauses, joins (MySQL's multi-table forms), SQLite's INDEXED BY.
+        private static readonly string[] NotAliases = [.. ClauseWords, .. UnsupportedClauses, "JOIN", "INNER", "LEFT", "RIGHT", "FULL", "CROSS", "NATURAL", "STRAIGHT_JOIN", "INDEXED", "NOT"];
         private int _position;
 
         public string? Refusal { get; private set; }
@@ -281,7 +284,7 @@ internal sealed class BulkStatement
                 alias = Current.Text(sql).ToString();
                 _position++;
             }
-            else if (!AtEnd && IsIdentifier(Current) && !IsOneOf(sql, Current, ClauseWords))
+            else if (!AtEnd && IsIdentifier(Current) && !(Current.Kind == SqlTokenKind.Word && IsOneOf(sql, Current, NotAliases)))
             {
                 alias = Current.Text(sql).ToString();
                 _position++;

@@ -9,7 +9,8 @@ namespace BulkSafety.Probes;
 /// <summary>What a probe found about the rows a bulk statement matches.</summary>
 /// <param name="Rows">The rows the statement would delete or update.</param>
 /// <param name="MeasuredRows">The rows <paramref name="StoredBytes"/> were summed over: all of them, or a sample.</param>
-/// <param name="StoredBytes">Per measured column, the sum of its values' stored byte lengths over the measured rows.</param>
+/// <param name="StoredBytes">Per measured column, the sum of its values' stored byte lengths over the measured rows; -1
+/// when every value is NULL (or no row matched).</param>
 /// <param name="Basis">How the figures were obtained, for reports.</param>
 internal sealed record AffectedRows(long Rows, long MeasuredRows, long[] StoredBytes, string Basis);
 
@@ -47,7 +48,7 @@ internal static class BulkStatementProbe
                 var sums = new long[measured.Count];
                 for (var i = 0; i < sums.Length; i++)
                 {
-                    sums[i] = reader.IsDBNull(i + 1) ? 0 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
+                    sums[i] = reader.IsDBNull(i + 1) ? -1 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
                 }
 
                 return (Count: Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Sums: sums);
