@@ -75,6 +75,10 @@ internal static class BulkCommandEstimator
         {
             return BulkCommandEstimate.Unknown(operation, $"the probe failed: {exception.Message}");
         }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the estimate failed ({exception.GetType().Name}: {exception.Message})");
+        }
 
         var estimate = new UnitOfWorkEstimate(options.Profile, contextName, operation) { Basis = affected.Basis };
         if (affected.Rows > 0)

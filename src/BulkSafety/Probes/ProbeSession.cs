@@ -77,7 +77,10 @@ internal sealed class ProbeSession
         if (lender is { Parameters.Count: > 0 })
         {
             lent = new DbParameter[lender.Parameters.Count];
-            lender.Parameters.CopyTo(lent, 0);
+            for (var i = 0; i < lent.Length; i++)
+            {
+                lent[i] = lender.Parameters[i];
+            }
         }
 
         try
@@ -93,7 +96,7 @@ internal sealed class ProbeSession
             if (lent is not null)
             {
                 lender!.Parameters.Clear();
-                probe.Parameters.AddRange(lent);
+                AddAll(probe, lent);
             }
 
             var reader = async
@@ -116,11 +119,20 @@ internal sealed class ProbeSession
                 probe.Parameters.Clear();
                 if (lender!.Parameters.Count == 0)
                 {
-                    lender.Parameters.AddRange(lent);
+                    AddAll(lender, lent);
                 }
             }
 
             await DisposeAsync(probe, async).ConfigureAwait(false);
+        }
+    }
+
+    // One by one: a provider's AddRange may want its own parameter type's array.
+    private static void AddAll(DbCommand command, DbParameter[] parameters)
+    {
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(parameter);
         }
     }
 
