@@ -93,7 +93,7 @@ internal sealed class BulkStatement
     /// </summary>
     public static bool MayWrite(string sql)
     {
-        if (!Array.Exists(WriteWords, word => sql.Contains(word, StringComparison.OrdinalIgnoreCase)))
+        if (!ContainsWriteWord(sql))
         {
             return false;
         }
@@ -126,6 +126,20 @@ internal sealed class BulkStatement
                 inWith = token.IsWord(sql, "WITH");
             }
             else if (inWith && (token.IsWord(sql, "DELETE") || token.IsWord(sql, "UPDATE")) && !(i > 0 && (tokens[i - 1].IsWord(sql, "FOR") || tokens[i - 1].IsWord(sql, "KEY"))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // The cheap first look: a vectorized search per word, no allocation.
+    private static bool ContainsWriteWord(string sql)
+    {
+        foreach (var word in WriteWords)
+        {
+            if (sql.Contains(word, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
