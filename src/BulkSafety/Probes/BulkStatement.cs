@@ -134,7 +134,7 @@ internal sealed class BulkStatement
         return false;
     }
 
-    // The cheap first look: a vectorized search per word, no allocation.
+    // The cheap first look: one vectorized search per word.
     private static bool ContainsWriteWord(string sql)
     {
         foreach (var word in WriteWords)
