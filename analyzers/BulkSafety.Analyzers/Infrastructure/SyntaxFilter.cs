@@ -1,3 +1,6 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace BulkSafety.Analyzers.Infrastructure;
@@ -19,4 +22,51 @@ internal static class SyntaxFilter
             SimpleNameSyntax simple => simple.Identifier.ValueText,
             _ => null,
         };
+
+    /// <summary>
+    /// Whether the node sits in a loop statement or a lambda of its member: only there can a call run once per element.
+    /// Conservative: any lambda counts, since <c>ForEach(x =&gt; ...)</c> and <c>Select(x =&gt; ...)</c> are loops.
+    /// </summary>
+    public static bool IsInLoopOrLambda(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case CommonForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or AnonymousFunctionExpressionSyntax:
+                    return true;
+                case MemberDeclarationSyntax or LocalFunctionStatementSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a loop body (a statement, or a lambda's body) only assigns: every statement is an assignment or an
+    /// increment/decrement expression statement, optionally followed by <c>return x;</c> (for <c>Select</c>).
+    /// </summary>
+    public static bool OnlyAssigns(SyntaxNode? body)
+        => body switch
+        {
+            BlockSyntax block => block.Statements.Count > 0
+                && block.Statements.Take(block.Statements.Count - 1).All(IsAssignmentStatement)
+                && (IsAssignmentStatement(block.Statements[block.Statements.Count - 1]) || (block.Statements.Count > 1 && block.Statements[block.Statements.Count - 1] is ReturnStatementSyntax)),
+            StatementSyntax statement => IsAssignmentStatement(statement),
+            ExpressionSyntax expression => IsAssignment(expression),
+            _ => false,
+        };
+
+    /// <summary>The body of the first lambda argument, if any.</summary>
+    public static SyntaxNode? GetLambdaBody(InvocationExpressionSyntax invocation)
+        => invocation.ArgumentList.Arguments.Select(a => a.Expression).OfType<AnonymousFunctionExpressionSyntax>().FirstOrDefault()?.Body;
+
+    private static bool IsAssignmentStatement(StatementSyntax statement)
+        => statement is ExpressionStatementSyntax { Expression: { } expression } && IsAssignment(expression);
+
+    private static bool IsAssignment(ExpressionSyntax expression)
+        => expression is AssignmentExpressionSyntax
+            || expression.IsKind(SyntaxKind.PostIncrementExpression) || expression.IsKind(SyntaxKind.PostDecrementExpression)
+            || expression.IsKind(SyntaxKind.PreIncrementExpression) || expression.IsKind(SyntaxKind.PreDecrementExpression);
 }
