@@ -407,14 +407,15 @@ internal sealed class LoopSource
     /// <summary>
     /// A collection navigation: an instance property of an entity-like class (not a <c>DbContext</c>, not itself a
     /// collection such as a dictionary) whose type is a collection of entity-like classes, such as
-    /// <c>List&lt;Post&gt; Posts</c>. Entity-like means it has a key by EF Core's conventions (<see cref="HasConventionalKey"/>),
-    /// which keeps view models and dictionaries' <c>Values</c> out.
+    /// <c>List&lt;Post&gt; Posts</c> on <c>Group</c>. Entity-like means it has a key by EF Core's conventions
+    /// (<see cref="HasConventionalKey"/>), which keeps view models, import contexts and dictionaries' <c>Values</c> out.
     /// </summary>
     internal static bool IsCollectionNavigation(IPropertySymbol property, EfCoreSymbols symbols)
         => !property.IsStatic
             && !property.IsIndexer
             && !symbols.IsDbContext(property.ContainingType)
             && GetElementType(property.ContainingType, symbols) is null
+            && HasConventionalKey(property.ContainingType)
             && GetElementType(property.Type, symbols) is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: not SpecialType.System_String } element
             && HasConventionalKey(element);
 
