@@ -42,7 +42,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor CascadeWriteAmplification = Create(
         DiagnosticIds.CascadeWriteAmplification,
         "Cascade delete rewrites the principal once per dependent",
-        "{0}",
+        "Deleting a {0} deletes its {1} one by one and each {2} rewrites {0} ({3}): up to {4} writes of one {5}. Skip the bookkeeping for a {0} that is being deleted, or delete its {1} set-based first.",
         Categories.WriteAmplification,
         DiagnosticSeverity.Warning,
         "When dependents are deleted one by one and each one decrements a counter cache or touches a timestamp on its principal, deleting one principal rewrites the principal's row 2N+1 times. Under row-based replication every rewrite logs the whole row twice (before and after image), so a wide principal turns a cleanup into gigabytes of binlog.");
@@ -50,7 +50,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor ParentRewrittenPerChild = Create(
         DiagnosticIds.ParentRewrittenPerChild,
         "Parent row persisted once per child",
-        "{0}",
+        "'{0}' writes {1} once per {2} of this loop: N rewrites of one row. Change {1} once and write it after the loop.",
         Categories.WriteAmplification,
         DiagnosticSeverity.Warning,
         "Persisting the parent inside a loop over its children writes the parent's row once per child. Compute the counter and timestamp once and write the parent once after the loop.");
@@ -58,7 +58,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor UnboundedColumnOnHotRow = Create(
         DiagnosticIds.UnboundedColumnOnHotRow,
         "Unbounded text or binary column on a frequently rewritten row",
-        "{0}",
+        "'{0}' is an unbounded column ({1}) on a row that is rewritten often ({2}): every rewrite copies the whole value into the replication log. Give it a maximum length, e.g. {3}.",
         Categories.Schema,
         DiagnosticSeverity.Warning,
         "Every rewrite of a row copies all of its columns into a row-based binlog, unbounded text included. On an entity that carries counter caches or touched timestamps the row is rewritten often, so an unbounded column multiplies the replication volume of every small change. Encode the expected size with a maximum length.");
@@ -66,7 +66,7 @@ public static class Descriptors
     public static readonly DiagnosticDescriptor UnboundedColumn = Create(
         DiagnosticIds.UnboundedColumn,
         "Unbounded text or binary column",
-        "{0}",
+        "'{0}' is an unbounded column ({1}). Encode the expected size with a maximum length, e.g. {2}.",
         Categories.Schema,
         DiagnosticSeverity.Info,
         "A string or byte[] property without a maximum length maps to an unbounded column (nvarchar(max), text, longtext). Encode the expected size so that the database, the replication log and every reader can rely on it.");

@@ -25,6 +25,9 @@ internal sealed class AnalyzerTestCase
     /// <summary>Whether the snippets compile against EF Core; false proves a rule stays silent without it.</summary>
     public bool ReferenceEfCore { get; set; } = true;
 
+    /// <summary>References beyond the default set, e.g. a provider from <see cref="TestReferences.Provider"/>.</summary>
+    public List<MetadataReference> AdditionalReferences { get; } = new();
+
     /// <summary>Documents whose name ends with <c>.g.cs</c> are generated code.</summary>
     public Func<int, string> DocumentName { get; set; } = i => $"Test{i}.cs";
 
@@ -42,7 +45,7 @@ internal sealed class AnalyzerTestCase
                 filePath: ProjectDirectory + "TestProject.csproj",
                 compilationOptions: compilationOptions,
                 parseOptions: parseOptions,
-                metadataReferences: ReferenceEfCore ? TestReferences.RuntimeAndEfCore : TestReferences.Runtime));
+                metadataReferences: (ReferenceEfCore ? TestReferences.RuntimeAndEfCore : TestReferences.Runtime).AddRange(AdditionalReferences)));
 
         if (IncludePrelude)
         {

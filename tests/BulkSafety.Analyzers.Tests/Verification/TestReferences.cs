@@ -21,6 +21,14 @@ internal static class TestReferences
     /// <summary>The BCL, EF Core (relational + SQLite) and BulkSafety.</summary>
     public static ImmutableArray<MetadataReference> RuntimeAndEfCore => LazyRuntimeAndEfCore.Value;
 
+    /// <summary>
+    /// A database provider's assemblies (e.g. <c>Microsoft.EntityFrameworkCore.SqlServer</c>, <c>Npgsql</c>), for
+    /// provider-aware rules. Not in <see cref="RuntimeAndEfCore"/>: a test case opts in through
+    /// <see cref="AnalyzerTestCase.AdditionalReferences"/>.
+    /// </summary>
+    public static ImmutableArray<MetadataReference> Provider(string assemblyPrefix)
+        => Load(Directory.EnumerateFiles(AppContext.BaseDirectory, assemblyPrefix + "*.dll"));
+
     private static IEnumerable<string> RuntimeAssemblyPaths()
         => Directory.EnumerateFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll");
 
@@ -28,7 +36,8 @@ internal static class TestReferences
         => Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll").Where(path =>
         {
             var name = Path.GetFileName(path);
-            return name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)
+            return (name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)
+                    && !name.StartsWith("Microsoft.EntityFrameworkCore.SqlServer", StringComparison.Ordinal))
                 || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
                 || name.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal)
                 || name == "BulkSafety.dll";

@@ -1,0 +1,173 @@
+using System.Collections.Immutable;
+using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
+using BulkSafety.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
+
+namespace BulkSafety.Analyzers.Rules;
+
+/// <summary>
+/// BS2002: inside a loop over dependents, the parent row is persisted once per iteration: <c>SaveChanges</c> after the
+/// loop body wrote the parent's counter or timestamp (directly, or through the context's own SaveChanges bookkeeping),
+/// <c>ExecuteUpdate</c> on the parent's set, or raw <c>UPDATE</c> bookkeeping on the parent's table. Quiet on tracked
+/// assignments alone (EF writes one UPDATE per parent per SaveChanges), on SaveChanges calls inside the SaveChanges
+/// pipeline, and on writes after the loop. Loops come from the shared loop infrastructure; principals and dependents
+/// from the per-compilation EF model.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class ParentRewrittenPerChildAnalyzer : DiagnosticAnalyzer
+{
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ParentRewrittenPerChild);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!EfCoreSymbols.TryCreate(start.Compilation, out var symbols) || !EfModelSymbols.TryCreate(start.Compilation, out var modelSymbols))
+            {
+                return;
+            }
+
+            var compilation = start.Compilation;
+            start.RegisterOperationAction(c => Analyze(c, symbols, () => EfModelCache.Get(compilation, modelSymbols, c.CancellationToken)), OperationKind.Invocation);
+        });
+    }
+
+    private static void Analyze(OperationAnalysisContext context, EfCoreSymbols symbols, System.Func<EfModel> getModel)
+    {
+        var invocation = (IInvocationOperation)context.Operation;
+        var isSaveChanges = EntityChanges.IsSaveChanges(invocation, symbols);
+        var isExecuteUpdate = !isSaveChanges && EntityChanges.IsExecuteUpdate(invocation, symbols);
+        var isRawSql = !isSaveChanges && !isExecuteUpdate && invocation.TargetMethod.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, symbols.RelationalDatabaseFacadeExtensions);
+        if (!(isSaveChanges || isExecuteUpdate || isRawSql) || (isSaveChanges && EntityChanges.IsInSaveChangesPipeline(context.ContainingSymbol, symbols)))
+        {
+            return;
+        }
+
+        var loops = Loop.EnumerateEnclosing(invocation, symbols).ToList();
+        if (loops.Count == 0)
+        {
+            return;
+        }
+
+        var model = getModel();
+        foreach (var loop in loops)
+        {
+            if (ElementEntity(loop, model) is not { } dependent)
+            {
+                continue;
+            }
+
+            var parent = isExecuteUpdate ? ParentOfBulkUpdate(invocation, dependent, model)
+                : isRawSql ? ParentOfRawSql(invocation, dependent, model)
+                : ParentWrittenBeforeSave(invocation, loop, dependent, model, symbols);
+            if (parent is not null)
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    Descriptors.ParentRewrittenPerChild, invocation.GetMethodNameLocation(), invocation.TargetMethod.Name, parent.Name, dependent.Name));
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The entity type the loop iterates: the collection's element type, else the element variable's type; an
+    /// <c>EntityEntry&lt;T&gt;</c> (a change-tracker loop) iterates <c>T</c>.
+    /// </summary>
+    private static INamedTypeSymbol? ElementEntity(Loop loop, EfModel model)
+    {
+        if (Entity(ConfigurationReader.NavigationTarget(loop.Collection?.Type), model) is { } element)
+        {
+            return element;
+        }
+
+        var variable = loop.ElementVariables.FirstOrDefault() switch
+        {
+            ILocalSymbol local => local.Type,
+            IParameterSymbol parameter => parameter.Type,
+            _ => null,
+        };
+        return Entity(variable as INamedTypeSymbol, model);
+    }
+
+    private static INamedTypeSymbol? Entity(INamedTypeSymbol? type, EfModel model)
+    {
+        if (type is { Name: "EntityEntry", TypeArguments.Length: 1 })
+        {
+            type = type.TypeArguments[0] as INamedTypeSymbol;
+        }
+
+        return type is not null && model.EntityTypes.Contains(type) ? type : null;
+    }
+
+    private static INamedTypeSymbol? ParentOf(INamedTypeSymbol candidate, INamedTypeSymbol dependent, EfModel model)
+        => model.Relationships.FirstOrDefault(r => EfModel.AreRelated(r.Principal, candidate) && EfModel.AreRelated(r.Dependent, dependent))?.Principal;
+
+    private static INamedTypeSymbol? ParentOfBulkUpdate(IInvocationOperation executeUpdate, INamedTypeSymbol dependent, EfModel model)
+        => executeUpdate.GetReceiver()?.Type is INamedTypeSymbol query
+            && ConfigurationReader.NavigationTarget(query) is { } entity
+            ? ParentOf(entity, dependent, model)
+            : null;
+
+    private static INamedTypeSymbol? ParentOfRawSql(IInvocationOperation rawSql, INamedTypeSymbol dependent, EfModel model)
+        => model.Bookkeeping.FirstOrDefault(w => w.Mechanism == WriteMechanism.RawSql && w.Syntax == rawSql.Syntax && EfModel.AreRelated(w.Dependent, dependent))?.Principal;
+
+    /// <summary>
+    /// The parent that this iteration's SaveChanges writes: bookkeeping assigned in the loop body, in a method the body
+    /// calls, or in the SaveChanges pipeline of the saved context when the body changes entities.
+    /// </summary>
+    private static INamedTypeSymbol? ParentWrittenBeforeSave(IInvocationOperation saveChanges, Loop loop, INamedTypeSymbol dependent, EfModel model, EfCoreSymbols symbols)
+    {
+        var tracked = model.Bookkeeping.Where(w => w.Mechanism == WriteMechanism.TrackedAssignment && EfModel.AreRelated(w.Dependent, dependent)).ToList();
+        if (tracked.Count == 0)
+        {
+            return null;
+        }
+
+        var body = loop.Body.Syntax;
+        var invocations = loop.Body.Descendants().OfType<IInvocationOperation>().ToList();
+        var calledBodies = invocations.SelectMany(i => i.TargetMethod.DeclaringSyntaxReferences).ToList();
+        var changesEntities = invocations.Any(i => EntityChanges.IsChangeCall(i, symbols, out _));
+        var contextType = saveChanges.GetReceiver()?.Type;
+        foreach (var write in tracked)
+        {
+            var inBody = write.Syntax.SyntaxTree == body.SyntaxTree && body.Span.Contains(write.Syntax.Span);
+            var inCalledMethod = calledBodies.Any(r => r.SyntaxTree == write.Syntax.SyntaxTree && r.Span.Contains(write.Syntax.Span));
+            var inSavePipeline = changesEntities && IsInSavePipelineOf(write.Syntax, contextType);
+            if (inBody || inCalledMethod || inSavePipeline)
+            {
+                return write.Principal;
+            }
+        }
+
+        return null;
+    }
+
+    // Bookkeeping declared in the saved context's class (its SaveChanges override and helpers) or in an interceptor.
+    private static bool IsInSavePipelineOf(SyntaxNode write, ITypeSymbol? contextType)
+    {
+        for (var node = write.Parent; node is not null; node = node.Parent)
+        {
+            if (node is Microsoft.CodeAnalysis.CSharp.Syntax.TypeDeclarationSyntax declaration)
+            {
+                var name = declaration.Identifier.ValueText;
+                for (var type = contextType; type is not null; type = type.BaseType)
+                {
+                    if (type.Name == name && type.DeclaringSyntaxReferences.Any(r => r.SyntaxTree == write.SyntaxTree && r.Span.Contains(write.Span)))
+                    {
+                        return true;
+                    }
+                }
+
+                return declaration.BaseList?.Types.Any(t => t.Type.ToString().EndsWith("SaveChangesInterceptor", System.StringComparison.Ordinal)) == true;
+            }
+        }
+
+        return false;
+    }
+}

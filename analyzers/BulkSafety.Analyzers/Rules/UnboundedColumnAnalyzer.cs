@@ -1,0 +1,97 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
+using BulkSafety.Analyzers.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
+
+namespace BulkSafety.Analyzers.Rules;
+
+/// <summary>
+/// BS3001 (warning): an unbounded string/byte[] column on a hot row, one that bookkeeping rewrites per dependent.
+/// BS3002 (info): an unbounded string/byte[] column anywhere else in the EF model. Reported on the property's name,
+/// from the per-compilation EF model, in the document that declares the property.
+/// </summary>
+[DiagnosticAnalyzer(LanguageNames.CSharp)]
+public sealed class UnboundedColumnAnalyzer : DiagnosticAnalyzer
+{
+    /// <summary>The <c>.editorconfig</c> option with the length the message and the fix suggest.</summary>
+    public const string MaxLengthOption = "max_length";
+
+    /// <summary>The postmortem's "we never expected group descriptions to be larger than 2 KB".</summary>
+    public const int DefaultMaxLength = 2000;
+
+    /// <summary>Diagnostic property: the length to suggest (from <see cref="MaxLengthOption"/>).</summary>
+    public const string MaxLengthProperty = "MaxLength";
+
+    /// <summary>Diagnostic property: which fix applies (<see cref="FixAddAttribute"/> or <see cref="FixAppendHasMaxLength"/>); absent when none does.</summary>
+    public const string FixProperty = "Fix";
+
+    public const string FixAddAttribute = "AddMaxLengthAttribute";
+    public const string FixAppendHasMaxLength = "AppendHasMaxLength";
+
+    public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+        ImmutableArray.Create(Descriptors.UnboundedColumnOnHotRow, Descriptors.UnboundedColumn);
+
+    public override void Initialize(AnalysisContext context)
+    {
+        context.EnableConcurrentExecution();
+        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+        context.RegisterCompilationStartAction(start =>
+        {
+            if (!EfModelSymbols.TryCreate(start.Compilation, out var symbols))
+            {
+                return;
+            }
+
+            var compilation = start.Compilation;
+            start.RegisterSemanticModelAction(c => Report(c, EfModelCache.Get(compilation, symbols, c.CancellationToken)));
+        });
+    }
+
+    private static void Report(SemanticModelAnalysisContext context, EfModel model)
+    {
+        var tree = context.SemanticModel.SyntaxTree;
+        foreach (var column in model.UnboundedColumnsIn(tree))
+        {
+            var descriptor = column.IsOnHotRow ? Descriptors.UnboundedColumnOnHotRow : Descriptors.UnboundedColumn;
+            var maxLength = RuleOptions.GetInt32(context.Options, tree, descriptor.Id, MaxLengthOption, DefaultMaxLength);
+            var properties = ImmutableDictionary.CreateBuilder<string, string?>();
+            properties[MaxLengthProperty] = maxLength.ToString(CultureInfo.InvariantCulture);
+            var additionalLocations = new List<Location>();
+            string remedy;
+            switch (column.Fix)
+            {
+                case ColumnFix.AddMaxLengthAttribute:
+                    properties[FixProperty] = FixAddAttribute;
+                    remedy = $"[MaxLength({maxLength})]";
+                    break;
+                case ColumnFix.AppendHasMaxLength when column.FluentPropertyCall is { } call:
+                    properties[FixProperty] = FixAppendHasMaxLength;
+                    additionalLocations.Add(call.GetLocation());
+                    remedy = $".HasMaxLength({maxLength})";
+                    break;
+                default:
+                    remedy = $"a sized type or a length of at most {maxLength}";
+                    break;
+            }
+
+            var name = column.Property.ContainingType.Name + "." + column.Property.Name;
+            var storeType = column.Reason is null ? column.StoreType : column.StoreType + ": " + column.Reason;
+            var arguments = column.IsOnHotRow
+                ? new object[] { name, storeType, HotReason(column.HotBecause), remedy }
+                : new object[] { name, storeType, remedy };
+            context.ReportDiagnostic(Diagnostic.Create(descriptor, column.Location, additionalLocations, properties.ToImmutable(), arguments));
+        }
+    }
+
+    /// <summary>"Group.PostsCount, Group.UpdatedAt rewritten per Post".</summary>
+    private static string HotReason(ImmutableArray<BookkeepingWrite> writes)
+    {
+        var rewritten = writes.Select(w => w.Principal.Name + "." + w.Property.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal);
+        var dependents = writes.Select(w => w.Dependent.Name).Distinct().OrderBy(n => n, System.StringComparer.Ordinal);
+        return string.Join(", ", rewritten) + " rewritten per " + string.Join(" and ", dependents);
+    }
+}

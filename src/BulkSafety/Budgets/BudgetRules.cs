@@ -1,0 +1,113 @@
+using System.Globalization;
+using BulkSafety.Estimation;
+
+namespace BulkSafety.Budgets;
+
+/// <summary>
+/// The budgets of one unit of work — the per-unit rules checked here, the rolling-window rules judged by the ledger —
+/// and the report that explains a verdict.
+/// </summary>
+internal static class BudgetRules
+{
+    private const string BatchesSafePath = "Split the work into bounded batches, each its own SaveChanges or a keyset-batched ExecuteDelete/ExecuteUpdate of a few thousand rows, and pace the batches to stay under MaxBytesPerMinute.";
+    private const string RateSafePath = "Pace the work: run it in bounded batches with pauses (BulkSafetyMode.Throttle waits for room), or off-peak; if the volume is intended, run it inside BulkSafetyScope.Allow(reason, maxBytes).";
+    private const string HotRowSafePath = "Do not rewrite the parent once per child: delete or update the children set-based (ExecuteDelete/ExecuteUpdate in bounded batches), then update the parent's counters and timestamp once; keep wide text out of rows that are rewritten often.";
+    private const string TableFractionSafePath = "Check the filter: an empty id list or a missing condition matches the whole table. If the mass change is intended, do it in bounded batches inside BulkSafetyScope.Allow(reason, maxBytes).";
+    private const string UnknownSafePath = "Map the column to a type the estimator can size (text, binary, numbers, dates, GUIDs), or set OnUnknown to AssumeConservative.";
+
+    /// <summary>The first budget <paramref name="estimate"/> exceeds, per-unit budgets before window budgets, or <see langword="null"/>.</summary>
+    public static BulkSafetyViolation? FirstViolation(UnitOfWorkEstimate estimate, LedgerVerdict verdict, BulkSafetyOptions options, ITableRowCounts rowCounts)
+        => CheckUnitOfWork(estimate, options, rowCounts) ?? CheckWindow(verdict, estimate, options);
+
+    /// <summary>The first per-unit budget <paramref name="estimate"/> exceeds, or <see langword="null"/>.</summary>
+    public static BulkSafetyViolation? CheckUnitOfWork(UnitOfWorkEstimate estimate, BulkSafetyOptions options, ITableRowCounts rowCounts)
+    {
+        var profile = estimate.Profile.Name;
+        if (options.OnUnknown == UnknownCostPolicy.Block && estimate.UnknownColumns is { Count: > 0 } unknown)
+        {
+            return new(BulkSafetyRuleIds.UnknownCost, nameof(BulkSafetyOptions.OnUnknown), 0, unknown.Count,
+                Invariant($"{BulkSafetyRuleIds.UnknownCost}: {unknown.Count} column(s) cannot be sized ({string.Join(", ", unknown.Order(StringComparer.Ordinal))}) and OnUnknown is Block."),
+                UnknownSafePath);
+        }
+
+        if (estimate.Rows > options.MaxRowsPerUnitOfWork)
+        {
+            return new(BulkSafetyRuleIds.UnitOfWorkRows, nameof(BulkSafetyOptions.MaxRowsPerUnitOfWork), options.MaxRowsPerUnitOfWork, estimate.Rows,
+                Invariant($"{BulkSafetyRuleIds.UnitOfWorkRows}: this SaveChanges would write {estimate.Rows:N0} rows, more than MaxRowsPerUnitOfWork ({options.MaxRowsPerUnitOfWork:N0})."),
+                BatchesSafePath);
+        }
+
+        if (estimate.TotalBytes > options.MaxBytesPerUnitOfWork)
+        {
+            return new(BulkSafetyRuleIds.UnitOfWorkBytes, nameof(BulkSafetyOptions.MaxBytesPerUnitOfWork), options.MaxBytesPerUnitOfWork, estimate.TotalBytes,
+                Invariant($"{BulkSafetyRuleIds.UnitOfWorkBytes}: this SaveChanges would write {estimate.TotalBytes:N0} B of {profile} log, more than MaxBytesPerUnitOfWork ({options.MaxBytesPerUnitOfWork:N0} B)."),
+                BatchesSafePath);
+        }
+
+        foreach (var table in estimate.Tables)
+        {
+            var touched = table.Updated + table.Deleted;
+            if (touched > 0 && rowCounts.RowCount(table.Table) is { } count and > 0 && (double)touched / count > options.MaxTableFraction)
+            {
+                var fraction = (double)touched / count;
+                return new(BulkSafetyRuleIds.TableFraction, nameof(BulkSafetyOptions.MaxTableFraction), options.MaxTableFraction, fraction,
+                    Invariant($"{BulkSafetyRuleIds.TableFraction}: this SaveChanges would update or delete {touched:N0} of the {count:N0} rows of {table.Table} ({fraction:P0}), more than MaxTableFraction ({options.MaxTableFraction:P0})."),
+                    TableFractionSafePath);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The rolling-window budget a ledger verdict reports exceeded: a hot row first, then the byte rate.</summary>
+    public static BulkSafetyViolation? CheckWindow(LedgerVerdict verdict, UnitOfWorkEstimate estimate, BulkSafetyOptions options)
+    {
+        var profile = estimate.Profile.Name;
+        if (verdict.HotRows.Count > 0)
+        {
+            var row = verdict.HotRows[0];
+            return new(BulkSafetyRuleIds.HotRow, nameof(BulkSafetyOptions.MaxRewritesPerRowPerMinute), options.MaxRewritesPerRowPerMinute, row.WeightedRewrites,
+                Invariant($"{BulkSafetyRuleIds.HotRow}: {row.Row} would be rewritten {row.Rewrites:N0} times within a minute, {row.Bytes:N0} B of {profile} log ({row.WeightedRewrites:N0} weighted rewrites), more than MaxRewritesPerRowPerMinute ({options.MaxRewritesPerRowPerMinute:N0})."),
+                HotRowSafePath);
+        }
+
+        if (verdict.RateExceeded)
+        {
+            var total = verdict.BytesInWindow + estimate.TotalBytes;
+            return new(BulkSafetyRuleIds.BytesPerMinute, nameof(BulkSafetyOptions.MaxBytesPerMinute), options.MaxBytesPerMinute, total,
+                Invariant($"{BulkSafetyRuleIds.BytesPerMinute}: this SaveChanges ({estimate.TotalBytes:N0} B) would bring the process to {total:N0} B of {profile} log within a minute, more than MaxBytesPerMinute ({options.MaxBytesPerMinute:N0} B)."),
+                RateSafePath);
+        }
+
+        return null;
+    }
+
+    public static BulkSafetyReport Report(UnitOfWorkEstimate estimate, LedgerVerdict verdict, BulkSafetyOptions options, BulkSafetyViolation? violation)
+    {
+        var total = Math.Max(1, estimate.TotalBytes);
+        var tables = estimate.Tables
+            .OrderByDescending(t => t.Bytes)
+            .ThenBy(t => t.Table, StringComparer.Ordinal)
+            .Select(t => new BulkSafetyTableEstimate(t.Table, t.Inserted, t.Updated, t.Deleted, t.Bytes, (double)t.Bytes / total))
+            .ToArray();
+        var rewriter = estimate.Describe();
+        var hotRows = verdict.HotRows
+            .Select(h => new BulkSafetyHotRow(h.Row.ToString(), h.Rewrites, h.WeightedRewrites, h.Bytes, [.. h.Rewriters.Where(r => r != rewriter), rewriter]))
+            .ToArray();
+        var unknown = estimate.UnknownColumns?.Order(StringComparer.Ordinal).ToArray() ?? [];
+        return new BulkSafetyReport(
+            estimate.ContextName,
+            estimate.Profile.Name,
+            estimate.Rows,
+            estimate.TotalBytes,
+            estimate.TransactionBytes,
+            tables,
+            hotRows,
+            unknown,
+            verdict.BytesInWindow,
+            options.MaxBytesPerMinute,
+            violation);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

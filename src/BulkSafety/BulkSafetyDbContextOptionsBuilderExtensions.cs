@@ -1,0 +1,31 @@
+using BulkSafety.Interception;
+using Microsoft.EntityFrameworkCore;
+
+namespace BulkSafety;
+
+/// <summary>Turns the runtime guard on for a <see cref="DbContext"/>.</summary>
+public static class BulkSafetyDbContextOptionsBuilderExtensions
+{
+    /// <summary>
+    /// Guards every SaveChanges of the context: the pending changes are estimated in replication-log bytes and checked
+    /// against the budgets before any command is sent. Budgets per minute and per row are counted in one ledger for the
+    /// whole process (the one registered by <c>AddBulkSafety</c>, or a static default one).
+    /// </summary>
+    /// <param name="optionsBuilder">The context's options builder.</param>
+    /// <param name="configure">
+    /// Sets this context's budgets, starting from the defaults; <see langword="null"/> uses the options given to
+    /// <c>AddBulkSafety</c>, or the defaults. Invalid options throw here, naming the option.
+    /// </param>
+    /// <returns>The same builder.</returns>
+    public static DbContextOptionsBuilder UseBulkSafety(this DbContextOptionsBuilder optionsBuilder, Action<BulkSafetyOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(optionsBuilder);
+        return optionsBuilder.AddInterceptors(new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure)));
+    }
+
+    /// <inheritdoc cref="UseBulkSafety(DbContextOptionsBuilder, Action{BulkSafetyOptions}?)"/>
+    /// <typeparam name="TContext">The context type.</typeparam>
+    public static DbContextOptionsBuilder<TContext> UseBulkSafety<TContext>(this DbContextOptionsBuilder<TContext> optionsBuilder, Action<BulkSafetyOptions>? configure = null)
+        where TContext : DbContext
+        => (DbContextOptionsBuilder<TContext>)UseBulkSafety((DbContextOptionsBuilder)optionsBuilder, configure);
+}

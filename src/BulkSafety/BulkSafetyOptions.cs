@@ -1,0 +1,88 @@
+using BulkSafety.Estimation;
+
+namespace BulkSafety;
+
+/// <summary>
+/// The budgets of the runtime guard. The defaults let ordinary OLTP traffic through untouched and stop the incident's
+/// per-child cleanup within its first minute; docs/guard.md gives the arithmetic.
+/// </summary>
+public sealed class BulkSafetyOptions
+{
+    private const long MiB = 1024 * 1024;
+
+    /// <summary>The engine whose replication log is estimated. Default: <see cref="ReplicationProfile.MySqlRow"/> with FULL row images.</summary>
+    public ReplicationProfile Profile { get; set; } = ReplicationProfile.MySqlRow();
+
+    /// <summary>The most log bytes one SaveChanges may write. Default 16 MiB.</summary>
+    public long MaxBytesPerUnitOfWork { get; set; } = 16 * MiB;
+
+    /// <summary>The most rows one SaveChanges may write. Default 10,000.</summary>
+    public int MaxRowsPerUnitOfWork { get; set; } = 10_000;
+
+    /// <summary>The most log bytes all contexts of the process may write within a rolling minute. Default 128 MiB.</summary>
+    public long MaxBytesPerMinute { get; set; } = 128 * MiB;
+
+    /// <summary>
+    /// How often one row may be rewritten (UPDATE) within a rolling minute. A rewrite counts once per started 16 KiB it
+    /// logs, so a narrow counter row may be updated this many times a minute while a 100 KB row may not. Default 120.
+    /// </summary>
+    public int MaxRewritesPerRowPerMinute { get; set; } = 120;
+
+    /// <summary>
+    /// The largest fraction (0–1] of a table's rows one operation may update or delete. Applies when the table's row
+    /// count is known. Default 0.5.
+    /// </summary>
+    public double MaxTableFraction { get; set; } = 0.5;
+
+    /// <summary>What to do with a unit of work that exceeds a budget. Default <see cref="BulkSafetyMode.Enforce"/>.</summary>
+    public BulkSafetyMode Mode { get; set; } = BulkSafetyMode.Enforce;
+
+    /// <summary>What to do when part of a unit of work cannot be sized. Default <see cref="UnknownCostPolicy.AssumeConservative"/>.</summary>
+    public UnknownCostPolicy OnUnknown { get; set; } = UnknownCostPolicy.AssumeConservative;
+
+    /// <summary>Runs <paramref name="configure"/> on fresh defaults and validates the result; the guard keeps this snapshot.</summary>
+    internal static BulkSafetyOptions Create(Action<BulkSafetyOptions>? configure)
+    {
+        var options = new BulkSafetyOptions();
+        configure?.Invoke(options);
+        options.Validate();
+        return options.MemberwiseCloneOptions();
+    }
+
+    private BulkSafetyOptions MemberwiseCloneOptions() => (BulkSafetyOptions)MemberwiseClone();
+
+    private void Validate()
+    {
+        if (Profile is null)
+        {
+            throw new ArgumentNullException(nameof(Profile), $"BulkSafetyOptions.{nameof(Profile)} must be set, e.g. to ReplicationProfile.MySqlRow().");
+        }
+
+        Positive(nameof(MaxBytesPerUnitOfWork), MaxBytesPerUnitOfWork);
+        Positive(nameof(MaxRowsPerUnitOfWork), MaxRowsPerUnitOfWork);
+        Positive(nameof(MaxBytesPerMinute), MaxBytesPerMinute);
+        Positive(nameof(MaxRewritesPerRowPerMinute), MaxRewritesPerRowPerMinute);
+        if (!(MaxTableFraction > 0 && MaxTableFraction <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxTableFraction), MaxTableFraction, $"BulkSafetyOptions.{nameof(MaxTableFraction)} must be greater than 0 and at most 1.");
+        }
+
+        if (!Enum.IsDefined(Mode))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, $"BulkSafetyOptions.{nameof(Mode)} is not a BulkSafetyMode.");
+        }
+
+        if (!Enum.IsDefined(OnUnknown))
+        {
+            throw new ArgumentOutOfRangeException(nameof(OnUnknown), OnUnknown, $"BulkSafetyOptions.{nameof(OnUnknown)} is not an UnknownCostPolicy.");
+        }
+    }
+
+    private static void Positive(string option, long value)
+    {
+        if (value <= 0)
+        {
+            throw new ArgumentOutOfRangeException(option, value, $"BulkSafetyOptions.{option} must be greater than 0.");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace BulkSafety;
+
+/// <summary>One line of a report's per-table tally: the rows one unit of work writes to a table and their log bytes.</summary>
+public sealed class BulkSafetyTableEstimate
+{
+    internal BulkSafetyTableEstimate(string table, int inserted, int updated, int deleted, long bytes, double share)
+    {
+        Table = table;
+        Inserted = inserted;
+        Updated = updated;
+        Deleted = deleted;
+        Bytes = bytes;
+        Share = share;
+    }
+
+    /// <summary>The schema-qualified table name.</summary>
+    public string Table { get; }
+
+    /// <summary>Rows inserted.</summary>
+    public int Inserted { get; }
+
+    /// <summary>Rows updated.</summary>
+    public int Updated { get; }
+
+    /// <summary>Rows deleted.</summary>
+    public int Deleted { get; }
+
+    /// <summary>All rows written.</summary>
+    public int Rows => Inserted + Updated + Deleted;
+
+    /// <summary>The estimated replication-log bytes of these rows' statements.</summary>
+    public long Bytes { get; }
+
+    /// <summary>This table's share (0–1) of the unit of work's estimated bytes.</summary>
+    public double Share { get; }
+}

@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+namespace BulkSafety.Estimation;
+
+/// <summary>
+/// One table an entity type writes (one for plain, TPH and TPC types; several for TPT and entity splitting): its
+/// <see cref="TableShape"/> and, per column, how to read the entry's value. Built once per entity type and cached on the
+/// model as a runtime annotation, so every context of the same model shares it.
+/// </summary>
+internal sealed class MappedTable
+{
+    private const string AnnotationName = "BulkSafety:MappedTables";
+
+    private MappedTable(TableShape shape, string identity, ColumnReader[] readers, IProperty[] keyProperties)
+    {
+        Shape = shape;
+        Identity = identity;
+        Readers = readers;
+        KeyProperties = keyProperties;
+        KeyNames = Array.ConvertAll(keyProperties, static p => p.Name);
+        HasUnknown = Array.Exists(readers, static r => r.IsUnknown);
+    }
+
+    /// <summary>The engine-neutral shape.</summary>
+    public TableShape Shape { get; }
+
+    /// <summary>The schema-qualified table name: the key of per-table tallies and hot rows.</summary>
+    public string Identity { get; }
+
+    /// <summary>One reader per column of <see cref="Shape"/>.</summary>
+    public ColumnReader[] Readers { get; }
+
+    /// <summary>The entity type's primary key properties (empty for keyless types).</summary>
+    public IProperty[] KeyProperties { get; }
+
+    /// <summary>The names of <see cref="KeyProperties"/>, for reports.</summary>
+    public string[] KeyNames { get; }
+
+    /// <summary>Whether any column has a type the estimator cannot size.</summary>
+    public bool HasUnknown { get; }
+
+    /// <summary>The tables <paramref name="entityType"/> writes, cached on the model.</summary>
+    public static IReadOnlyList<MappedTable> For(IEntityType entityType)
+        => entityType.GetOrAddRuntimeAnnotationValue(AnnotationName, static type => Build(type!), entityType);
+
+    private static MappedTable[] Build(IEntityType entityType)
+    {
+        var keyProperties = entityType.FindPrimaryKey()?.Properties.ToArray() ?? [];
+        var tables = new List<MappedTable>();
+        foreach (var mapping in entityType.GetTableMappings())
+        {
+            var table = mapping.Table;
+            var columns = OrderedColumns(table);
+            var readers = new ColumnReader[columns.Length];
+            var shapes = new ColumnShape[columns.Length];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                var property = mapping.ColumnMappings.FirstOrDefault(m => m.Column == columns[i])?.Property;
+                var (type, converter) = StoreTypeMapper.Map(property ?? columns[i].PropertyMappings.First().Property);
+                shapes[i] = ColumnShapeOf(table, columns[i], type);
+                readers[i] = property is null ? ColumnReader.Unmapped : ColumnReader.For(property, type, converter);
+            }
+
+            var shape = new TableShape(table.Name, shapes, IndexCount(table)) { CascadeDeleteTables = CascadeDeleteTables(table) };
+            tables.Add(new MappedTable(shape, table.SchemaQualifiedName, readers, keyProperties));
+        }
+
+        return [.. tables];
+    }
+
+    // Key columns first, as EF Core's migrations create them; the rest in the relational model's order.
+    private static IColumn[] OrderedColumns(ITable table)
+        => [.. table.Columns.OrderBy(c => table.PrimaryKey?.Columns.Contains(c) == true ? 0 : 1)];
+
+    private static ColumnShape ColumnShapeOf(ITable table, IColumn column, ColumnType type)
+        => new(column.Name, type, isKey: table.PrimaryKey?.Columns.Contains(column) == true, isNullable: column.IsNullable);
+
+    private static TableShape ShapeOf(ITable table)
+        => new(table.Name, OrderedColumns(table).Select(c => ColumnShapeOf(table, c, StoreTypeMapper.Map(c.PropertyMappings.First().Property).Type)), IndexCount(table));
+
+    // The primary key and unique constraints, plus the indexes (EF creates one per foreign key by convention).
+    private static int IndexCount(ITable table) => table.UniqueConstraints.Count() + table.Indexes.Count();
+
+    // Every table the database reaches through ON DELETE CASCADE from this one, at any depth.
+    private static TableShape[] CascadeDeleteTables(ITable table)
+    {
+        var seen = new HashSet<ITable> { table };
+        var pending = new Queue<ITable>([table]);
+        var shapes = new List<TableShape>();
+        while (pending.TryDequeue(out var principal))
+        {
+            foreach (var foreignKey in principal.ReferencingForeignKeyConstraints)
+            {
+                if (foreignKey.OnDeleteAction == ReferentialAction.Cascade && seen.Add(foreignKey.Table))
+                {
+                    shapes.Add(ShapeOf(foreignKey.Table));
+                    pending.Enqueue(foreignKey.Table);
+                }
+            }
+        }
+
+        return [.. shapes];
+    }
+}

@@ -1,0 +1,43 @@
+namespace BulkSafety.Estimation;
+
+/// <summary>The byte-relevant MariaDB/MySQL settings besides <c>binlog_row_image</c>. The defaults are MariaDB 10.11's.</summary>
+public sealed class MySqlBinlogSettings
+{
+    /// <summary>MariaDB 10.11's defaults.</summary>
+    public static MySqlBinlogSettings Default { get; } = new();
+
+    /// <summary><c>binlog_annotate_row_events</c>: every statement's text is logged in an Annotate_rows event (MariaDB default ON).</summary>
+    public bool AnnotateRowEvents { get; init; } = true;
+
+    /// <summary><c>binlog_checksum</c>.</summary>
+    public BinlogChecksum Checksum { get; init; } = BinlogChecksum.Crc32;
+
+    /// <summary><c>binlog_row_event_max_size</c>: rows of one statement are packed into events of at most this many bytes.</summary>
+    public int RowEventMaxSize
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 256);
+            field = value;
+        }
+    } = 8192;
+
+    /// <summary>The database (schema) name; every Table_map event carries it.</summary>
+    public string DatabaseName
+    {
+        get;
+        init
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(value);
+            field = value;
+        }
+    } = "app";
+
+    /// <summary>
+    /// Whether the statement text the server sees has the parameter values written into it, as MySqlConnector does for
+    /// the unprepared commands EF Core sends; then Annotate_rows logs every written value a second time. Only used when a
+    /// statement's text length is not given.
+    /// </summary>
+    public bool ValuesInStatementText { get; init; } = true;
+}

@@ -1,0 +1,382 @@
+namespace BulkSafety.Estimation;
+
+/// <summary>
+/// MariaDB/MySQL row-based binary logging (<c>binlog_format=ROW</c>), modelled event by event after MariaDB 10.11's binlog
+/// v4 format: every transaction is a GTID event and an XID event around its statements; every statement is an
+/// Annotate_rows event (when enabled), a Table_map event per table and Write/Update/Delete_rows events carrying the row
+/// images. See docs/guard.md for the formula and the assumptions.
+/// </summary>
+public class MySqlRowProfile : ReplicationProfile
+{
+    /// <summary>The common header of every binlog v4 event.</summary>
+    public const int EventHeaderBytes = 19;
+
+    private readonly int _databaseNameBytes;
+    private readonly Func<TableShape, Layout> _buildLayout;
+
+    /// <summary>Creates the profile; use <see cref="ReplicationProfile.MySqlRow"/>.</summary>
+    /// <param name="rowImage">The server's <c>binlog_row_image</c>.</param>
+    /// <param name="settings">The other byte-relevant settings.</param>
+    protected internal MySqlRowProfile(BinlogRowImage rowImage, MySqlBinlogSettings settings)
+        : base(rowImage switch
+        {
+            BinlogRowImage.Full => "mysql-row-full",
+            BinlogRowImage.Minimal => "mysql-row-minimal",
+            BinlogRowImage.NoBlob => "mysql-row-noblob",
+            _ => throw new ArgumentOutOfRangeException(nameof(rowImage), rowImage, "Unknown binlog_row_image."),
+        })
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        RowImage = rowImage;
+        Settings = settings;
+        _databaseNameBytes = Utf8Length(settings.DatabaseName);
+        _buildLayout = BuildLayout;
+    }
+
+    /// <summary>The server's <c>binlog_row_image</c>.</summary>
+    public BinlogRowImage RowImage { get; }
+
+    /// <summary>The other byte-relevant settings.</summary>
+    public MySqlBinlogSettings Settings { get; }
+
+    /// <summary>The GTID event that opens a transaction (MariaDB's BEGIN marker): 19 + 19 + checksum.</summary>
+    public int GtidEventBytes => EventHeaderBytes + 19 + ChecksumBytes;
+
+    /// <summary>The XID event that commits a transaction: 19 + 8 + checksum.</summary>
+    public int XidEventBytes => EventHeaderBytes + 8 + ChecksumBytes;
+
+    private int ChecksumBytes => Settings.Checksum == BinlogChecksum.Crc32 ? 4 : 0;
+
+    /// <inheritdoc/>
+    public override long EstimateRow(TableShape table, in RowChange change)
+    {
+        change.Validate(table);
+        var layout = table.LayoutFor(this, _buildLayout);
+        var textLength = change.StatementTextLength ?? EstimateStatementTextLength(table, layout, change);
+        return StatementFramingBytes(layout, change.Kind, textLength) + RowsEventBytes(table, change.Kind, ImagesBytes(layout, change));
+    }
+
+    /// <inheritdoc/>
+    public override long EstimateTransactionOverhead(long statementBytes) => statementBytes > 0 ? GtidEventBytes + XidEventBytes : 0;
+
+    /// <summary>
+    /// The log bytes of one statement that writes several rows of <paramref name="table"/>: its Annotate_rows and Table_map
+    /// events and its rows packed into Rows events of at most <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes.
+    /// A statement that changes no row logs nothing.
+    /// </summary>
+    /// <param name="table">The table written.</param>
+    /// <param name="kind">What the statement does.</param>
+    /// <param name="statementTextLength">The byte length of the statement text.</param>
+    /// <param name="rowImagesBytes">Each row's <see cref="RowImagesBytes"/>, in statement order.</param>
+    public long EstimateStatement(TableShape table, RowChangeKind kind, int statementTextLength, ReadOnlySpan<long> rowImagesBytes)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentOutOfRangeException.ThrowIfNegative(statementTextLength);
+        if (rowImagesBytes.IsEmpty)
+        {
+            return 0;
+        }
+
+        var postHeader = RowsEventPostHeaderBytes(table, kind);
+        var total = StatementFramingBytes(table.LayoutFor(this, _buildLayout), kind, statementTextLength);
+        long inEvent = 0;
+        var open = false;
+        foreach (var row in rowImagesBytes)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(row, nameof(rowImagesBytes));
+            if (open && postHeader + inEvent + row > Settings.RowEventMaxSize)
+            {
+                total += EventHeaderBytes + postHeader + inEvent + ChecksumBytes;
+                inEvent = 0;
+            }
+
+            inEvent += row;
+            open = true;
+        }
+
+        return total + EventHeaderBytes + postHeader + inEvent + ChecksumBytes;
+    }
+
+    /// <summary>
+    /// The bytes one row contributes to a Rows event: its before image (UPDATE, DELETE) and after image (INSERT, UPDATE),
+    /// each a NULL bitmap over the logged columns followed by their encoded values, the columns chosen by
+    /// <see cref="RowImage"/>.
+    /// </summary>
+    /// <param name="table">The table written.</param>
+    /// <param name="change">The row written.</param>
+    public long RowImagesBytes(TableShape table, in RowChange change)
+    {
+        change.Validate(table);
+        return ImagesBytes(table.LayoutFor(this, _buildLayout), change);
+    }
+
+    private long ImagesBytes(Layout layout, in RowChange change)
+        => change.Kind switch
+        {
+            RowChangeKind.Insert => ImageBytes(layout, change.After, change, isBefore: false),
+            RowChangeKind.Update => ImageBytes(layout, change.Before, change, isBefore: true) + ImageBytes(layout, change.After, change, isBefore: false),
+            _ => ImageBytes(layout, change.Before, change, isBefore: true),
+        };
+
+    /// <summary>
+    /// The Table_map event for <paramref name="table"/>: 19 + 8 + database and table names (each length-prefixed and
+    /// NUL-terminated) + column count + one type byte per column + type metadata + a nullability bitmap + checksum.
+    /// </summary>
+    /// <param name="table">The table.</param>
+    public long TableMapEventBytes(TableShape table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return table.LayoutFor(this, _buildLayout).TableMapBytes;
+    }
+
+    /// <summary>The byte size of one encoded value of <paramref name="type"/> in a row image (NULL values take none).</summary>
+    /// <param name="type">The column type.</param>
+    /// <param name="value">The value; only its byte length is read.</param>
+    public static long ValueBytes(ColumnType type, ColumnValue value)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (value.IsNull)
+        {
+            return 0;
+        }
+
+        return type.Kind switch
+        {
+            ColumnTypeKind.Integer or ColumnTypeKind.Float => type.FixedSize,
+            ColumnTypeKind.Boolean => 1,
+            ColumnTypeKind.Decimal => DecimalBinaryBytes(type.Precision, type.Scale),
+            ColumnTypeKind.Date => 3,
+            ColumnTypeKind.DateTime => 5 + ((type.FractionalSeconds + 1) / 2),
+            ColumnTypeKind.Time => 3 + ((type.FractionalSeconds + 1) / 2),
+
+            // CHAR(36) in utf8mb4: 144 bytes at most, so a 1-byte length prefix and 36 ASCII bytes.
+            ColumnTypeKind.Guid => 1 + 36,
+            ColumnTypeKind.VarChar or ColumnTypeKind.Char or ColumnTypeKind.VarBinary
+                => (type.MaxBytes <= 255 ? 1 : 2) + value.ByteLength,
+            ColumnTypeKind.Text or ColumnTypeKind.Blob => LargeObjectPrefixBytes(type.MaxBytes) + value.ByteLength,
+
+            // Unknown types are logged as LONGBLOB values of their conservative length.
+            _ => 4 + value.ByteLength,
+        };
+    }
+
+    private long StatementFramingBytes(Layout layout, RowChangeKind kind, int statementTextLength)
+        => (Settings.AnnotateRowEvents ? EventHeaderBytes + statementTextLength + ChecksumBytes : 0)
+            + layout.TableMapBytes
+            + (kind == RowChangeKind.Delete ? layout.CascadeTableMapBytes : 0);
+
+    private long RowsEventBytes(TableShape table, RowChangeKind kind, long rowImagesBytes)
+        => EventHeaderBytes + RowsEventPostHeaderBytes(table, kind) + rowImagesBytes + ChecksumBytes;
+
+    // Table id (6) + flags (2), the column count, and the columns-present bitmap (two of them for an UPDATE).
+    private static int RowsEventPostHeaderBytes(TableShape table, RowChangeKind kind)
+    {
+        var n = table.Columns.Count;
+        return 8 + LengthEncodedIntegerBytes(n) + (BitmapBytes(n) * (kind == RowChangeKind.Update ? 2 : 1));
+    }
+
+    private long ImageBytes(Layout layout, ReadOnlySpan<ColumnValue> values, in RowChange change, bool isBefore)
+    {
+        var logged = 0;
+        long bytes = 0;
+        for (var i = 0; i < values.Length; i++)
+        {
+            var isLogged = RowImage switch
+            {
+                BinlogRowImage.Full => true,
+                BinlogRowImage.Minimal => isBefore ? layout.IdentifiesRow[i] : change.IsAssigned(i),
+                _ => !layout.IsLargeObject[i] || (!isBefore && change.IsAssigned(i)),
+            };
+            if (isLogged)
+            {
+                logged++;
+                var value = values[i];
+                bytes += value.IsNull ? 0 : layout.BaseBytes[i] + (layout.IsVariable[i] ? value.ByteLength : 0);
+            }
+        }
+
+        return BitmapBytes(logged) + bytes;
+    }
+
+    /// <summary>
+    /// The length of the SQL text EF Core's MySQL provider generates for a single-row statement (backtick-quoted names,
+    /// one line break before VALUES/WHERE), with either the values written in (MySqlConnector's client-side parameters)
+    /// or <c>@pN</c> placeholders. Literal widths of numbers and dates are typical values, not the real ones.
+    /// </summary>
+    private int EstimateStatementTextLength(TableShape table, Layout layout, in RowChange change)
+    {
+        var columns = table.ColumnSpan;
+        var names = table.ColumnNameBytes;
+        var tableName = table.NameBytes + 2;
+        switch (change.Kind)
+        {
+            case RowChangeKind.Insert:
+            {
+                int columnNames = 0, literals = 0, count = 0;
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    if (change.IsAssigned(i))
+                    {
+                        columnNames += names[i] + 2;
+                        literals += LiteralLength(layout, i, change.After[i], count);
+                        count++;
+                    }
+                }
+
+                var separators = 2 * Math.Max(count - 1, 0);
+
+                // INSERT INTO `t` (`a`, `b`)\nVALUES (x, y);
+                return "INSERT INTO ".Length + tableName + " (".Length + columnNames + separators + ")\nVALUES (".Length + literals + separators + ");".Length;
+            }
+
+            case RowChangeKind.Update:
+            {
+                int set = 0, count = 0;
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    if (change.IsAssigned(i))
+                    {
+                        set += names[i] + 2 + " = ".Length + LiteralLength(layout, i, change.After[i], count);
+                        count++;
+                    }
+                }
+
+                // UPDATE `t` SET `a` = x, `b` = y\nWHERE `id` = k;
+                return "UPDATE ".Length + tableName + " SET ".Length + set + (2 * Math.Max(count - 1, 0)) + KeyPredicateLength(table, layout, change.Before, count) + 1;
+            }
+
+            default:
+                // DELETE FROM `t`\nWHERE `id` = k;
+                return "DELETE FROM ".Length + tableName + KeyPredicateLength(table, layout, change.Before, 0) + 1;
+        }
+    }
+
+    private int KeyPredicateLength(TableShape table, Layout layout, ReadOnlySpan<ColumnValue> before, int parameterIndex)
+    {
+        var columns = table.ColumnSpan;
+        var names = table.ColumnNameBytes;
+        int length = "\nWHERE ".Length, count = 0;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            if (columns[i].IsKey)
+            {
+                length += (count > 0 ? " AND ".Length : 0) + names[i] + 2 + " = ".Length + LiteralLength(layout, i, before[i], parameterIndex + count);
+                count++;
+            }
+        }
+
+        return length;
+    }
+
+    private int LiteralLength(Layout layout, int column, ColumnValue value, int parameterIndex)
+    {
+        if (!Settings.ValuesInStatementText)
+        {
+            return parameterIndex < 10 ? 3 : parameterIndex < 100 ? 4 : 5; // @p0, @p12, @p123
+        }
+
+        return value.IsNull ? "NULL".Length
+            : layout.IsVariable[column] ? (int)Math.Min(int.MaxValue / 2, value.ByteLength) + layout.LiteralBytes[column]
+            : layout.LiteralBytes[column];
+    }
+
+    private Layout BuildLayout(TableShape table)
+    {
+        var columns = table.ColumnSpan;
+        var layout = new Layout(columns.Length);
+        var metadata = 0;
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var type = columns[i].Type;
+            metadata += MetadataBytes(type);
+            layout.IsVariable[i] = type.IsVariableLength;
+            layout.BaseBytes[i] = (int)ValueBytes(type, type.IsVariableLength ? ColumnValue.OfLength(0) : ColumnValue.Present);
+            layout.IsLargeObject[i] = type.IsLargeObject;
+            layout.IdentifiesRow[i] = columns[i].IsKey || !table.HasKey;
+            layout.LiteralBytes[i] = type.Kind switch
+            {
+                ColumnTypeKind.Boolean => 1,
+                ColumnTypeKind.Integer or ColumnTypeKind.Float or ColumnTypeKind.Decimal => 6,
+                ColumnTypeKind.Date => "'2025-01-31'".Length,
+                ColumnTypeKind.DateTime => "'2025-01-31 12:34:56.123456'".Length,
+                ColumnTypeKind.Time => "'12:34:56.123456'".Length,
+                ColumnTypeKind.Guid => 38,
+                ColumnTypeKind.VarBinary or ColumnTypeKind.Blob or ColumnTypeKind.Unknown => "_binary''".Length,
+                _ => "''".Length,
+            };
+        }
+
+        var n = columns.Length;
+        layout.TableMapBytes = EventHeaderBytes + 8
+            + (1 + _databaseNameBytes + 1)
+            + (1 + table.NameBytes + 1)
+            + LengthEncodedIntegerBytes(n) + n
+            + LengthEncodedIntegerBytes(metadata) + metadata
+            + BitmapBytes(n)
+            + ChecksumBytes;
+        foreach (var cascaded in table.CascadeDeleteTables)
+        {
+            layout.CascadeTableMapBytes += TableMapEventBytes(cascaded);
+        }
+
+        return layout;
+    }
+
+    private static int MetadataBytes(ColumnType type) => type.Kind switch
+    {
+        ColumnTypeKind.VarChar or ColumnTypeKind.Char or ColumnTypeKind.VarBinary or ColumnTypeKind.Guid or ColumnTypeKind.Decimal => 2,
+        ColumnTypeKind.Text or ColumnTypeKind.Blob or ColumnTypeKind.Unknown or ColumnTypeKind.Float
+            or ColumnTypeKind.DateTime or ColumnTypeKind.Time => 1,
+        _ => 0,
+    };
+
+    private static int LargeObjectPrefixBytes(long? capacity) => capacity switch
+    {
+        <= 255 => 1,
+        <= 65_535 => 2,
+        <= 16_777_215 => 3,
+        _ => 4,
+    };
+
+    // MySQL's packed DECIMAL: 4 bytes per 9 digits on each side of the point, fewer for the leftover digits.
+    private static int DecimalBinaryBytes(int precision, int scale)
+    {
+        ReadOnlySpan<int> leftoverBytes = [0, 1, 1, 2, 2, 3, 3, 4, 4, 4];
+        var integral = precision - scale;
+        return (integral / 9 * 4) + leftoverBytes[integral % 9] + (scale / 9 * 4) + leftoverBytes[scale % 9];
+    }
+
+    private static int LengthEncodedIntegerBytes(long value) => value switch
+    {
+        < 251 => 1,
+        < 65_536 => 3,
+        < 16_777_216 => 4,
+        _ => 9,
+    };
+
+    private static int BitmapBytes(int bits) => (bits + 7) / 8;
+
+    /// <summary>What the formula needs of each column of one table, computed once per table and profile.</summary>
+    private sealed class Layout(int columns)
+    {
+        /// <summary>A present value's bytes: the fixed width, or the length prefix of a variable-length type.</summary>
+        public int[] BaseBytes { get; } = new int[columns];
+
+        /// <summary>Whether a value adds its <see cref="ColumnValue.ByteLength"/> to <see cref="BaseBytes"/>.</summary>
+        public bool[] IsVariable { get; } = new bool[columns];
+
+        public bool[] IsLargeObject { get; } = new bool[columns];
+
+        /// <summary>Whether MINIMAL's before image logs the column: the primary key, or every column of a table without one.</summary>
+        public bool[] IdentifiesRow { get; } = new bool[columns];
+
+        /// <summary>A typical literal's width in statement text, or the quotes around a text/binary literal.</summary>
+        public int[] LiteralBytes { get; } = new int[columns];
+
+        public long TableMapBytes { get; set; }
+
+        public long CascadeTableMapBytes { get; set; }
+    }
+
+    private static int Utf8Length(string text) => System.Text.Encoding.UTF8.GetByteCount(text);
+}

@@ -1,0 +1,137 @@
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace BulkSafety.Estimation;
+
+/// <summary>The estimate of one SaveChanges: bytes and rows per table, and the rows it rewrites (UPDATEs).</summary>
+internal sealed class UnitOfWorkEstimate
+{
+    private TableTally? _lastTally;
+
+    public UnitOfWorkEstimate(ReplicationProfile profile, string contextName)
+    {
+        Profile = profile;
+        ContextName = contextName;
+    }
+
+    public ReplicationProfile Profile { get; }
+
+    public string ContextName { get; }
+
+    /// <summary>The sum of the rows' statement bytes.</summary>
+    public long StatementBytes { get; private set; }
+
+    /// <summary>The per-transaction bytes (begin/commit events or records, page headers).</summary>
+    public long TransactionBytes { get; private set; }
+
+    public long TotalBytes => StatementBytes + TransactionBytes;
+
+    public int Rows { get; private set; }
+
+    public List<TableTally> Tables { get; } = [];
+
+    /// <summary>The rows this unit updates: what the hot-row budget counts.</summary>
+    public List<RowRewrite> Rewrites { get; } = [];
+
+    /// <summary>Columns whose values got the conservative size because their type cannot be sized.</summary>
+    public HashSet<string>? UnknownColumns { get; private set; }
+
+    public void AddRow(MappedTable table, EntityStateKind kind, long bytes, RowIdentity? rewritten)
+    {
+        var tally = _lastTally is { } last && ReferenceEquals(last.Table, table.Identity) ? last : FindOrAdd(table.Identity);
+        _lastTally = tally;
+        tally.Add(kind, bytes);
+        StatementBytes += bytes;
+        Rows++;
+        if (rewritten is { } row)
+        {
+            Rewrites.Add(new RowRewrite(row, bytes));
+        }
+    }
+
+    public void AddUnknown(MappedTable table, IProperty property)
+        => (UnknownColumns ??= new(StringComparer.Ordinal)).Add($"{table.Identity}.{property.Name}");
+
+    public void Complete() => TransactionBytes = Profile.EstimateTransactionOverhead(StatementBytes);
+
+    /// <summary>How hot-row reports name this unit of work: <c>Context (posts 1 deleted, groups 1 updated)</c>.</summary>
+    public string Describe()
+    {
+        var parts = new List<string>(Tables.Count);
+        foreach (var table in Tables)
+        {
+            Add(table.Table, table.Inserted, "inserted");
+            Add(table.Table, table.Updated, "updated");
+            Add(table.Table, table.Deleted, "deleted");
+        }
+
+        return $"{ContextName} ({string.Join(", ", parts)})";
+
+        void Add(string table, int rows, string what)
+        {
+            if (rows > 0)
+            {
+                parts.Add(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{table} {rows} {what}"));
+            }
+        }
+    }
+
+    private TableTally FindOrAdd(string table)
+    {
+        foreach (var tally in Tables)
+        {
+            if (tally.Table == table)
+            {
+                return tally;
+            }
+        }
+
+        var added = new TableTally(table);
+        Tables.Add(added);
+        return added;
+    }
+}
+
+/// <summary>The three kinds of rows a unit of work writes.</summary>
+internal enum EntityStateKind
+{
+    Inserted,
+    Updated,
+    Deleted,
+}
+
+/// <summary>Rows and bytes one unit of work writes to one table.</summary>
+internal sealed class TableTally(string table)
+{
+    public string Table { get; } = table;
+
+    public int Inserted { get; private set; }
+
+    public int Updated { get; private set; }
+
+    public int Deleted { get; private set; }
+
+    public long Bytes { get; private set; }
+
+    public int Rows => Inserted + Updated + Deleted;
+
+    public void Add(EntityStateKind kind, long bytes)
+    {
+        switch (kind)
+        {
+            case EntityStateKind.Inserted:
+                Inserted++;
+                break;
+            case EntityStateKind.Updated:
+                Updated++;
+                break;
+            default:
+                Deleted++;
+                break;
+        }
+
+        Bytes += bytes;
+    }
+}
+
+/// <summary>One UPDATE of one row and its log bytes.</summary>
+internal readonly record struct RowRewrite(RowIdentity Row, long Bytes);

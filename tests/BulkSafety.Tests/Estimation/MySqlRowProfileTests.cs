@@ -1,0 +1,239 @@
+using BulkSafety.Estimation;
+
+namespace BulkSafety.Tests.Estimation;
+
+/// <summary>
+/// The MariaDB row-binlog formula against the hand-computed and measured figures of ENGINE-NOTES §3.3
+/// (database <c>gt</c>, CRC32 checksums, annotate on).
+/// </summary>
+public sealed class MySqlRowProfileTests
+{
+    private const string CounterUpdate = "UPDATE groups SET posts_count=posts_count-1 WHERE id=7";
+    private const string TouchUpdate = "UPDATE groups SET updated_at=NOW(6) WHERE id=7";
+    private static readonly MySqlBinlogSettings Gt = new() { DatabaseName = "gt" };
+
+    [Fact]
+    public void TableMapEvents_MatchTheMeasuredSizes()
+    {
+        var gt = ReplicationProfile.MySqlRow(settings: Gt);
+        var gtc = ReplicationProfile.MySqlRow(settings: new() { DatabaseName = "gtc" });
+
+        Assert.Equal(62, gt.TableMapEventBytes(GroundTruthTables.Groups()));
+        Assert.Equal(51, gt.TableMapEventBytes(GroundTruthTables.Posts()));
+        Assert.Equal(63, gtc.TableMapEventBytes(GroundTruthTables.Groups()));
+        Assert.Equal(52, gtc.TableMapEventBytes(GroundTruthTables.Posts()));
+        Assert.Equal(55, gtc.TableMapEventBytes(GroundTruthTables.Memberships()));
+    }
+
+    [Fact]
+    public void ParentRowImage_Full_Is51268Bytes()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow();
+
+        // 2 (NULL bitmap) + 8 + (2 + 24) + (4 + 51,200) + 0 (html NULL) + 3 × 4 + 2 × 8 = 51,268, before and after.
+        Assert.Equal(2 * 51_268, profile.RowImagesBytes(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "posts_count"))));
+    }
+
+    [Fact]
+    public void CounterAndTouchUpdates_Full_MatchTheMeasuredTransactions()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow();
+
+        var counter = profile.EstimateRow(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "posts_count"), CounterUpdate.Length));
+        var touch = profile.EstimateRow(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "updated_at"), TouchUpdate.Length));
+
+        // GTID 42 + Annotate (19 + 54 + 4) + Table_map 62 + Update_rows (19 + 8 + 1 + 2 + 2 + 2 × 51,268 + 4) + XID 31.
+        Assert.Equal(102_784, counter + profile.EstimateTransactionOverhead(counter));
+        Assert.Equal(102_776, touch + profile.EstimateTransactionOverhead(touch));
+    }
+
+    [Fact]
+    public void ChildDelete_Full_MatchesTheWorkedExample()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+
+        // "DELETE FROM posts WHERE id=k" logged in 47 to 50 bytes of Annotate_rows: 24 to 27 bytes of text.
+        var delete = profile.EstimateRow(GroundTruthTables.Posts(), RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: 24));
+
+        // Posts image 1 + 8 + 8 + (2 + 200) + 8 = 227; Delete_rows 19 + 8 + 1 + 1 + 227 + 4 = 260; 42 + 47 + 51 + 260 + 31.
+        Assert.Equal(431, delete + profile.EstimateTransactionOverhead(delete));
+    }
+
+    [Fact]
+    public void Minimal_LogsKeyBeforeAndAssignedAfter()
+    {
+        var profile = ReplicationProfile.MySqlRow(BinlogRowImage.Minimal, Gt);
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow();
+
+        var counter = profile.EstimateRow(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "posts_count"), CounterUpdate.Length));
+        var touch = profile.EstimateRow(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "updated_at"), TouchUpdate.Length));
+        var delete = profile.EstimateRow(GroundTruthTables.Posts(), RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: 27));
+
+        // Update_rows 19 + 8 + 1 + 2 + 2 + (1 + 8) + (1 + 4) + 4 = 50 → 42 + 77 + 62 + 50 + 31 = 262; touch after image 1 + 8 → 258.
+        Assert.Equal(262, counter + profile.EstimateTransactionOverhead(counter));
+        Assert.Equal(258, touch + profile.EstimateTransactionOverhead(touch));
+
+        // Delete_rows 19 + 8 + 1 + 1 + (1 + 8) + 4 = 42 → 42 + 50 + 51 + 42 + 31 = 216; per child 262 + 258 + 216 = 736.
+        Assert.Equal(216, delete + profile.EstimateTransactionOverhead(delete));
+    }
+
+    [Fact]
+    public void NoBlob_LeavesUnassignedLargeObjectsOut()
+    {
+        var profile = ReplicationProfile.MySqlRow(BinlogRowImage.NoBlob, Gt);
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow();
+
+        var counter = profile.EstimateRow(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "posts_count"), CounterUpdate.Length));
+        var description = profile.RowImagesBytes(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "description")));
+
+        // Images: 7 non-TEXT columns, 1-byte bitmap: 1 + 8 + 26 + 12 + 16 = 63, twice → Update_rows 19 + 8 + 1 + 2 + 2 + 126 + 4 = 162.
+        Assert.Equal(42 + 77 + 62 + 162 + 31, counter + profile.EstimateTransactionOverhead(counter));
+
+        // Assigning the description puts it into the after image only: 63 + (1 + 62 + 4 + 51,200).
+        Assert.Equal(63 + 1 + 62 + 51_204, description);
+    }
+
+    [Fact]
+    public void AnnotateOffAndNoChecksum_DropTheirBytes()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: new() { DatabaseName = "gt", AnnotateRowEvents = false, Checksum = BinlogChecksum.None });
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow();
+
+        var counter = profile.EstimateRow(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "posts_count"), CounterUpdate.Length));
+
+        // GTID 38 + Table_map 58 + Update_rows 102,568 + XID 27: every event loses its 4-byte CRC, the Annotate_rows event goes.
+        Assert.Equal(38 + 58 + 102_568 + 27, counter + profile.EstimateTransactionOverhead(counter));
+    }
+
+    [Fact]
+    public void ParentDelete_AddsATableMapPerCascadingChildTable()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: new() { DatabaseName = "gtc" });
+        var row = GroundTruthTables.GroupRow();
+        var alone = profile.EstimateRow(GroundTruthTables.Groups(), RowChange.Delete(row, 30));
+
+        var cascading = profile.EstimateRow(GroundTruthTables.Groups(GroundTruthTables.Posts(), GroundTruthTables.Memberships()), RowChange.Delete(row, 30));
+
+        Assert.Equal(52 + 55, cascading - alone);
+    }
+
+    [Fact]
+    public void MultiRowStatement_PacksRowsInto8KEvents()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var posts = GroundTruthTables.Posts();
+        var image = profile.RowImagesBytes(posts, RowChange.Delete(GroundTruthTables.PostRow()));
+        var rows36 = Enumerable.Repeat(image, 36).ToArray();
+        var rows37 = Enumerable.Repeat(image, 37).ToArray();
+
+        var one = profile.EstimateStatement(posts, RowChangeKind.Delete, 40, rows36);
+        var two = profile.EstimateStatement(posts, RowChangeKind.Delete, 40, rows37);
+
+        // 8 + 1 + 1 + 36 × 227 = 8,182 fits in 8,192; the 37th row opens a second event (19 + 10 + 4 framing).
+        Assert.Equal(227, image);
+        Assert.Equal((19 + 40 + 4) + 51 + (19 + 10 + (36 * 227) + 4), one);
+        Assert.Equal(one + 19 + 10 + 227 + 4, two);
+        Assert.Equal(0, profile.EstimateStatement(posts, RowChangeKind.Delete, 40, []));
+    }
+
+    [Fact]
+    public void SingleRowLargerThanTheEventLimit_StaysInOneEvent()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow(100 * 1024);
+        var image = profile.RowImagesBytes(groups, RowChange.Delete(row));
+
+        // 9 columns: the Rows post-header is 8 + 1 + a 2-byte bitmap.
+        Assert.Equal((19 + 30 + 4) + 62 + (19 + 11 + image + 4), profile.EstimateStatement(groups, RowChangeKind.Delete, 30, [image]));
+    }
+
+    [Fact]
+    public void Insert_Minimal_LogsOnlyNamedColumns()
+    {
+        var full = ReplicationProfile.MySqlRow(settings: Gt);
+        var minimal = ReplicationProfile.MySqlRow(BinlogRowImage.Minimal, Gt);
+        var posts = GroundTruthTables.Posts();
+        var named = GroundTruthTables.Assigns(posts, "group_id", "body");
+
+        // FULL logs all four columns (1 + 8 + 8 + 202 + 8); MINIMAL the two named ones (1 + 8 + 202).
+        Assert.Equal(227, full.RowImagesBytes(posts, RowChange.Insert(GroundTruthTables.PostRow(), named)));
+        Assert.Equal(211, minimal.RowImagesBytes(posts, RowChange.Insert(GroundTruthTables.PostRow(), named)));
+    }
+
+    [Theory]
+    [InlineData(100, 1)]
+    [InlineData(255, 1)]
+    [InlineData(256, 2)]
+    public void VarCharLengthPrefix_DependsOnMaxBytes(int maxBytes, int prefix)
+        => Assert.Equal(prefix + 10, MySqlRowProfile.ValueBytes(ColumnType.VarChar(maxBytes), ColumnValue.OfLength(10)));
+
+    [Theory]
+    [InlineData(255L, 1)]
+    [InlineData(65_535L, 2)]
+    [InlineData(16_777_215L, 3)]
+    [InlineData(null, 4)]
+    public void LargeObjectLengthPrefix_DependsOnCapacity(long? capacity, int prefix)
+        => Assert.Equal(prefix + 10, MySqlRowProfile.ValueBytes(ColumnType.Text(capacity), ColumnValue.OfLength(10)));
+
+    [Fact]
+    public void FixedWidths_FollowTheFormat()
+    {
+        Assert.Equal(8, MySqlRowProfile.ValueBytes(ColumnType.Int64, ColumnValue.Present));
+        Assert.Equal(4, MySqlRowProfile.ValueBytes(ColumnType.Int32, ColumnValue.Present));
+        Assert.Equal(1, MySqlRowProfile.ValueBytes(ColumnType.Boolean, ColumnValue.Present));
+        Assert.Equal(8, MySqlRowProfile.ValueBytes(ColumnType.DateTime(6), ColumnValue.Present));
+        Assert.Equal(5, MySqlRowProfile.ValueBytes(ColumnType.DateTime(0), ColumnValue.Present));
+        Assert.Equal(3, MySqlRowProfile.ValueBytes(ColumnType.Date, ColumnValue.Present));
+        Assert.Equal(37, MySqlRowProfile.ValueBytes(ColumnType.Guid, ColumnValue.Present));
+
+        // DECIMAL(18,2): 16 integral digits = 9 (4 B) + 7 (4 B), 2 fractional digits (1 B).
+        Assert.Equal(9, MySqlRowProfile.ValueBytes(ColumnType.Decimal(18, 2), ColumnValue.Present));
+        Assert.Equal(0, MySqlRowProfile.ValueBytes(ColumnType.Int64, ColumnValue.Null));
+    }
+
+    [Fact]
+    public void UnknownStatementText_IsEstimatedFromTheGeneratedSql()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var parameterized = ReplicationProfile.MySqlRow(settings: new() { DatabaseName = "gt", ValuesInStatementText = false });
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow();
+        var assigns = GroundTruthTables.Assigns(groups, "posts_count");
+        var known = profile.EstimateRow(groups, RowChange.Update(row, row, assigns, 0));
+
+        // The SQL EF's MySQL provider generates, with typical 6-digit literals or with placeholders.
+        Assert.Equal(known + "UPDATE `groups` SET `posts_count` = 123456\nWHERE `id` = 123456;".Length, profile.EstimateRow(groups, RowChange.Update(row, row, assigns)));
+        Assert.Equal(known + "UPDATE `groups` SET `posts_count` = @p0\nWHERE `id` = @p1;".Length, parameterized.EstimateRow(groups, RowChange.Update(row, row, assigns)));
+    }
+
+    [Fact]
+    public void InlinedInsertText_LogsWideValuesTwice()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow();
+
+        var estimated = profile.EstimateRow(groups, RowChange.Insert(row));
+        var withoutText = profile.EstimateRow(groups, RowChange.Insert(row, statementTextLength: 0));
+
+        Assert.InRange(estimated - withoutText, GroundTruthTables.DescriptionBytes, GroundTruthTables.DescriptionBytes + 400);
+    }
+
+    [Fact]
+    public void MismatchedSpans_AreRejected()
+    {
+        var profile = ReplicationProfile.MySqlRow();
+        var posts = GroundTruthTables.Posts();
+
+        Assert.Throws<ArgumentException>(() => profile.EstimateRow(posts, RowChange.Delete([ColumnValue.Present])));
+        Assert.Throws<ArgumentException>(() => profile.EstimateRow(posts, RowChange.Insert(GroundTruthTables.PostRow(), [true])));
+    }
+}
