@@ -44,8 +44,8 @@ internal static class SyntaxFilter
     }
 
     /// <summary>
-    /// Whether a loop body (a statement, or a lambda's body) only assigns: every statement is an assignment or an
-    /// increment/decrement expression statement, optionally followed by <c>return x;</c> (for <c>Select</c>).
+    /// Whether a loop body (a statement, or a lambda's body) only assigns members: every statement is an assignment or an
+    /// increment/decrement of <c>x.Member</c>, optionally followed by <c>return x;</c> (for <c>Select</c>).
     /// </summary>
     public static bool OnlyAssigns(SyntaxNode? body)
         => body switch
@@ -65,8 +65,14 @@ internal static class SyntaxFilter
     private static bool IsAssignmentStatement(StatementSyntax statement)
         => statement is ExpressionStatementSyntax { Expression: { } expression } && IsAssignment(expression);
 
+    // An assignment, increment or decrement of a member (x.Score = 0, x.Score++): a local's (total += x) is not a column.
     private static bool IsAssignment(ExpressionSyntax expression)
-        => expression is AssignmentExpressionSyntax
-            || expression.IsKind(SyntaxKind.PostIncrementExpression) || expression.IsKind(SyntaxKind.PostDecrementExpression)
-            || expression.IsKind(SyntaxKind.PreIncrementExpression) || expression.IsKind(SyntaxKind.PreDecrementExpression);
+        => expression switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left is MemberAccessExpressionSyntax,
+            PostfixUnaryExpressionSyntax postfix => postfix.Operand is MemberAccessExpressionSyntax,
+            PrefixUnaryExpressionSyntax prefix => prefix.Operand is MemberAccessExpressionSyntax
+                && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression)),
+            _ => false,
+        };
 }
