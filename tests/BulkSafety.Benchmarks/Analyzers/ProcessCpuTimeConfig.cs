@@ -9,8 +9,8 @@ namespace BulkSafety.Benchmarks.Analyzers;
 /// <summary>
 /// Measures the CPU time the benchmark process spends (all threads, user + kernel) instead of wall-clock time, so that
 /// other processes on a shared, loaded machine do not inflate the figures as much. Runs in process, because the clock
-/// must be the one read by the benchmark's own process, with a long timeout: on a loaded machine one benchmark of 14
-/// operations of about 5 s CPU can take over the in-process default of 5 minutes of wall time.
+/// must be the one read by the benchmark's own process, with a long timeout: on a loaded machine (load average 29) one
+/// benchmark of 14 operations of about 5 s CPU outlasted the in-process toolchain's default timeout.
 /// </summary>
 public sealed class ProcessCpuTimeConfig : ManualConfig
 {
