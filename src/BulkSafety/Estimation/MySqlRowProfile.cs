@@ -59,6 +59,42 @@ public class MySqlRowProfile : ReplicationProfile
     /// <inheritdoc/>
     public override long EstimateTransactionOverhead(long statementBytes) => statementBytes > 0 ? GtidEventBytes + XidEventBytes : 0;
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One Annotate_rows event (when enabled) and one Table_map per statement (plus one per <c>ON DELETE CASCADE</c> table for
+    /// a DELETE), then the rows packed into Rows events: as many rows as fit in
+    /// <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes of event data, at least one per event.
+    /// </remarks>
+    public override long EstimateStatement(TableShape table, in RowChange row, long rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        row.Validate(table);
+        if (rowCount == 0)
+        {
+            return 0;
+        }
+
+        var layout = table.LayoutFor(this, _buildLayout);
+        var textLength = row.StatementTextLength ?? EstimateStatementTextLength(table, layout, row);
+        var image = ImagesBytes(layout, row);
+        var postHeader = RowsEventPostHeaderBytes(table, row.Kind);
+        var rowsPerEvent = image == 0 ? rowCount : Math.Max(1, (Settings.RowEventMaxSize - postHeader) / image);
+        var events = (rowCount + rowsPerEvent - 1) / rowsPerEvent;
+        return checked(StatementFramingBytes(layout, row.Kind, textLength)
+            + (events * (EventHeaderBytes + postHeader + ChecksumBytes))
+            + (rowCount * image));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>InnoDB's cascaded rows are not in the row binlog: 0 bytes. Their tables' Table_map events belong to the
+    /// parent's DELETE statement (<see cref="TableShape.CascadeDeleteTables"/>).</remarks>
+    public override long EstimateCascadedDeletes(TableShape table, in RowChange row, long rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        row.Validate(table);
+        return row.Kind == RowChangeKind.Delete ? 0 : throw new ArgumentException($"A cascaded row is a {nameof(RowChangeKind.Delete)}, not a {row.Kind}.", nameof(row));
+    }
+
     /// <summary>
     /// The log bytes of one statement that writes several rows of <paramref name="table"/>: its Annotate_rows and Table_map
     /// events and its rows packed into Rows events of at most <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes.

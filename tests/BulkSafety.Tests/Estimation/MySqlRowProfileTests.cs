@@ -143,6 +143,44 @@ public sealed class MySqlRowProfileTests
         Assert.Equal(0, profile.EstimateStatement(posts, RowChangeKind.Delete, 40, []));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(36)]
+    [InlineData(37)]
+    [InlineData(1_000)]
+    public void StatementOfUniformRows_PacksLikeTheRowByRowForm(int rows)
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var posts = GroundTruthTables.Posts();
+        var row = RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: 40);
+        var images = Enumerable.Repeat(profile.RowImagesBytes(posts, row), rows).ToArray();
+
+        Assert.Equal(profile.EstimateStatement(posts, RowChangeKind.Delete, 40, images), profile.EstimateStatement(posts, row, rows));
+    }
+
+    [Fact]
+    public void StatementOfUniformRows_CountsFramingOnceAndNothingForNoRow()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var posts = GroundTruthTables.Posts();
+        var row = RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: 40);
+
+        // 1,000 rows at 36 per event: 28 events. Annotate 63 + Table_map 51 + 28 × (19 + 10 + 4) + 1,000 × 227.
+        Assert.Equal(63 + 51 + (28 * 33) + (1_000 * 227), profile.EstimateStatement(posts, row, 1_000));
+        Assert.Equal(profile.EstimateRow(posts, row), profile.EstimateStatement(posts, row, 1));
+        Assert.Equal(0, profile.EstimateStatement(posts, row, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => profile.EstimateStatement(posts, RowChange.Delete(GroundTruthTables.PostRow()), -1));
+    }
+
+    [Fact]
+    public void CascadedDeletes_AreNotRowLogged()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+
+        Assert.Equal(0, profile.EstimateCascadedDeletes(GroundTruthTables.Posts(), RowChange.Delete(GroundTruthTables.PostRow()), 1_000));
+        Assert.Throws<ArgumentException>(() => profile.EstimateCascadedDeletes(GroundTruthTables.Posts(), RowChange.Insert(GroundTruthTables.PostRow()), 1));
+    }
+
     [Fact]
     public void SingleRowLargerThanTheEventLimit_StaysInOneEvent()
     {

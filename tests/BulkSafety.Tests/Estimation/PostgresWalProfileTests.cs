@@ -133,6 +133,23 @@ public sealed class PostgresWalProfileTests
         Assert.Equal(56 + (26 * 56), ReplicationProfile.PostgresWal().EstimateRow(groups, RowChange.Delete(GroundTruthTables.GroupRow())));
     }
 
+    [Theory]
+    [InlineData(PostgresWalLevel.Replica, PostgresReplicaIdentity.Default)]
+    [InlineData(PostgresWalLevel.Logical, PostgresReplicaIdentity.Default)]
+    [InlineData(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full)]
+    public void MultiRowStatementAndCascades_LogOneRecordSetPerRow(PostgresWalLevel level, PostgresReplicaIdentity identity)
+    {
+        var profile = ReplicationProfile.PostgresWal(level, identity);
+        var posts = GroundTruthTables.Posts();
+        var delete = RowChange.Delete(GroundTruthTables.PostRow());
+        var one = profile.EstimateRow(posts, delete);
+
+        Assert.Equal(1_000 * one, profile.EstimateStatement(posts, delete, 1_000));
+        Assert.Equal(1_000 * one, profile.EstimateCascadedDeletes(posts, delete, 1_000));
+        Assert.Equal(0, profile.EstimateStatement(posts, delete, 0));
+        Assert.Throws<ArgumentException>(() => profile.EstimateCascadedDeletes(posts, RowChange.Insert(GroundTruthTables.PostRow()), 1));
+    }
+
     [Fact]
     public void NothingLogged_CostsNoTransaction()
         => Assert.Equal(0, ReplicationProfile.PostgresWal().EstimateTransactionOverhead(0));
