@@ -32,8 +32,13 @@ public abstract class ReplicationProfile
     /// <summary>The PostgreSQL write-ahead log.</summary>
     /// <param name="walLevel">The server's <c>wal_level</c>.</param>
     /// <param name="replicaIdentity">The tables' <c>REPLICA IDENTITY</c> (matters only at <see cref="PostgresWalLevel.Logical"/>).</param>
-    public static PostgresWalProfile PostgresWal(PostgresWalLevel walLevel = PostgresWalLevel.Replica, PostgresReplicaIdentity replicaIdentity = PostgresReplicaIdentity.Default)
-        => new(walLevel, replicaIdentity);
+    /// <param name="includeFullPageImages">
+    /// <see langword="false"/> (default) for the steady-state WAL; <see langword="true"/> to add to every row the full-page
+    /// images of the pages it writes, as if each were its pages' first change after a checkpoint: an upper bound
+    /// (<see cref="PostgresWalProfile.FullPageImageBound"/>).
+    /// </param>
+    public static PostgresWalProfile PostgresWal(PostgresWalLevel walLevel = PostgresWalLevel.Replica, PostgresReplicaIdentity replicaIdentity = PostgresReplicaIdentity.Default, bool includeFullPageImages = false)
+        => new(walLevel, replicaIdentity, includeFullPageImages);
 
     /// <summary>The log bytes of one single-row statement, including its per-statement events or records.</summary>
     /// <param name="table">The table written.</param>
