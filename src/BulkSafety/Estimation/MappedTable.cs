@@ -80,9 +80,35 @@ internal sealed class MappedTable
         return [.. tables];
     }
 
-    // Key columns first, as EF Core's migrations create them; the rest in the relational model's order.
+    // The physical order EF Core's migrations create columns in — key columns first, then the declaration order of the
+    // mapped CLR properties, base types first, shadow properties last — so that PostgreSQL's alignment padding and a HOT
+    // update's changed byte range come out as in the real table. (An explicit HasColumnOrder is not in the runtime model
+    // and is not followed.)
     private static IColumn[] OrderedColumns(ITable table)
-        => [.. table.Columns.OrderBy(c => table.PrimaryKey?.Columns.Contains(c) == true ? 0 : 1)];
+    {
+        var key = table.PrimaryKey?.Columns.ToList() ?? [];
+        return [.. table.Columns
+            .OrderBy(c => key.IndexOf(c) is >= 0 and var position ? position : int.MaxValue)
+            .ThenBy(DeclarationRank)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)];
+    }
+
+    private static (int Depth, int Token) DeclarationRank(IColumn column)
+    {
+        var property = column.PropertyMappings.First().Property;
+        if ((property.PropertyInfo ?? (System.Reflection.MemberInfo?)property.FieldInfo) is not { DeclaringType: { } declaringType } member)
+        {
+            return (int.MaxValue, int.MaxValue);
+        }
+
+        var depth = 0;
+        for (var type = declaringType.BaseType; type is not null; type = type.BaseType)
+        {
+            depth++;
+        }
+
+        return (depth, member.MetadataToken);
+    }
 
     private static ColumnShape ColumnShapeOf(ITable table, IColumn column, ColumnType type)
         => new(column.Name, type, isKey: table.PrimaryKey?.Columns.Contains(column) == true, isNullable: column.IsNullable);
