@@ -349,6 +349,7 @@ public class MySqlRowProfile : ReplicationProfile
             + LengthEncodedIntegerBytes(n) + n
             + LengthEncodedIntegerBytes(metadata) + metadata
             + BitmapBytes(n)
+            + OptionalMetadataBytes(table)
             + ChecksumBytes;
         foreach (var cascaded in table.CascadeDeleteTables)
         {
@@ -356,6 +357,65 @@ public class MySqlRowProfile : ReplicationProfile
         }
 
         return layout;
+    }
+
+    /// <summary>
+    /// The optional metadata fields <c>binlog_row_metadata</c> adds to a Table_map event, each a type byte, a length and
+    /// its payload. MINIMAL: the signedness bitmap of the numeric columns, and the collations of the character columns
+    /// (text and binary alike) as a default collation with (column, collation) exceptions or as one collation per column,
+    /// whichever is shorter; text columns are assumed to share one collation with an id below 251 (utf8mb4_general_ci is
+    /// 45), binary ones have 63. FULL adds every column name and the primary key's column positions.
+    /// </summary>
+    private long OptionalMetadataBytes(TableShape table)
+    {
+        if (Settings.RowMetadata == BinlogRowMetadata.NoLog)
+        {
+            return 0;
+        }
+
+        var columns = table.ColumnSpan;
+        int numeric = 0, text = 0, binary = 0;
+        foreach (var column in columns)
+        {
+            switch (column.Type.Kind)
+            {
+                case ColumnTypeKind.Integer or ColumnTypeKind.Boolean or ColumnTypeKind.Float or ColumnTypeKind.Decimal:
+                    numeric++;
+                    break;
+                case ColumnTypeKind.VarChar or ColumnTypeKind.Char or ColumnTypeKind.Text or ColumnTypeKind.Guid:
+                    text++;
+                    break;
+                case ColumnTypeKind.VarBinary or ColumnTypeKind.Blob or ColumnTypeKind.Unknown:
+                    binary++;
+                    break;
+            }
+        }
+
+        long bytes = numeric > 0 ? MetadataField(BitmapBytes(numeric)) : 0;
+        if (text + binary > 0)
+        {
+            // DEFAULT_CHARSET: the majority collation, then a (column, collation) pair per other column;
+            // COLUMN_CHARSET: one collation per character column.
+            var defaultCharset = 1 + (2 * Math.Min(text, binary));
+            bytes += MetadataField(Math.Min(defaultCharset, text + binary));
+        }
+
+        if (Settings.RowMetadata == BinlogRowMetadata.Full)
+        {
+            long names = 0;
+            int keyColumns = 0;
+            for (var i = 0; i < columns.Length; i++)
+            {
+                names += LengthEncodedIntegerBytes(table.ColumnNameBytes[i]) + table.ColumnNameBytes[i];
+                keyColumns += columns[i].IsKey ? LengthEncodedIntegerBytes(i) : 0;
+            }
+
+            bytes += MetadataField(names) + (keyColumns > 0 ? MetadataField(keyColumns) : 0);
+        }
+
+        return bytes;
+
+        static long MetadataField(long payload) => 1 + LengthEncodedIntegerBytes(payload) + payload;
     }
 
     private static int MetadataBytes(ColumnType type) => type.Kind switch
