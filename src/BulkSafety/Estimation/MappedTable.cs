@@ -73,7 +73,7 @@ internal sealed class MappedTable
             }
 
             var cascades = DatabaseCascadesOf(table);
-            var shape = new TableShape(table.Name, shapes, IndexCount(table)) { CascadeDeleteTables = [.. cascades.Select(c => c.Shape)] };
+            var shape = new TableShape(table.Name, shapes, IndexCount(table)) { Schema = table.Schema, CascadeDeleteTables = [.. cascades.Select(c => c.Shape)] };
             tables.Add(new MappedTable(table, shape, cascades, readers, keyProperties));
         }
 
@@ -114,7 +114,7 @@ internal sealed class MappedTable
         => new(column.Name, type, isKey: table.PrimaryKey?.Columns.Contains(column) == true, isNullable: column.IsNullable);
 
     private static TableShape ShapeOf(ITable table, IColumn[] columns)
-        => new(table.Name, columns.Select(c => ColumnShapeOf(table, c, StoreTypeMapper.Map(c.PropertyMappings.First().Property).Type)), IndexCount(table));
+        => new(table.Name, columns.Select(c => ColumnShapeOf(table, c, StoreTypeMapper.Map(c.PropertyMappings.First().Property).Type)), IndexCount(table)) { Schema = table.Schema };
 
     // The primary key and unique constraints, plus the indexes (EF creates one per foreign key by convention).
     private static int IndexCount(ITable table) => table.UniqueConstraints.Count() + table.Indexes.Count();

@@ -33,7 +33,12 @@ public class PostgresWalProfile : ReplicationProfile
     /// <param name="walLevel">The server's <c>wal_level</c>.</param>
     /// <param name="replicaIdentity">The tables' <c>REPLICA IDENTITY</c>.</param>
     /// <param name="includeFullPageImages">Whether every row also pays <see cref="FullPageImageBound"/>.</param>
-    protected internal PostgresWalProfile(PostgresWalLevel walLevel, PostgresReplicaIdentity replicaIdentity, bool includeFullPageImages = false)
+    /// <param name="tableReplicaIdentities">Tables whose replica identity differs from <paramref name="replicaIdentity"/>; see <see cref="TableReplicaIdentities"/>.</param>
+    protected internal PostgresWalProfile(
+        PostgresWalLevel walLevel,
+        PostgresReplicaIdentity replicaIdentity,
+        bool includeFullPageImages = false,
+        IReadOnlyDictionary<string, PostgresReplicaIdentity>? tableReplicaIdentities = null)
         : base(((walLevel, replicaIdentity) switch
         {
             (PostgresWalLevel.Replica, PostgresReplicaIdentity.Default or PostgresReplicaIdentity.Full) => "postgres-wal-replica",
@@ -45,15 +50,21 @@ public class PostgresWalProfile : ReplicationProfile
         WalLevel = walLevel;
         ReplicaIdentity = replicaIdentity;
         IncludesFullPageImages = includeFullPageImages;
+        TableReplicaIdentities = tableReplicaIdentities is null ? new Dictionary<string, PostgresReplicaIdentity>() : new Dictionary<string, PostgresReplicaIdentity>(tableReplicaIdentities, StringComparer.Ordinal);
+        _buildLayout = table => new Layout(table.ColumnSpan, WalLevel == PostgresWalLevel.Logical && ReplicaIdentityOf(table) == PostgresReplicaIdentity.Full);
     }
-
-    private static Func<TableShape, Layout> BuildLayout { get; } = static table => new Layout(table.ColumnSpan);
 
     /// <summary>The server's <c>wal_level</c>.</summary>
     public PostgresWalLevel WalLevel { get; }
 
-    /// <summary>The tables' <c>REPLICA IDENTITY</c>.</summary>
+    /// <summary>The tables' <c>REPLICA IDENTITY</c>, unless <see cref="TableReplicaIdentities"/> names the table.</summary>
     public PostgresReplicaIdentity ReplicaIdentity { get; }
+
+    /// <summary>
+    /// Tables whose <c>REPLICA IDENTITY</c> differs from <see cref="ReplicaIdentity"/>, by <c>schema.table</c> or by bare
+    /// table name (what <see cref="ReplicationProfile.DetectAsync"/> reads from <c>pg_class.relreplident</c>).
+    /// </summary>
+    public IReadOnlyDictionary<string, PostgresReplicaIdentity> TableReplicaIdentities { get; }
 
     /// <summary>
     /// Whether every row's estimate includes <see cref="FullPageImageBound"/>: the cost of a row whose pages are all
@@ -62,7 +73,20 @@ public class PostgresWalProfile : ReplicationProfile
     /// </summary>
     public bool IncludesFullPageImages { get; }
 
-    private bool LogsOldRow => WalLevel == PostgresWalLevel.Logical && ReplicaIdentity == PostgresReplicaIdentity.Full;
+    private readonly Func<TableShape, Layout> _buildLayout;
+
+    /// <summary>
+    /// The replica identity of <paramref name="table"/>: <see cref="TableReplicaIdentities"/> by <c>schema.table</c> when
+    /// the shape has a schema, then by bare name, else <see cref="ReplicaIdentity"/>.
+    /// </summary>
+    /// <param name="table">The table.</param>
+    public PostgresReplicaIdentity ReplicaIdentityOf(TableShape table)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        return (table.Schema is { } schema && TableReplicaIdentities.TryGetValue(schema + "." + table.Name, out var qualified)) ? qualified
+            : TableReplicaIdentities.TryGetValue(table.Name, out var bare) ? bare
+            : ReplicaIdentity;
+    }
 
     /// <inheritdoc/>
     /// <remarks>Without the WAL page headers, which <see cref="EstimateTransactionOverhead"/> adds over the whole transaction.</remarks>
@@ -81,7 +105,7 @@ public class PostgresWalProfile : ReplicationProfile
     public long FullPageImageBound(TableShape table, in RowChange change)
     {
         change.Validate(table);
-        var columns = table.LayoutFor(this, BuildLayout);
+        var columns = table.LayoutFor(this, _buildLayout);
         var n = table.Columns.Count;
         Span<bool> oldExternal = n <= 256 ? stackalloc bool[n] : new bool[n];
         Span<bool> newExternal = n <= 256 ? stackalloc bool[n] : new bool[n];
@@ -134,7 +158,7 @@ public class PostgresWalProfile : ReplicationProfile
     private long SteadyRowBytes(TableShape table, in RowChange change)
     {
         change.Validate(table);
-        var columns = table.LayoutFor(this, BuildLayout);
+        var columns = table.LayoutFor(this, _buildLayout);
         var n = table.Columns.Count;
         Span<bool> oldExternal = n <= 256 ? stackalloc bool[n] : new bool[n];
         Span<bool> newExternal = n <= 256 ? stackalloc bool[n] : new bool[n];
@@ -171,7 +195,7 @@ public class PostgresWalProfile : ReplicationProfile
                 else
                 {
                     var body = 42 + newLength;
-                    if (LogsOldRow)
+                    if (columns.LogsOldRow)
                     {
                         var oldInline = TupleLength(columns, change.Before, default, keyOnly: false, default, out _, out _, out _);
                         body += 5 + oldInline - 23 + MainDataHeaderGrowth(14 + 5 + oldInline - 23);
@@ -196,7 +220,7 @@ public class PostgresWalProfile : ReplicationProfile
                 {
                     heap = SmallRecordBytes;
                 }
-                else if (LogsOldRow)
+                else if (columns.LogsOldRow)
                 {
                     var oldInline = TupleLength(columns, change.Before, default, keyOnly: false, default, out _, out _, out _);
                     heap = Align8(59 + oldInline - 23 + MainDataHeaderGrowth(8 + 5 + oldInline - 23));
@@ -450,8 +474,9 @@ public class PostgresWalProfile : ReplicationProfile
     /// <summary>Each column's storage (attlen, attalign, varlena size, TOASTability), computed once per table.</summary>
     private sealed class Layout
     {
-        public Layout(ReadOnlySpan<ColumnShape> columns)
+        public Layout(ReadOnlySpan<ColumnShape> columns, bool logsOldRow)
         {
+            LogsOldRow = logsOldRow;
             var n = columns.Length;
             FixedBytes = new int[n];
             ChangedBytes = new int[n];
@@ -469,6 +494,9 @@ public class PostgresWalProfile : ReplicationProfile
                 IsKey[i] = columns[i].IsKey;
             }
         }
+
+        /// <summary>Whether UPDATE and DELETE log the whole old row (wal_level=logical, REPLICA IDENTITY FULL).</summary>
+        public bool LogsOldRow { get; }
 
         /// <summary>The width of a fixed-width type; 0 for a varlena.</summary>
         public int[] FixedBytes { get; }

@@ -37,8 +37,37 @@ public abstract class ReplicationProfile
     /// images of the pages it writes, as if each were its pages' first change after a checkpoint: an upper bound
     /// (<see cref="PostgresWalProfile.FullPageImageBound"/>).
     /// </param>
-    public static PostgresWalProfile PostgresWal(PostgresWalLevel walLevel = PostgresWalLevel.Replica, PostgresReplicaIdentity replicaIdentity = PostgresReplicaIdentity.Default, bool includeFullPageImages = false)
-        => new(walLevel, replicaIdentity, includeFullPageImages);
+    /// <param name="tableReplicaIdentities">
+    /// Tables whose <c>REPLICA IDENTITY</c> differs from <paramref name="replicaIdentity"/>, by <c>schema.table</c> or bare
+    /// table name (e.g. the one table published with <c>REPLICA IDENTITY FULL</c>).
+    /// </param>
+    public static PostgresWalProfile PostgresWal(
+        PostgresWalLevel walLevel = PostgresWalLevel.Replica,
+        PostgresReplicaIdentity replicaIdentity = PostgresReplicaIdentity.Default,
+        bool includeFullPageImages = false,
+        IReadOnlyDictionary<string, PostgresReplicaIdentity>? tableReplicaIdentities = null)
+        => new(walLevel, replicaIdentity, includeFullPageImages, tableReplicaIdentities);
+
+    /// <summary>
+    /// Reads the live server's settings over <paramref name="connection"/> (any ADO.NET driver; opened and closed again
+    /// if it is closed) and returns the profile that matches them, rather than trusting configuration.
+    /// PostgreSQL: <c>SHOW wal_level</c> and every table's <c>pg_class.relreplident</c> (tables with
+    /// <c>REPLICA IDENTITY FULL</c> in <see cref="PostgresWalProfile.TableReplicaIdentities"/>).
+    /// MariaDB/MySQL: <c>@@log_bin</c>, <c>@@binlog_format</c>, <c>@@binlog_row_image</c>,
+    /// <c>@@binlog_annotate_row_events</c> (MySQL: <c>@@binlog_rows_query_log_events</c>), <c>@@binlog_checksum</c>,
+    /// <c>@@binlog_row_metadata</c> and <c>DATABASE()</c>, as the connection's session sees them. docs/estimation.md lists
+    /// the queries.
+    /// </summary>
+    /// <param name="connection">A connection to the server the application writes to.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    /// <returns>A <see cref="PostgresWalProfile"/> or a <see cref="MySqlRowProfile"/>.</returns>
+    /// <exception cref="NotSupportedException">
+    /// A MariaDB/MySQL server that writes no row events for DML: binary logging off, or <c>binlog_format</c> STATEMENT or
+    /// MIXED (MariaDB's default), which log these statements as text. Set <c>binlog_format=ROW</c> or configure a
+    /// profile explicitly.
+    /// </exception>
+    public static Task<ReplicationProfile> DetectAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken = default)
+        => ProfileDetection.DetectAsync(connection, cancellationToken);
 
     /// <summary>The log bytes of one single-row statement, including its per-statement events or records.</summary>
     /// <param name="table">The table written.</param>
