@@ -77,7 +77,8 @@ public class PostgresWalProfile : ReplicationProfile
 
     /// <summary>
     /// The replica identity of <paramref name="table"/>: <see cref="TableReplicaIdentities"/> by <c>schema.table</c> when
-    /// the shape has a schema, then by bare name, else <see cref="ReplicaIdentity"/>.
+    /// the shape has a schema, then by bare name, else <see cref="ReplicaIdentity"/>. A detected profile lists a bare name
+    /// only for the tables of the connection's default schema.
     /// </summary>
     /// <param name="table">The table.</param>
     public PostgresReplicaIdentity ReplicaIdentityOf(TableShape table)

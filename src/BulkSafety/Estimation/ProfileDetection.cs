@@ -14,8 +14,8 @@ internal static class ProfileDetection
     /// <summary>The server's version string: "PostgreSQL 15.18 on ..." or "10.11.19-MariaDB-..." or "8.0.36".</summary>
     public const string VersionQuery = "SELECT version()";
 
-    /// <summary>PostgreSQL's <c>wal_level</c>: minimal, replica or logical.</summary>
-    public const string WalLevelQuery = "SHOW wal_level";
+    /// <summary>PostgreSQL's <c>wal_level</c> (minimal, replica or logical) and the schema unqualified names resolve to.</summary>
+    public const string WalLevelQuery = "SELECT current_setting('wal_level'), current_schema()";
 
     /// <summary>Every user table whose <c>REPLICA IDENTITY</c> is not the default (<c>pg_class.relreplident</c>:
     /// 'f' full, 'n' nothing, 'i' index).</summary>
@@ -55,9 +55,9 @@ internal static class ProfileDetection
             var version = (await QueryAsync(connection, VersionQuery, cancellationToken).ConfigureAwait(false)).Rows.Single()[0] ?? "";
             if (version.StartsWith("PostgreSQL", StringComparison.OrdinalIgnoreCase))
             {
-                var walLevel = (await QueryAsync(connection, WalLevelQuery, cancellationToken).ConfigureAwait(false)).Rows.Single()[0];
+                var server = (await QueryAsync(connection, WalLevelQuery, cancellationToken).ConfigureAwait(false)).Rows.Single();
                 var identities = await QueryAsync(connection, ReplicaIdentityQuery, cancellationToken).ConfigureAwait(false);
-                return PostgresWal(walLevel, identities.Rows.Select(row => (row[0]!, row[1]!, row[2]!)));
+                return PostgresWal(server[0], server[1], identities.Rows.Select(row => (row[0]!, row[1]!, row[2]!)));
             }
 
             var isMariaDb = version.Contains("MariaDB", StringComparison.OrdinalIgnoreCase);
@@ -79,7 +79,11 @@ internal static class ProfileDetection
     /// <c>minimal</c> logs ordinary DML like <c>replica</c>; <c>NOTHING</c> and <c>USING INDEX</c> identities are priced
     /// like the default (the primary key), a slight over-estimate for NOTHING.
     /// </summary>
-    public static PostgresWalProfile PostgresWal(string? walLevel, IEnumerable<(string Schema, string Table, string Identity)> nonDefaultIdentities)
+    /// <param name="walLevel">The <c>wal_level</c> setting.</param>
+    /// <param name="defaultSchema">The connection's <c>current_schema()</c>: its tables are also found by bare name, as a
+    /// model without a schema names them.</param>
+    /// <param name="nonDefaultIdentities">The tables whose <c>relreplident</c> is not 'd'.</param>
+    public static PostgresWalProfile PostgresWal(string? walLevel, string? defaultSchema, IEnumerable<(string Schema, string Table, string Identity)> nonDefaultIdentities)
     {
         var level = walLevel?.Trim().ToLowerInvariant() switch
         {
@@ -92,10 +96,11 @@ internal static class ProfileDetection
         {
             if (identity == "f")
             {
-                // Also by bare name, for models that leave the schema to the search_path: a table of that name in another
-                // schema is then priced as FULL too, an over-estimate (a shape with a schema is looked up by it first).
                 identities[schema + "." + table] = PostgresReplicaIdentity.Full;
-                identities[table] = PostgresReplicaIdentity.Full;
+                if (schema == defaultSchema)
+                {
+                    identities[table] = PostgresReplicaIdentity.Full;
+                }
             }
         }
 

@@ -13,19 +13,21 @@ public sealed class ProfileDetectionTests
     [InlineData("replica", PostgresWalLevel.Replica)]
     [InlineData("minimal", PostgresWalLevel.Replica)]
     public void WalLevel_MapsToTheProfile(string setting, PostgresWalLevel expected)
-        => Assert.Equal(expected, ProfileDetection.PostgresWal(setting, []).WalLevel);
+        => Assert.Equal(expected, ProfileDetection.PostgresWal(setting, "public", []).WalLevel);
 
     [Fact]
-    public void UnknownWalLevel_IsRefused() => Assert.Throws<NotSupportedException>(() => ProfileDetection.PostgresWal("archive", []));
+    public void UnknownWalLevel_IsRefused() => Assert.Throws<NotSupportedException>(() => ProfileDetection.PostgresWal("archive", "public", []));
 
     [Fact]
-    public void ReplicaIdentityFull_AppliesToItsTable_BySchemaThenByName()
+    public void ReplicaIdentityFull_AppliesToItsTable_BySchema_AndByBareNameInTheDefaultSchema()
     {
-        var profile = ProfileDetection.PostgresWal("logical", [("gt", "groups", "f"), ("gt", "posts", "n"), ("public", "orders", "i")]);
+        var profile = ProfileDetection.PostgresWal("logical", "public", [("public", "groups", "f"), ("gtc", "posts", "f"), ("public", "posts", "n"), ("public", "orders", "i")]);
 
-        Assert.Equal(PostgresReplicaIdentity.Full, profile.ReplicaIdentityOf(Table("groups", "gt")));
+        Assert.Equal(PostgresReplicaIdentity.Full, profile.ReplicaIdentityOf(Table("groups", "public")));
         Assert.Equal(PostgresReplicaIdentity.Full, profile.ReplicaIdentityOf(Table("groups", schema: null)));
+        Assert.Equal(PostgresReplicaIdentity.Full, profile.ReplicaIdentityOf(Table("posts", "gtc")));
         Assert.Equal(PostgresReplicaIdentity.Default, profile.ReplicaIdentityOf(Table("posts", "gt")));
+        Assert.Equal(PostgresReplicaIdentity.Default, profile.ReplicaIdentityOf(Table("posts", schema: null)));
         Assert.Equal(PostgresReplicaIdentity.Default, profile.ReplicaIdentityOf(Table("orders", "public")));
         Assert.Equal(PostgresReplicaIdentity.Default, profile.ReplicaIdentityOf(Table("memberships", "gt")));
     }

@@ -54,7 +54,7 @@ internal static class DatabaseCascadeProbe
         }
 
         var sql = context.GetService<ISqlGenerationHelper>();
-        var lengthFunction = LengthFunction(context.Database.ProviderName);
+        var lengthFunction = LengthFunctions(context.Database.ProviderName);
         var deletedByEf = DeletedEntriesByTable(context, reached.Keys, pendingCascades);
         foreach (var (table, chains) in reached)
         {
@@ -77,15 +77,18 @@ internal static class DatabaseCascadeProbe
         }
     }
 
-    /// <summary>The SQL of the byte length of a column value, per provider; <see langword="null"/> where unknown (then
-    /// text and binary values count as empty).</summary>
-    internal static string? LengthFunction(string? providerName) => providerName switch
+    /// <summary>
+    /// The SQL of the stored byte length of a text (<c>{0}</c>) and of a binary (<c>{1}</c>) column value, per provider;
+    /// <see langword="null"/> where unknown (then text and binary values count as empty). PostgreSQL casts text-like
+    /// values to text, so that a string mapped to json, jsonb or citext is measured too.
+    /// </summary>
+    internal static (string Text, string Binary)? LengthFunctions(string? providerName) => providerName switch
     {
         null => null,
-        _ when providerName.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) => "length(CAST({0} AS BLOB))",
-        _ when providerName.Contains("PostgreSQL", StringComparison.OrdinalIgnoreCase) => "octet_length({0})",
-        _ when providerName.Contains("MySql", StringComparison.OrdinalIgnoreCase) => "LENGTH({0})",
-        _ when providerName.Contains("SqlServer", StringComparison.OrdinalIgnoreCase) => "DATALENGTH({0})",
+        _ when providerName.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) => ("length(CAST({0} AS BLOB))", "length(CAST({0} AS BLOB))"),
+        _ when providerName.Contains("PostgreSQL", StringComparison.OrdinalIgnoreCase) => ("octet_length({0}::text)", "octet_length({0})"),
+        _ when providerName.Contains("MySql", StringComparison.OrdinalIgnoreCase) => ("LENGTH({0})", "LENGTH({0})"),
+        _ when providerName.Contains("SqlServer", StringComparison.OrdinalIgnoreCase) => ("DATALENGTH({0})", "DATALENGTH({0})"),
         _ => null,
     };
 
@@ -142,7 +145,7 @@ internal static class DatabaseCascadeProbe
     private static (long Rows, long[] Lengths) Count(
         DbContext context,
         ISqlGenerationHelper sql,
-        string? lengthFunction,
+        (string Text, string Binary)? lengthFunction,
         ITable table,
         IColumn[] columns,
         List<(DatabaseCascade Cascade, IUpdateEntry Root)> chains,
@@ -168,7 +171,7 @@ internal static class DatabaseCascadeProbe
     private static (long Rows, long[] Lengths) CountBatch(
         DbContext context,
         ISqlGenerationHelper sql,
-        string? lengthFunction,
+        (string Text, string Binary)? lengthFunction,
         ITable table,
         IColumn[] columns,
         List<(DatabaseCascade Cascade, IUpdateEntry Root)> chains,
@@ -186,9 +189,11 @@ internal static class DatabaseCascadeProbe
         var sized = new List<int>();
         for (var i = 0; i < columns.Length; i++)
         {
-            if (lengthFunction is not null && chains[0].Cascade.Shape.Columns[i].Type.IsVariableLength)
+            var type = chains[0].Cascade.Shape.Columns[i].Type;
+            if (lengthFunction is { } functions && type.IsVariableLength)
             {
-                text.Append(", SUM(").Append(string.Format(CultureInfo.InvariantCulture, lengthFunction, "t0." + sql.DelimitIdentifier(columns[i].Name))).Append(')');
+                var function = type.Kind is ColumnTypeKind.Blob or ColumnTypeKind.VarBinary ? functions.Binary : functions.Text;
+                text.Append(", SUM(").Append(string.Format(CultureInfo.InvariantCulture, function, "t0." + sql.DelimitIdentifier(columns[i].Name))).Append(')');
                 sized.Add(i);
             }
         }
