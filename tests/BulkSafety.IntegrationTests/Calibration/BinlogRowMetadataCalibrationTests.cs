@@ -1,6 +1,7 @@
 using BulkSafety.Estimation;
 using BulkSafety.IntegrationTests.MariaDb;
 using BulkSafety.IntegrationTests.Workloads;
+using Xunit.Abstractions;
 
 namespace BulkSafety.IntegrationTests.Calibration;
 
@@ -9,7 +10,7 @@ namespace BulkSafety.IntegrationTests.Calibration;
 /// use) lengthen every Table_map event: the model against the server on every catalog shape.
 /// </summary>
 [Collection(MariaDbCollection.Name)]
-public sealed class BinlogRowMetadataCalibrationTests(MariaDbFixture fixture)
+public sealed class BinlogRowMetadataCalibrationTests(MariaDbFixture fixture, ITestOutputHelper output)
 {
     [Theory]
     [InlineData(BinlogRowMetadata.Minimal)]
@@ -21,6 +22,7 @@ public sealed class BinlogRowMetadataCalibrationTests(MariaDbFixture fixture)
         try
         {
             var misses = new List<string>();
+            var exact = 0;
             foreach (var shape in WorkloadCatalog.Shapes)
             {
                 foreach (var settings in BinlogSettings.All)
@@ -35,6 +37,7 @@ public sealed class BinlogRowMetadataCalibrationTests(MariaDbFixture fixture)
                         RowMetadata = metadata,
                     });
                     var accuracy = new Accuracy(CatalogPredictions.Predict(withMetadata, @case.Workload), measured.Bytes);
+                    exact += accuracy.Predicted == accuracy.Measured ? 1 : 0;
                     if (!accuracy.IsWithin(0.01))
                     {
                         misses.Add($"{@case}: {accuracy}; {measured}");
@@ -42,6 +45,7 @@ public sealed class BinlogRowMetadataCalibrationTests(MariaDbFixture fixture)
                 }
             }
 
+            output.WriteLine($"binlog_row_metadata={metadata}: {exact} of {WorkloadCatalog.Shapes.Count * BinlogSettings.All.Count} workloads predicted to the byte");
             Assert.True(misses.Count == 0, string.Join("\n", misses));
         }
         finally
