@@ -85,7 +85,7 @@ internal static class BulkCommandEstimator
         {
             var rows = (int)Math.Min(affected.Rows, int.MaxValue);
             var change = TypicalRow(statement, command, shape, measured, affected);
-            var bytes = PriceStatement(options.Profile, shape, change.Row, rows);
+            var bytes = options.Profile.EstimateStatement(shape, change.Row, rows);
             var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
             estimate.AddStatement(mapped.Identity, kind, rows, bytes, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
         }
@@ -93,15 +93,6 @@ internal static class BulkCommandEstimator
         estimate.Complete();
         return new BulkCommandEstimate(estimate, null, tableRows is null ? null : (mapped.Identity, tableRows));
     }
-
-    /// <summary>
-    /// The log bytes of one statement writing <paramref name="rows"/> rows like <paramref name="row"/>: the one place a
-    /// bulk statement is priced. The replication profile prices a single-row statement; until it can price a
-    /// multi-row one, a bulk statement costs as many single-row statements — exact for PostgreSQL's WAL (one record per
-    /// row), an over-estimate for MySQL's row binlog by the per-statement events of all rows but one.
-    /// </summary>
-    internal static long PriceStatement(ReplicationProfile profile, TableShape table, in RowChange row, long rows)
-        => rows == 0 ? 0 : checked(rows * profile.EstimateRow(table, row));
 
     // A row as the statement finds it: every text and binary column at its mean stored size over the measured rows (NULL
     // when all of them are NULL; a NULL among values counts as 0 bytes), fixed-width columns present. An UPDATE's new values are those it assigns: a parameter's or literal's size, NULL,

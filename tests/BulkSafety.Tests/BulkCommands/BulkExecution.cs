@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Text;
 using BulkSafety.Estimation;
-using BulkSafety.Interception;
 using BulkSafety.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -30,7 +29,7 @@ internal static class BulkExecution
     {
         var shape = MappedTable.For(context.Model.FindEntityType(typeof(TEntity))!)[0].Shape;
         var values = shape.Columns.Select(c => storedSizes.TryGetValue(c.Name, out var size) ? size : ColumnValue.Present).ToArray();
-        var statement = BulkCommandEstimator.PriceStatement(options.Profile, shape, RowChange.Delete(values, Encoding.UTF8.GetByteCount(commandText)), rows);
+        var statement = options.Profile.EstimateStatement(shape, RowChange.Delete(values, Encoding.UTF8.GetByteCount(commandText)), rows);
         return statement + options.Profile.EstimateTransactionOverhead(statement);
     }
 
