@@ -20,8 +20,8 @@ internal sealed class UnknownTableRowCounts : ITableRowCounts
     public long? RowCount(string table) => null;
 }
 
-/// <summary>The one row count a bulk command's probe found for its table.</summary>
-internal sealed class KnownTableRowCounts(string table, long rows) : ITableRowCounts
+/// <summary>The row counts a bulk command's probes found for the tables it deletes or updates rows of.</summary>
+internal sealed class KnownTableRowCounts(IReadOnlyDictionary<string, long> rows) : ITableRowCounts
 {
-    public long? RowCount(string name) => name == table ? rows : null;
+    public long? RowCount(string table) => rows.TryGetValue(table, out var count) ? count : null;
 }

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text;
 using BulkSafety.Budgets;
 using BulkSafety.Estimation;
+using BulkSafety.Estimation.Probes;
 using BulkSafety.Probes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -60,15 +61,25 @@ internal static class BulkCommandEstimator
 
         var session = new ProbeSession(connection, command.Transaction, dialect, command.CommandTimeout);
         var shape = mapped.Shape;
-        var measured = shape.Columns.Where(c => c.Type.IsVariableLength).ToArray();
-        AffectedRows affected;
-        TableRowCount? tableRows = null;
+        var measured = VariableLengthColumns(shape);
+        UnitOfWorkEstimate estimate;
+        var tableRows = new Dictionary<string, long>(StringComparer.Ordinal);
         try
         {
-            affected = await BulkStatementProbe.MeasureAsync(session, statement, command, measured, async, cancellationToken).ConfigureAwait(false);
-            if (BudgetRules.MayExceedTableFraction(affected.Rows, options))
+            var affected = await BulkStatementProbe.MeasureAsync(session, statement, command, measured, async, cancellationToken).ConfigureAwait(false);
+            estimate = new UnitOfWorkEstimate(options.Profile, contextName, operation) { Basis = affected.Basis };
+            if (affected.Rows > 0)
             {
-                tableRows = await TableRowCountProbe.CountAsync(session, table.Schema, table.Name, async, cancellationToken).ConfigureAwait(false);
+                var rows = (int)Math.Min(affected.Rows, int.MaxValue);
+                var change = TypicalRow(statement, command, shape, measured, affected);
+                var bytes = options.Profile.EstimateStatement(shape, change.Row, rows);
+                var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
+                estimate.AddStatement(mapped.Identity, kind, rows, bytes, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
+                await CountTableAsync(session, table, affected.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+                if (statement.Kind == BulkStatementKind.Delete)
+                {
+                    await AddDatabaseCascadesAsync(session, statement, command, mapped, estimate, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
         catch (DbException exception)
@@ -80,33 +91,67 @@ internal static class BulkCommandEstimator
             return BulkCommandEstimate.Unknown(operation, $"the estimate failed ({exception.GetType().Name}: {exception.Message})");
         }
 
-        var estimate = new UnitOfWorkEstimate(options.Profile, contextName, operation) { Basis = affected.Basis };
-        if (affected.Rows > 0)
-        {
-            var rows = (int)Math.Min(affected.Rows, int.MaxValue);
-            var change = TypicalRow(statement, command, shape, measured, affected);
-            var bytes = options.Profile.EstimateStatement(shape, change.Row, rows);
-            var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
-            estimate.AddStatement(mapped.Identity, kind, rows, bytes, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
-        }
-
         estimate.Complete();
-        return new BulkCommandEstimate(estimate, null, tableRows is null ? null : (mapped.Identity, tableRows));
+        return new BulkCommandEstimate(estimate, null, tableRows);
     }
 
-    // A row as the statement finds it: every text and binary column at its mean stored size over the measured rows (NULL
-    // when all of them are NULL; a NULL among values counts as 0 bytes), fixed-width columns present. An UPDATE's new values are those it assigns: a parameter's or literal's size, NULL,
-    // or — for an expression — the stored size again.
+    // The rows the database deletes below the statement through ON DELETE CASCADE (EF does not know them): one probe per
+    // dependent table, priced by the profile (PostgreSQL logs each; MariaDB none) and counted for the blast radius.
+    private static async ValueTask AddDatabaseCascadesAsync(ProbeSession session, BulkStatement statement, DbCommand command, MappedTable mapped, UnitOfWorkEstimate estimate, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
+    {
+        foreach (var cascades in mapped.DatabaseCascades.GroupBy(c => c.Table))
+        {
+            DatabaseCascade[] chains = [.. cascades];
+            var shape = chains[0].Shape;
+            var measured = VariableLengthColumns(shape);
+            var reached = await BulkStatementProbe.MeasureCascadeAsync(session, statement, command, chains, measured, async, cancellationToken).ConfigureAwait(false);
+            if (reached.Rows == 0)
+            {
+                continue;
+            }
+
+            var typical = new ColumnValue[shape.Columns.Count];
+            for (var i = 0; i < typical.Length; i++)
+            {
+                typical[i] = TypicalValue(shape.Columns[i], measured, reached);
+            }
+
+            estimate.AddDatabaseCascade(cascades.Key.SchemaQualifiedName, reached.Rows, options.Profile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), reached.Rows));
+            await CountTableAsync(session, cascades.Key, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A table's row count, when touching this many of its rows could exceed the blast radius.
+    private static async ValueTask CountTableAsync(ProbeSession session, ITable table, long touched, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
+    {
+        if (BudgetRules.MayExceedTableFraction(touched, options)
+            && await TableRowCountProbe.CountAsync(session, table.Schema, table.Name, async, cancellationToken).ConfigureAwait(false) is { } count)
+        {
+            tableRows[table.SchemaQualifiedName] = count.Rows;
+        }
+    }
+
+    private static ColumnShape[] VariableLengthColumns(TableShape shape) => [.. shape.Columns.Where(c => c.Type.IsVariableLength)];
+
+    // A text or binary column at its mean stored size over the measured rows (NULL when all of them are NULL; a NULL
+    // among values counts as 0 bytes); fixed-width columns present.
+    private static ColumnValue TypicalValue(ColumnShape column, ColumnShape[] measured, AffectedRows affected)
+    {
+        var index = Array.IndexOf(measured, column);
+        return index < 0 ? ColumnValue.Present
+            : affected.StoredBytes[index] < 0 ? ColumnValue.Null
+            : ColumnValue.OfLength(CeilingDivide(affected.StoredBytes[index], Math.Max(1, affected.MeasuredRows)));
+    }
+
+    // A row as the statement finds it (TypicalValue per column). An UPDATE's new values are those it assigns: a
+    // parameter's or literal's size, NULL, or — for an expression — the stored size again.
     private static TypicalChange TypicalRow(BulkStatement statement, DbCommand command, TableShape shape, ColumnShape[] measured, AffectedRows affected)
     {
         var columns = shape.Columns;
         var before = new ColumnValue[columns.Count];
         for (var i = 0; i < before.Length; i++)
         {
-            var index = Array.IndexOf(measured, columns[i]);
-            before[i] = index < 0 ? ColumnValue.Present
-                : affected.StoredBytes[index] < 0 ? ColumnValue.Null
-                : ColumnValue.OfLength(CeilingDivide(affected.StoredBytes[index], Math.Max(1, affected.MeasuredRows)));
+            before[i] = TypicalValue(columns[i], measured, affected);
         }
 
         var textLength = Encoding.UTF8.GetByteCount(command.CommandText);
@@ -233,8 +278,8 @@ internal static class BulkCommandEstimator
     }
 }
 
-/// <summary>A bulk command's estimate, or why there is none, and the row count of its table when the blast radius needs it.</summary>
-internal sealed record BulkCommandEstimate(UnitOfWorkEstimate? Estimate, string? UnknownReason, (string Table, TableRowCount Count)? TableRows)
+/// <summary>A bulk command's estimate, or why there is none, and the row counts of the tables the blast radius needs.</summary>
+internal sealed record BulkCommandEstimate(UnitOfWorkEstimate? Estimate, string? UnknownReason, IReadOnlyDictionary<string, long>? TableRows)
 {
     /// <summary>The operation, for reports when there is no estimate.</summary>
     public string Operation { get; init; } = Estimate?.Operation ?? "";

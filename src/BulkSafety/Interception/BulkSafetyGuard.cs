@@ -233,7 +233,7 @@ internal sealed class BulkSafetyGuard
             return null;
         }
 
-        var rowCounts = guarded.RegisteredRowCounts ?? (result.TableRows is { } known ? new KnownTableRowCounts(known.Table, known.Count.Rows) : UnknownTableRowCounts.Instance);
+        var rowCounts = guarded.RegisteredRowCounts ?? (result.TableRows is { Count: > 0 } known ? new KnownTableRowCounts(known) : UnknownTableRowCounts.Instance);
         return await AdmitAsync(guarded, estimate, rowCounts, async, cancellationToken).ConfigureAwait(false);
     }
 

@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using BulkSafety.Estimation;
+using BulkSafety.Estimation.Probes;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace BulkSafety.Probes;
 
@@ -40,21 +42,7 @@ internal static class BulkStatementProbe
         var planRows = session.Dialect.IsPostgres ? await PlanRowsAsync(session, command, async, cancellationToken).ConfigureAwait(false) : null;
         var sampled = planRows > ExactCountMaxPlanRows;
         var sql = CountingQuery(session.Dialect, statement, measured, sampled ? SampleRows : null);
-        var (count, sums) = await session.QueryAsync(
-            sql,
-            command,
-            reader =>
-            {
-                var sums = new long[measured.Count];
-                for (var i = 0; i < sums.Length; i++)
-                {
-                    sums[i] = reader.IsDBNull(i + 1) ? -1 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
-                }
-
-                return (Count: Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Sums: sums);
-            },
-            async,
-            cancellationToken).ConfigureAwait(false);
+        var (count, sums) = await session.QueryAsync(sql, command, ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
         return sampled
             ? new AffectedRows((long)Math.Ceiling(planRows!.Value), count, sums!, string.Create(CultureInfo.InvariantCulture, $"rows from the EXPLAIN plan ({planRows:N0}), stored sizes from {count:N0} sampled matching rows"))
             : new AffectedRows(count, count, sums!, planRows is { } planned
@@ -101,6 +89,99 @@ internal static class BulkStatementProbe
 
         return outer.Append(" FROM (").Append(inner).Append(") AS bulksafety_probe").ToString();
     }
+
+    /// <summary>
+    /// The rows of one dependent table that the database will delete through <c>ON DELETE CASCADE</c> when the DELETE runs,
+    /// reached by any of <paramref name="cascades"/> (chains of foreign keys from the statement's table), counted once,
+    /// with the stored sizes of <paramref name="measured"/> summed over them.
+    /// </summary>
+    public static async ValueTask<AffectedRows> MeasureCascadeAsync(ProbeSession session, BulkStatement statement, DbCommand command, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
+    {
+        var (count, sums) = await session.QueryAsync(CascadeQuery(session.Dialect, statement, cascades, measured), command, ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
+        return new AffectedRows(count, count, sums!, "COUNT(*) of the rows ON DELETE CASCADE reaches from the statement's predicate");
+    }
+
+    /// <summary>
+    /// <c>SELECT COUNT(*), SUM(size(d0.c)), ... FROM dependent AS d0 WHERE chain OR chain ...</c>: each chain climbs the foreign
+    /// keys with nested <c>EXISTS</c> (aliases <c>bulksafety_d0</c> at the dependent, <c>bulksafety_d1</c> one level up...)
+    /// to the statement's own table under its own alias and predicate.
+    /// </summary>
+    public static string CascadeQuery(SqlDialect dialect, BulkStatement statement, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured)
+    {
+        var table = cascades[0].Table;
+        var text = new StringBuilder("SELECT COUNT(*)");
+        foreach (var column in measured)
+        {
+            text.Append(", SUM(").Append(dialect.StoredBytes(DependentAlias(0), column.Name, column.Type)).Append(')');
+        }
+
+        text.Append(" FROM ").Append(SqlDialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(DependentAlias(0)).Append(" WHERE ");
+        for (var i = 0; i < cascades.Count; i++)
+        {
+            text.Append(i > 0 ? " OR " : "(");
+            AppendChain(text, statement, cascades[i].Path, cascades[i].Path.Length);
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    // The row aliased for level (path.Length - level) descends from a row the statement deletes.
+    private static void AppendChain(StringBuilder text, BulkStatement statement, IForeignKeyConstraint[] path, int level)
+    {
+        var foreignKey = path[level - 1];
+        var child = DependentAlias(path.Length - level);
+        var atRoot = level == 1;
+        var parent = atRoot ? statement.Qualifier : DependentAlias(path.Length - level + 1);
+        text.Append("EXISTS (SELECT 1 FROM ");
+        if (atRoot)
+        {
+            text.Append(statement.Only ? "ONLY " : "").Append(statement.TableText);
+            if (statement.Alias is { } alias)
+            {
+                text.Append(" AS ").Append(alias);
+            }
+        }
+        else
+        {
+            text.Append(SqlDialect.QuoteTable(foreignKey.PrincipalTable.Schema, foreignKey.PrincipalTable.Name)).Append(" AS ").Append(parent);
+        }
+
+        text.Append(" WHERE ");
+        for (var i = 0; i < foreignKey.Columns.Count; i++)
+        {
+            text.Append(i > 0 ? " AND " : "").Append(parent).Append('.').Append(SqlDialect.Quote(foreignKey.PrincipalColumns[i].Name))
+                .Append(" = ").Append(child).Append('.').Append(SqlDialect.Quote(foreignKey.Columns[i].Name));
+        }
+
+        if (!atRoot)
+        {
+            text.Append(" AND ");
+            AppendChain(text, statement, path, level - 1);
+        }
+        else if (statement.FromList is { } from)
+        {
+            text.Append(" AND EXISTS (SELECT 1 FROM ").Append(from).Append(statement.Predicate is { } joined ? $" WHERE {joined}" : "").Append(')');
+        }
+        else if (statement.Predicate is { } predicate)
+        {
+            text.Append(" AND (").Append(predicate).Append(')');
+        }
+
+        text.Append(')');
+    }
+
+    private static string DependentAlias(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
+
+    private static Func<DbDataReader, (long Count, long[] Sums)> ReadCountAndSums(int measured) => reader =>
+    {
+        var sums = new long[measured];
+        for (var i = 0; i < sums.Length; i++)
+        {
+            sums[i] = reader.IsDBNull(i + 1) ? -1 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
+        }
+
+        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), sums);
+    };
 
     // The rows the plan expects the statement to change: the input of its ModifyTable node.
     private static async ValueTask<double?> PlanRowsAsync(ProbeSession session, DbCommand command, bool async, CancellationToken cancellationToken)
