@@ -25,6 +25,19 @@ public sealed class Document
 
     /// <summary>A counter that updates touch.</summary>
     public int Views { get; set; }
+
+    /// <summary>The folder the document is filed in, if any; deleting the folder deletes it (ON DELETE CASCADE).</summary>
+    public long? FolderId { get; set; }
+}
+
+/// <summary>A folder of documents: the principal of a database cascade.</summary>
+public sealed class Folder
+{
+    /// <summary>Primary key.</summary>
+    public long Id { get; set; }
+
+    /// <summary>A name.</summary>
+    public required string Name { get; set; }
 }
 
 /// <summary>The documents table in its own schema (<c>bulk</c>), recreated by each test.</summary>
@@ -36,6 +49,9 @@ public sealed class DocumentsContext(DbContextOptions<DocumentsContext> options)
     /// <summary>The documents.</summary>
     public DbSet<Document> Documents => Set<Document>();
 
+    /// <summary>The folders.</summary>
+    public DbSet<Folder> Folders => Set<Folder>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -45,7 +61,9 @@ public sealed class DocumentsContext(DbContextOptions<DocumentsContext> options)
             document.ToTable("documents");
             document.Property(d => d.Title).HasMaxLength(200);
             document.HasIndex(d => d.OwnerId);
+            document.HasOne<Folder>().WithMany().HasForeignKey(d => d.FolderId).OnDelete(DeleteBehavior.Cascade);
         });
+        modelBuilder.Entity<Folder>().ToTable("folders").Property(f => f.Name).HasMaxLength(200);
     }
 }
 
@@ -92,22 +110,32 @@ public sealed class GuardedDocuments : IDisposable
     /// <summary>A context without the guard.</summary>
     public DocumentsContext Unguarded() => new(new DbContextOptionsBuilder<DocumentsContext>().UseNpgsql(server.ConnectionString).Options);
 
-    /// <summary>Inserts <paramref name="count"/> documents of <paramref name="owner"/> with bodies of random, incompressible
-    /// text of <paramref name="bodyBytes"/> bytes, and refreshes the planner's statistics.</summary>
-    public async Task SeedAsync(long owner, int count, int bodyBytes)
+    /// <summary>Inserts <paramref name="count"/> documents of <paramref name="owner"/> (filed in <paramref name="folder"/>) with
+    /// bodies of random, incompressible text of <paramref name="bodyBytes"/> bytes, and refreshes the planner's statistics.</summary>
+    public async Task SeedAsync(long owner, int count, int bodyBytes, long? folder = null)
     {
         await using (var context = Unguarded())
         {
             var random = new Random((int)owner);
             for (var i = 0; i < count; i++)
             {
-                context.Documents.Add(new Document { OwnerId = owner, Title = $"document {i}", Body = RandomText(random, bodyBytes) });
+                context.Documents.Add(new Document { OwnerId = owner, Title = $"document {i}", Body = RandomText(random, bodyBytes), FolderId = folder });
             }
 
             await context.SaveChangesAsync();
         }
 
         await server.ExecuteAsync($"ANALYZE {DocumentsContext.Schema}.documents");
+    }
+
+    /// <summary>Creates a folder and returns its id.</summary>
+    public async Task<long> AddFolderAsync(string name)
+    {
+        await using var context = Unguarded();
+        var folder = new Folder { Name = name };
+        context.Folders.Add(folder);
+        await context.SaveChangesAsync();
+        return folder.Id;
     }
 
     /// <summary>Inserts <paramref name="count"/> small documents server-side (fast for large counts) and analyzes.</summary>

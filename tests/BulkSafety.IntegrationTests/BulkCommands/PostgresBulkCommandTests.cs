@@ -68,6 +68,27 @@ public sealed class PostgresBulkCommandTests(PostgresFixture fixture, ITestOutpu
         Assert.InRange(averageWidth, 1, 100);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ExecuteDelete_OfAPrincipal_PricesTheRowsTheDatabaseCascadesTo(bool async)
+    {
+        await fixture.Server.SetWalLevelAsync(WalLevel.Logical);
+        using var documents = await GuardedDocuments.CreateAsync(fixture.Server, o => o.Profile = ReplicationProfile.PostgresWal(PostgresWalLevel.Logical));
+        var doomed = await documents.AddFolderAsync("spam");
+        var kept = await documents.AddFolderAsync("ham");
+        await documents.SeedAsync(owner: 1, count: 200, bodyBytes: 200, folder: doomed);
+        await documents.SeedAsync(owner: 2, count: 200, bodyBytes: 200, folder: kept);
+        await using var context = documents.Guarded();
+
+        var measured = await fixture.Meter.MeasureAsync(
+            async _ => await Delete(context.Folders.Where(f => f.Id == doomed), async),
+            WalStart.Steady);
+
+        Assert.Equal(200, await documents.CountAsync());
+        AssertWithin($"ExecuteDelete of 1 folder cascading to 200 of 400 documents, logical ({(async ? "async" : "sync")})", documents.Ledger.CommittedBytesInWindow, measured);
+    }
+
     [Fact]
     public async Task LargeStatement_TakesRowsFromThePlan_AndIsBlockedBeforeItRuns()
     {
