@@ -1,4 +1,5 @@
 using BulkSafety.Interception;
+using BulkSafety.SafePaths;
 using Microsoft.EntityFrameworkCore;
 
 namespace BulkSafety;
@@ -20,7 +21,8 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     public static DbContextOptionsBuilder UseBulkSafety(this DbContextOptionsBuilder optionsBuilder, Action<BulkSafetyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        return optionsBuilder.AddInterceptors(new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure)));
+        // The second interceptor lets the batched API (BulkSafety.SafePaths) find the context of a query.
+        return optionsBuilder.AddInterceptors(new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure)), BatchContextCapture.Instance);
     }
 
     /// <inheritdoc cref="UseBulkSafety(DbContextOptionsBuilder, Action{BulkSafetyOptions}?)"/>

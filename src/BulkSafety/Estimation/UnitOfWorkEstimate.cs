@@ -48,6 +48,14 @@ internal sealed class UnitOfWorkEstimate
         }
     }
 
+    /// <summary>Adds the rows one set-based statement writes to <paramref name="table"/> and their log bytes (no rewrites are tracked).</summary>
+    public void AddRows(string table, EntityStateKind kind, int rows, long bytes)
+    {
+        FindOrAdd(table).Add(kind, rows, bytes);
+        StatementBytes += bytes;
+        Rows += rows;
+    }
+
     public void AddUnknown(MappedTable table, IProperty property)
         => (UnknownColumns ??= new(StringComparer.Ordinal)).Add($"{table.Identity}.{property.Name}");
 
@@ -114,18 +122,20 @@ internal sealed class TableTally(string table)
 
     public int Rows => Inserted + Updated + Deleted;
 
-    public void Add(EntityStateKind kind, long bytes)
+    public void Add(EntityStateKind kind, long bytes) => Add(kind, 1, bytes);
+
+    public void Add(EntityStateKind kind, int rows, long bytes)
     {
         switch (kind)
         {
             case EntityStateKind.Inserted:
-                Inserted++;
+                Inserted += rows;
                 break;
             case EntityStateKind.Updated:
-                Updated++;
+                Updated += rows;
                 break;
             default:
-                Deleted++;
+                Deleted += rows;
                 break;
         }
 
