@@ -159,6 +159,12 @@ internal sealed class BatchJob<T>
             var measurement = estimator.Measure(rows);
             var take = sizer.Take(measurement.PerRow);
             var estimate = estimator.Estimate(measurement, take, contextName);
+            while (take > 1 && estimate.TotalBytes > _targetBytes)
+            {
+                // The rows fit; with the statement's and the transaction's own bytes the batch does not.
+                estimate = estimator.Estimate(measurement, --take, contextName);
+            }
+
             var ticket = await AdmitAsync(estimate, cancellationToken).ConfigureAwait(false);
             object?[] upper = rows[take - 1][..keyCount];
             _plan.SetUpper(upper);

@@ -239,29 +239,4 @@ internal sealed class KeysetPlan<T>
                 $"Batches delete or update the rows a filter selects: the query may use Where (and tags, tracking and query-filter options; ordering and Include are ignored), not {node.Method.Name}.");
         }
     }
-
-    /// <summary>One part of a key bound: a closure field EF Core reads as a query parameter.</summary>
-    private abstract class KeyBound
-    {
-        public abstract Expression Access { get; }
-
-        public static KeyBound For(Type type) => (KeyBound)Activator.CreateInstance(typeof(KeyBound<>).MakeGenericType(type))!;
-
-        public abstract void Set(object value);
-    }
-
-    private sealed class KeyBound<TValue> : KeyBound
-    {
-        public KeyBound()
-        {
-            Access = Expression.Field(Expression.Constant(this), typeof(KeyBound<TValue>).GetField(nameof(Value))!);
-        }
-
-        public override Expression Access { get; }
-
-        // A field, not a property: EF Core's funcletizer turns a field of a constant into a named parameter.
-        public TValue Value = default!;
-
-        public override void Set(object value) => Value = (TValue)value;
-    }
 }
