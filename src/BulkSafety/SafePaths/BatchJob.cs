@@ -75,16 +75,19 @@ internal sealed class BatchJob<T>
 
         // The count is the job's first query: it tells the guarded context and the rows to go (for the ETA).
         var (totalRows, context) = await BatchContextCapture.CaptureAsync(() => plan.Source.LongCountAsync(cancellationToken)).ConfigureAwait(false);
-        var guard = context is null ? null : BulkSafetyInterceptor.Find(context)
-            ?? throw new InvalidOperationException(
+        if (context is null || BulkSafetyInterceptor.Find(context) is not { } guard)
+        {
+            throw new InvalidOperationException(
                 "Batched deletes and updates run under the guard, whose profile prices the batches and whose ledger paces them: configure the context with UseBulkSafety().");
-        if (context!.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null)
+        }
+
+        if (context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null)
         {
             throw new InvalidOperationException(
                 "Each batch commits in its own transaction, so that a crash loses nothing and long transactions do not hold the replicas back: run the batched job outside a transaction.");
         }
 
-        var job = new BatchJob<T>(plan, context, guard!.Guard.StateOf(context), options, setters, progress, totalRows);
+        var job = new BatchJob<T>(plan, context, guard.Guard.StateOf(context), options, setters, progress, totalRows);
         return await job.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
