@@ -59,5 +59,5 @@ internal static class ProbeQuery
         => row.TryGetValue(column, out var value) && value is not null ? Convert.ToDouble(value, CultureInfo.InvariantCulture) : null;
 
     public static string? Text(IReadOnlyDictionary<string, object?> row, string column)
-        => row.TryGetValue(column, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+        => row.TryGetValue(column, out var value) && value is not null ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
 }
