@@ -164,8 +164,10 @@ internal sealed class BatchJob<T>
             var estimate = estimator.Estimate(measurement, take, contextName);
             while (take > 1 && estimate.TotalBytes > _targetBytes)
             {
-                // The rows fit; with the statement's and the transaction's own bytes the batch does not.
-                estimate = estimator.Estimate(measurement, --take, contextName);
+                // The rows fit; with the statement's and the transaction's own bytes the batch does not: shrink it by the
+                // excess (at least one row) and price it again.
+                take = (int)Math.Max(1, Math.Min(take - 1, (long)take * _targetBytes / estimate.TotalBytes));
+                estimate = estimator.Estimate(measurement, take, contextName);
             }
 
             var ticket = await AdmitAsync(estimate, cancellationToken).ConfigureAwait(false);

@@ -2,15 +2,14 @@ namespace BulkSafety.SafePaths;
 
 /// <summary>
 /// Decides how many rows to read for the next batch and how many of them to take: the longest prefix whose estimated
-/// bytes stay within the target (at least one row), reading about a quarter more rows than the last batches' average
-/// row size says fit, so the prefix usually ends at the target rather than at the rows read.
+/// bytes stay within the target (at least one row). It reads as many rows as the last batch's average row size says fit,
+/// so that reading — which costs about as much as deleting on a fast local database — is rarely wasted on rows the
+/// batch then leaves for the next one.
 /// </summary>
 internal sealed class BatchSizer
 {
     /// <summary>Rows read for the first batch when row sizes are not known before reading (text and binary columns).</summary>
     public const int FirstRead = 100;
-
-    private const double ReadAhead = 1.25;
 
     private readonly long _targetBytes;
     private readonly int _maxRows;
@@ -28,7 +27,7 @@ internal sealed class BatchSizer
 
     public int NextReadCount()
         => _bytesPerRow is { } perRow
-            ? (int)Math.Clamp(Math.Ceiling(_targetBytes / Math.Max(1, perRow) * ReadAhead), 1, _maxRows)
+            ? (int)Math.Clamp(Math.Floor(_targetBytes / Math.Max(1, perRow)), 1, _maxRows)
             : Math.Min(FirstRead, _maxRows);
 
     /// <summary>How many of the rows read, with these bytes each, the batch takes.</summary>
