@@ -19,7 +19,9 @@ public class BatchedDeleteBenchmarks
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"bulksafety-bench-{Guid.NewGuid():N}");
     private SqliteConnection _template = null!;
-    private SqliteConnection _connection = null!;
+    private SqliteConnection _memory = null!;
+    private DbContextOptions<ItemsContext> _plain = null!;
+    private DbContextOptions<ItemsContext> _guarded = null!;
 
     [Params(10_000, 100_000)]
     public int Rows { get; set; }
@@ -49,6 +51,24 @@ public class BatchedDeleteBenchmarks
             context.Database.ExecuteSql($"PRAGMA journal_mode = WAL");
             _template.Close();
         }
+
+        // One set of options per method, as an application has: EF Core builds its services and the model once.
+        _memory = new SqliteConnection("Data Source=:memory:");
+        var plain = new DbContextOptionsBuilder<ItemsContext>();
+        var guarded = new DbContextOptionsBuilder<ItemsContext>();
+        if (Storage == "memory")
+        {
+            plain.UseSqlite(_memory);
+            guarded.UseSqlite(_memory);
+        }
+        else
+        {
+            plain.UseSqlite($"Data Source={CopyFile};Pooling=false");
+            guarded.UseSqlite($"Data Source={CopyFile};Pooling=false");
+        }
+
+        _plain = plain.Options;
+        _guarded = guarded.UseBulkSafety(o => o.MaxBytesPerMinute = long.MaxValue / 4).Options;
     }
 
     [IterationSetup]
@@ -56,40 +76,37 @@ public class BatchedDeleteBenchmarks
     {
         if (Storage == "memory")
         {
-            _connection = new SqliteConnection("Data Source=:memory:");
-            _connection.Open();
-            _template.BackupDatabase(_connection);
+            _memory.Open();
+            _template.BackupDatabase(_memory);
         }
         else
         {
             File.Copy(TemplateFile, CopyFile, overwrite: true);
-            _connection = new SqliteConnection($"Data Source={CopyFile};Pooling=false");
-            _connection.Open();
         }
     }
 
     [IterationCleanup]
-    public void DropCopy() => _connection.Dispose();
+    public void DropCopy() => _memory.Close();
 
     [GlobalCleanup]
     public void Cleanup()
     {
         _template.Dispose();
+        _memory.Dispose();
         Directory.Delete(_directory, recursive: true);
     }
 
     [Benchmark(Baseline = true)]
     public async Task<long> UnboundedExecuteDelete()
     {
-        await using var context = new ItemsContext(new DbContextOptionsBuilder<ItemsContext>().UseSqlite(_connection).Options);
+        await using var context = new ItemsContext(_plain);
         return Check(await context.Items.Where(i => i.GroupId == 1).ExecuteDeleteAsync());
     }
 
     [Benchmark]
     public async Task<long> DeleteInBatches()
     {
-        var options = new DbContextOptionsBuilder<ItemsContext>().UseSqlite(_connection).UseBulkSafety(o => o.MaxBytesPerMinute = long.MaxValue / 4).Options;
-        await using var context = new ItemsContext(options);
+        await using var context = new ItemsContext(_guarded);
         return Check((await context.Items.Where(i => i.GroupId == 1).DeleteInBatchesAsync()).Rows);
     }
 
