@@ -31,7 +31,7 @@ internal sealed class BatchJob<T>
     private readonly string _target;
     private readonly long _targetBytes;
     private readonly int _maxRows;
-    private long? _totalRows;
+    private long _totalRows;
     private long _rows;
     private long _bytes;
     private int _batches;
@@ -123,7 +123,7 @@ internal sealed class BatchJob<T>
                 }
             }
 
-            BatchLog.JobStarted(_guard.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows ?? 0, resumed);
+            BatchLog.JobStarted(_guard.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows, resumed);
             Report(BatchState.Running);
             await RunBatchesAsync(cancellationToken).ConfigureAwait(false);
             if (_store is not null)
@@ -356,7 +356,7 @@ internal sealed class BatchJob<T>
 
         var elapsed = _time.GetElapsedTime(_started);
         TimeSpan? remaining = state == BatchState.Completed ? TimeSpan.Zero
-            : _rows > 0 && _totalRows is { } total ? TimeSpan.FromSeconds(Math.Max(0, total - _rows) * elapsed.TotalSeconds / _rows)
+            : _rows > 0 ? TimeSpan.FromSeconds(Math.Max(0, _totalRows - _rows) * elapsed.TotalSeconds / _rows)
             : null;
         _progress.Report(new BatchProgress(state, _rows, _bytes, _batches, _totalRows, elapsed, remaining, waitReason));
     }

@@ -6,7 +6,7 @@ namespace BulkSafety.SafePaths;
 /// </summary>
 public sealed class BatchProgress
 {
-    internal BatchProgress(BatchState state, long rows, long bytes, int batches, long? totalRows, TimeSpan elapsed, TimeSpan? remaining, string? waitReason)
+    internal BatchProgress(BatchState state, long rows, long bytes, int batches, long totalRows, TimeSpan elapsed, TimeSpan? remaining, string? waitReason)
     {
         State = state;
         Rows = rows;
@@ -30,8 +30,8 @@ public sealed class BatchProgress
     /// <summary>Batches committed.</summary>
     public int Batches { get; }
 
-    /// <summary>The rows the query matched when the job started (counted once), or <see langword="null"/> when not counted.</summary>
-    public long? TotalRows { get; }
+    /// <summary>The rows the query matched when this run started (one <c>COUNT</c>; after a checkpoint, the rows after it).</summary>
+    public long TotalRows { get; }
 
     /// <summary>Time since the job started, waits included.</summary>
     public TimeSpan Elapsed { get; }
