@@ -1,4 +1,5 @@
 using BulkSafety.Interception;
+using BulkSafety.SafePaths;
 using Microsoft.EntityFrameworkCore;
 
 namespace BulkSafety;
@@ -23,7 +24,9 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         var interceptor = new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure));
-        return optionsBuilder.AddInterceptors(interceptor, new BulkCommandInterceptor(interceptor.Guard));
+
+        // The third interceptor lets the batched API (BulkSafety.SafePaths) find the context of a query.
+        return optionsBuilder.AddInterceptors(interceptor, new BulkCommandInterceptor(interceptor.Guard), BatchContextCapture.Instance);
     }
 
     /// <inheritdoc cref="UseBulkSafety(DbContextOptionsBuilder, Action{BulkSafetyOptions}?)"/>

@@ -60,6 +60,14 @@ public sealed class BulkSafetyOptions
         return options.MemberwiseCloneOptions();
     }
 
+    /// <summary>A copy with another rolling-window budget: a batched job paces itself against its own share.</summary>
+    internal BulkSafetyOptions WithMaxBytesPerMinute(long maxBytesPerMinute)
+    {
+        var copy = MemberwiseCloneOptions();
+        copy.MaxBytesPerMinute = maxBytesPerMinute;
+        return copy;
+    }
+
     private BulkSafetyOptions MemberwiseCloneOptions() => (BulkSafetyOptions)MemberwiseClone();
 
     private void Validate()

@@ -44,6 +44,12 @@ internal static class BudgetRules
                 BatchesSafePath);
         }
 
+        return CheckTableFraction(estimate, options, rowCounts);
+    }
+
+    /// <summary>The first table of which <paramref name="estimate"/> touches more than <see cref="BulkSafetyOptions.MaxTableFraction"/>, or <see langword="null"/>.</summary>
+    public static BulkSafetyViolation? CheckTableFraction(UnitOfWorkEstimate estimate, BulkSafetyOptions options, ITableRowCounts rowCounts)
+    {
         foreach (var table in estimate.Tables)
         {
             var touched = table.Updated + table.Deleted;

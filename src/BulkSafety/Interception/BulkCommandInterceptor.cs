@@ -14,8 +14,24 @@ namespace BulkSafety.Interception;
 /// </summary>
 internal sealed class BulkCommandInterceptor(BulkSafetyGuard guard) : DbCommandInterceptor
 {
+    // Set while a batched job runs a batch it has already estimated and admitted itself: estimating the statement again
+    // would count it twice in the window and judge the blast radius batch by batch (the last batch of a job that empties
+    // a table deletes all that is left). The job judges the blast radius of its whole filter once, at its start.
+    private static readonly AsyncLocal<bool> AdmittedByCaller = new();
+
     // The unit of each command between its Executing and its Executed/Failed events.
     private readonly ConditionalWeakTable<DbCommand, LedgerTicket> _inFlight = new();
+
+    /// <summary>
+    /// Runs <paramref name="statement"/> with its commands left to the caller, which has estimated, admitted and will record
+    /// their unit of work.
+    /// </summary>
+    public static async Task<TResult> RunAdmittedAsync<TResult>(Func<Task<TResult>> statement)
+    {
+        // An async method restores its caller's AsyncLocal values when it returns: the flag ends with the statement.
+        AdmittedByCaller.Value = true;
+        return await statement().ConfigureAwait(false);
+    }
 
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
     {
@@ -99,7 +115,7 @@ internal sealed class BulkCommandInterceptor(BulkSafetyGuard guard) : DbCommandI
 
     private async ValueTask InspectAsync(DbCommand command, CommandEventData eventData, bool async, CancellationToken cancellationToken)
     {
-        if (eventData.Context is not { } context || BulkCommandEstimator.OperationOf(eventData.CommandSource, command) is not { } operation)
+        if (AdmittedByCaller.Value || eventData.Context is not { } context || BulkCommandEstimator.OperationOf(eventData.CommandSource, command) is not { } operation)
         {
             return;
         }

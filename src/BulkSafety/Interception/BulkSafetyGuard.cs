@@ -18,8 +18,12 @@ namespace BulkSafety.Interception;
 /// </summary>
 internal sealed class BulkSafetyGuard
 {
-    private const string Blocked = "blocked";
-    private const string LetThrough = "let through";
+    /// <summary>The <c>action</c> of a violation the guard stopped, in logs and metrics.</summary>
+    public const string Blocked = "blocked";
+
+    /// <summary>The <c>action</c> of a violation Warn mode let through.</summary>
+    public const string LetThrough = "let through";
+
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
 
     private readonly BulkSafetyOptions? _options;
@@ -42,6 +46,9 @@ internal sealed class BulkSafetyGuard
         var verdict = guarded.Ledger.Inspect(estimate, options);
         return BudgetRules.Report(estimate, verdict, options, BudgetRules.FirstViolation(estimate, verdict, options, guarded.RowCounts));
     }
+
+    /// <summary>The guard's state for <paramref name="context"/>: its options, the shared ledger, its logger and row counts.</summary>
+    public GuardedContext StateOf(DbContext context) => _contexts.GetValue(context, _resolve);
 
     /// <summary>
     /// SavingChanges: admits the unit of work or throws <see cref="BulkSafetyViolationException"/>. With automatic
