@@ -1,3 +1,4 @@
+using BulkSafety.Bookkeeping;
 using BulkSafety.Interception;
 using Microsoft.EntityFrameworkCore;
 
@@ -9,7 +10,9 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     /// <summary>
     /// Guards every SaveChanges of the context: the pending changes are estimated in replication-log bytes and checked
     /// against the budgets before any command is sent. Budgets per minute and per row are counted in one ledger for the
-    /// whole process (the one registered by <c>AddBulkSafety</c>, or a static default one).
+    /// whole process (the one registered by <c>AddBulkSafety</c>, or a static default one). The counter caches and
+    /// touches the model declares (<c>HasCounterCache</c>, <c>Touches</c>) are kept too, one write per parent per
+    /// SaveChanges.
     /// </summary>
     /// <param name="optionsBuilder">The context's options builder.</param>
     /// <param name="configure">
@@ -20,6 +23,7 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     public static DbContextOptionsBuilder UseBulkSafety(this DbContextOptionsBuilder optionsBuilder, Action<BulkSafetyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
+        BookkeepingInterceptor.AddTo(optionsBuilder);
         return optionsBuilder.AddInterceptors(new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure)));
     }
 
