@@ -22,11 +22,15 @@ internal sealed class BookkeepingInterceptor : ISaveChangesInterceptor, IDbTrans
     /// <summary>Adds the interceptor unless the options already carry one (from <c>UseBulkSafety</c> or an earlier call).</summary>
     public static void AddTo(DbContextOptionsBuilder optionsBuilder)
     {
-        if (optionsBuilder.Options.FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<BookkeepingInterceptor>().Any() != true)
+        if (!IsRegistered(optionsBuilder.Options))
         {
             optionsBuilder.AddInterceptors(new BookkeepingInterceptor());
         }
     }
+
+    /// <summary>Whether contexts with these options keep the declared bookkeeping.</summary>
+    public static bool IsRegistered(IDbContextOptions options)
+        => options.FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<BookkeepingInterceptor>().Any() == true;
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
@@ -245,7 +249,7 @@ internal sealed class BookkeepingInterceptor : ISaveChangesInterceptor, IDbTrans
             tracker.AutoDetectChangesEnabled = false;
             try
             {
-                Plan = BookkeepingPlan.Compute(_context, _model, _clock.GetUtcNow());
+                Plan = BookkeepingPlan.Compute(_context, _model, _clock.GetUtcNow(), apply: true);
             }
             finally
             {

@@ -24,9 +24,10 @@ internal sealed class BookkeepingPlan
 
     /// <summary>
     /// Reads the tracked changes (the caller has detected them and turned automatic detection off) and returns the
-    /// plan, or <see langword="null"/> when no parent needs a write of its own.
+    /// plan, or <see langword="null"/> when no parent needs a write of its own. <paramref name="apply"/> makes the
+    /// tracked Added and Modified parents carry their bookkeeping; a dry run leaves the tracker as it is.
     /// </summary>
-    public static BookkeepingPlan? Compute(DbContext context, BookkeepingModel model, DateTimeOffset now)
+    public static BookkeepingPlan? Compute(DbContext context, BookkeepingModel model, DateTimeOffset now, bool apply)
     {
         Dictionary<ParentKey, ParentChanges>? parents = null;
         List<EntityEntry>? possibleParents = null;
@@ -104,7 +105,11 @@ internal sealed class BookkeepingPlan
                     break;
                 case EntityState.Added or EntityState.Modified:
                     // SaveChanges writes this row anyway: the bookkeeping rides in the same INSERT or UPDATE.
-                    parent.ApplyTo(parent.Tracked, now, accept: false);
+                    if (apply)
+                    {
+                        parent.ApplyTo(parent.Tracked, now, accept: false);
+                    }
+
                     break;
                 default:
                     // Unchanged or not tracked: never loaded, never written absolutely from a possibly stale read.

@@ -16,6 +16,7 @@ namespace BulkSafety.Bookkeeping;
 /// </summary>
 internal static class RelativeUpdate
 {
+
     private delegate Task<int> Executor(DbContext context, ParentChanges parent, DateTimeOffset now, bool async, CancellationToken cancellationToken);
 
     private static readonly MethodInfo ExecuteDefinition = typeof(RelativeUpdate).GetMethod(nameof(Execute), BindingFlags.NonPublic | BindingFlags.Static)!;

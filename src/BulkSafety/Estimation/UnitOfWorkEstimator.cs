@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections;
+using BulkSafety.Bookkeeping;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -13,7 +14,8 @@ namespace BulkSafety.Estimation;
 /// Added/Modified/Deleted entry and table it writes, with before values from the tracked originals and after values
 /// from the current ones. Dependents that EF will delete by cascade are included: they are already Deleted under the
 /// default immediate cascade timing; under <see cref="CascadeTiming.OnSaveChanges"/> they are found through the loaded
-/// navigations without changing the tracker.
+/// navigations without changing the tracker. The parent UPDATEs of declared bookkeeping that SaveChanges runs as
+/// statements of their own (<see cref="BookkeepingEstimate"/>) are included too.
 /// </summary>
 internal static class UnitOfWorkEstimator
 {
@@ -53,6 +55,7 @@ internal static class UnitOfWorkEstimator
             AddPendingCascades(estimate, context, cascadeRoots);
         }
 
+        BookkeepingEstimate.AddPlannedParentWrites(estimate, context);
         estimate.Complete();
         return estimate;
     }
