@@ -107,18 +107,12 @@ internal sealed class BookkeepingInterceptor : ISaveChangesInterceptor, IDbTrans
 
     private void Begin(DbContext? context)
     {
-        if (context is null)
+        if (context is null || BookkeepingModel.For(context.Model).IsEmpty)
         {
             return;
         }
 
-        var model = BookkeepingModel.For(context.Model);
-        if (model.IsEmpty)
-        {
-            return;
-        }
-
-        var state = _states.GetValue(context, c => new BookkeepingState(c, model));
+        var state = _states.GetValue(context, static c => new BookkeepingState(c));
         state.Reset();
         var tracker = context.ChangeTracker;
         if (tracker.AutoDetectChangesEnabled)
@@ -208,10 +202,10 @@ internal sealed class BookkeepingInterceptor : ISaveChangesInterceptor, IDbTrans
         private readonly TimeProvider _clock;
         private AutoTransactionBehavior? _restoreAutoTransaction;
 
-        public BookkeepingState(DbContext context, BookkeepingModel model)
+        public BookkeepingState(DbContext context)
         {
             _context = context;
-            _model = model;
+            _model = BookkeepingModel.For(context.Model);
             var services = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
             _clock = services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System;
             OnDetectedAllChanges = (_, _) =>
