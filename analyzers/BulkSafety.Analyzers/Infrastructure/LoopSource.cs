@@ -405,14 +405,37 @@ internal sealed class LoopSource
     }
 
     /// <summary>
-    /// A collection navigation: an instance property of an entity-like class (not a <c>DbContext</c>) whose type is a
-    /// collection of a class other than <see cref="string"/>, such as <c>List&lt;Post&gt; Posts</c>.
+    /// A collection navigation: an instance property of an entity-like class (not a <c>DbContext</c>, not itself a
+    /// collection such as a dictionary) whose type is a collection of entity-like classes, such as
+    /// <c>List&lt;Post&gt; Posts</c> on <c>Group</c>. Entity-like means it has a key by EF Core's conventions
+    /// (<see cref="HasConventionalKey"/>), which keeps view models, import contexts and dictionaries' <c>Values</c> out.
     /// </summary>
     internal static bool IsCollectionNavigation(IPropertySymbol property, EfCoreSymbols symbols)
         => !property.IsStatic
             && !property.IsIndexer
             && !symbols.IsDbContext(property.ContainingType)
-            && GetElementType(property.Type, symbols) is { TypeKind: TypeKind.Class, SpecialType: not SpecialType.System_String };
+            && GetElementType(property.ContainingType, symbols) is null
+            && HasConventionalKey(property.ContainingType)
+            && GetElementType(property.Type, symbols) is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: not SpecialType.System_String } element
+            && HasConventionalKey(element);
+
+    /// <summary>Whether the type (or a base type) has a property EF Core would take as its key: <c>[Key]</c>, <c>Id</c>, <c>&lt;Type&gt;Id</c>.</summary>
+    internal static bool HasConventionalKey(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+        {
+            foreach (var member in current.GetMembers())
+            {
+                if (member is IPropertySymbol { IsStatic: false } property
+                    && (IsKeyProperty(property) || string.Equals(property.Name, type.Name + "Id", StringComparison.OrdinalIgnoreCase)))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>The <c>T</c> of an <c>IEnumerable&lt;T&gt;</c> the type is or implements.</summary>
     internal static ITypeSymbol? GetElementType(ITypeSymbol type, EfCoreSymbols symbols)

@@ -1,3 +1,6 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace BulkSafety.Analyzers.Infrastructure;
@@ -18,5 +21,58 @@ internal static class SyntaxFilter
             MemberBindingExpressionSyntax binding => binding.Name.Identifier.ValueText,
             SimpleNameSyntax simple => simple.Identifier.ValueText,
             _ => null,
+        };
+
+    /// <summary>
+    /// Whether the node sits in a loop statement or a lambda of its member: only there can a call run once per element.
+    /// Conservative: any lambda counts, since <c>ForEach(x =&gt; ...)</c> and <c>Select(x =&gt; ...)</c> are loops.
+    /// </summary>
+    public static bool IsInLoopOrLambda(SyntaxNode node)
+    {
+        foreach (var ancestor in node.Ancestors())
+        {
+            switch (ancestor)
+            {
+                case CommonForEachStatementSyntax or ForStatementSyntax or WhileStatementSyntax or DoStatementSyntax or AnonymousFunctionExpressionSyntax:
+                    return true;
+                case MemberDeclarationSyntax or LocalFunctionStatementSyntax:
+                    return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Whether a loop body (a statement, or a lambda's body) only assigns members: every statement is an assignment or an
+    /// increment/decrement of <c>x.Member</c>, optionally followed by <c>return x;</c> (for <c>Select</c>).
+    /// </summary>
+    public static bool OnlyAssigns(SyntaxNode? body)
+        => body switch
+        {
+            BlockSyntax block => block.Statements.Count > 0
+                && block.Statements.Take(block.Statements.Count - 1).All(IsAssignmentStatement)
+                && (IsAssignmentStatement(block.Statements[block.Statements.Count - 1]) || (block.Statements.Count > 1 && block.Statements[block.Statements.Count - 1] is ReturnStatementSyntax)),
+            StatementSyntax statement => IsAssignmentStatement(statement),
+            ExpressionSyntax expression => IsAssignment(expression),
+            _ => false,
+        };
+
+    /// <summary>The body of the first lambda argument, if any.</summary>
+    public static SyntaxNode? GetLambdaBody(InvocationExpressionSyntax invocation)
+        => invocation.ArgumentList.Arguments.Select(a => a.Expression).OfType<AnonymousFunctionExpressionSyntax>().FirstOrDefault()?.Body;
+
+    private static bool IsAssignmentStatement(StatementSyntax statement)
+        => statement is ExpressionStatementSyntax { Expression: { } expression } && IsAssignment(expression);
+
+    // An assignment, increment or decrement of a member (x.Score = 0, x.Score++): a local's (total += x) is not a column.
+    private static bool IsAssignment(ExpressionSyntax expression)
+        => expression switch
+        {
+            AssignmentExpressionSyntax assignment => assignment.Left is MemberAccessExpressionSyntax,
+            PostfixUnaryExpressionSyntax postfix => postfix.Operand is MemberAccessExpressionSyntax,
+            PrefixUnaryExpressionSyntax prefix => prefix.Operand is MemberAccessExpressionSyntax
+                && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression)),
+            _ => false,
         };
 }

@@ -107,7 +107,9 @@ public sealed class PerEntityDeleteLoopAnalyzer : DiagnosticAnalyzer
         public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
-            if (SyntaxFilter.GetInvokedName(syntax) is not ("Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync")
+            var name = SyntaxFilter.GetInvokedName(syntax);
+            if (name is not ("Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync")
+                || (name != "RemoveRange" && !SyntaxFilter.IsInLoopOrLambda(syntax))
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
                 return;

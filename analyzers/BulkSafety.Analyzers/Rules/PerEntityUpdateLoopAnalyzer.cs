@@ -199,7 +199,8 @@ public sealed class PerEntityUpdateLoopAnalyzer : DiagnosticAnalyzer
     {
         public void AnalyzeLoop(SyntaxNodeAnalysisContext context)
         {
-            if (context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IForEachLoopOperation forEach
+            if (SyntaxFilter.OnlyAssigns(((CommonForEachStatementSyntax)context.Node).Statement)
+                && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IForEachLoopOperation forEach
                 && Loop.TryCreate(forEach, symbols) is { } loop)
             {
                 Analyze(context, loop);
@@ -210,6 +211,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : DiagnosticAnalyzer
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
             if (SyntaxFilter.GetInvokedName(syntax) is "ForEach" or "ForEachAsync" or "Select"
+                && SyntaxFilter.OnlyAssigns(SyntaxFilter.GetLambdaBody(syntax))
                 && context.SemanticModel.GetOperation(syntax, context.CancellationToken) is IInvocationOperation invocation
                 && Loop.TryCreate(invocation, symbols) is { } loop)
             {

@@ -71,6 +71,12 @@ public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
                 continue;
             }
 
+            if (IsPeriodicSave(invocation, loop))
+            {
+                // if (++processed % 500 == 0) SaveChanges(): one save per batch of iterations.
+                return false;
+            }
+
             if (FindChangedEntity(loop, sources[i], context?.Type, symbols) is { } changed)
             {
                 match = new SaveChangesInLoop(invocation, loop, sources[i], changed);
@@ -143,6 +149,33 @@ public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
         return SymbolEqualityComparer.Default.Equals(queried, type) ? type : null;
     }
 
+    // The save runs only when a condition on a counter or buffer of the loop holds: a local the body changes (processed++,
+    // batch.Add(x)) or an increment in the condition itself. A condition on the element (if (group is not null)) or on
+    // something fixed (if (!dryRun)) does not make the save periodic.
+    private static bool IsPeriodicSave(IInvocationOperation saveChanges, Loop loop)
+    {
+        for (var current = saveChanges.Parent; current is not null && current != loop.Body; current = current.Parent)
+        {
+            if (current is IConditionalOperation { Condition: { } condition } && !loop.DependsOnElement(condition)
+                && condition.DescendantsAndSelf().Any(node => node is IIncrementOrDecrementOperation
+                    || (node is ILocalReferenceOperation local && IsChangedIn(local.Local, loop.Body))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsChangedIn(ILocalSymbol local, IOperation body)
+        => body.Descendants().Any(operation => operation switch
+        {
+            IAssignmentOperation assignment => assignment.Target.IsReferenceTo(local),
+            IIncrementOrDecrementOperation increment => increment.Target.IsReferenceTo(local),
+            IInvocationOperation { TargetMethod.Name: "Add" or "AddRange" or "Clear", Instance: { } instance } => instance.WalkDownConversions().IsReferenceTo(local),
+            _ => false,
+        });
+
     // using var db = factory.CreateDbContext(); or new AppDbContext(...) — not an alias of an outer context (var ctx = db).
     private static bool CreatesContext(ILocalSymbol local, IOperation scope)
         => scope.GetWrites(local).Any(write => write.WalkDownValueWrappers() is IObjectCreationOperation or IInvocationOperation);
@@ -153,6 +186,7 @@ public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
             if (SyntaxFilter.GetInvokedName(syntax) is not ("SaveChanges" or "SaveChangesAsync")
+                || !SyntaxFilter.IsInLoopOrLambda(syntax)
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
                 return;

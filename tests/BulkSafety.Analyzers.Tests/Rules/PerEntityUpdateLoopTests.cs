@@ -84,6 +84,24 @@ public sealed class PerEntityUpdateLoopTests
             """);
 
     [Fact]
+    public Task CollectionsThatAreNotNavigations_AreQuiet()
+        => Verify.VerifyAsync("""
+            class PermissionItem { public string Name { get; set; } = ""; public bool Granted { get; set; } }
+            class EditViewModel { public List<PermissionItem> Permissions { get; set; } = new(); }
+            class ImportContext { public List<Post> Posts { get; } = new(); }
+
+            class Controller
+            {
+                void Run(EditViewModel model, Dictionary<long, Post> cache, ImportContext import)
+                {
+                    foreach (var item in model.Permissions) item.Granted = false;
+                    foreach (var post in cache.Values) post.Score = 0;
+                    foreach (var post in import.Posts) post.Score = 0;
+                }
+            }
+            """);
+
+    [Fact]
     public Task TouchLoopOverChangeTrackerInSaveChangesOverride_IsQuiet()
         => Verify.VerifyAsync("""
             class TouchingContext : AppDbContext

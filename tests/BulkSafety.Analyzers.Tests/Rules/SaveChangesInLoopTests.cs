@@ -425,6 +425,77 @@ public sealed class SaveChangesInLoopTests
             """);
 
     [Fact]
+    public Task PeriodicSaveOnACounterOrBuffer_IsQuiet()
+        => Verify.VerifyAsync("""
+            class Migration
+            {
+                async Task Run(AppDbContext db, CancellationToken ct)
+                {
+                    const int Limit = 1000;
+                    var processed = 0;
+                    await foreach (var post in db.Posts.AsAsyncEnumerable())
+                    {
+                        post.Title = post.Title.Trim();
+                        processed++;
+                        if (processed >= Limit)
+                        {
+                            await db.SaveChangesAsync(ct);
+                            db.ChangeTracker.Clear();
+                            processed = 0;
+                        }
+                    }
+
+                    var count = 0;
+                    foreach (var group in db.Groups)
+                    {
+                        group.PostsCount = 0;
+                        if (++count % 500 == 0)
+                            db.SaveChanges();
+                    }
+
+                    var pending = new List<Post>();
+                    foreach (var post in db.Posts.ToList())
+                    {
+                        post.Score = 0;
+                        pending.Add(post);
+                        if (pending.Count >= 200)
+                        {
+                            db.SaveChanges();
+                            pending.Clear();
+                        }
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task SaveUnderAConditionOnTheElementOrAFlag_Reports()
+        => Verify.VerifyAsync("""
+            class Moderation
+            {
+                void Run(AppDbContext db, List<long> ids, bool dryRun)
+                {
+                    foreach (var id in ids)
+                    {
+                        var group = db.Groups.Find(id);
+                        if (group is not null)
+                        {
+                            group.IsSpam = true;
+                            db.[|SaveChanges|]();
+                        }
+                    }
+
+                    foreach (var id in ids)
+                    {
+                        db.Groups.Find(id)!.IsSpam = false;
+                        if (!dryRun)
+                            db.[|SaveChanges|]();
+                    }
+                }
+            }
+            """);
+
+    [Fact]
     public Task SaveInADeferredLambda_IsQuiet()
         => Verify.VerifyAsync("""
             class Moderation
