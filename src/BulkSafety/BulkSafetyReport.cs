@@ -108,6 +108,13 @@ public sealed class BulkSafetyReport
             text.Append(CultureInfo.InvariantCulture, $"  {"(transaction)",-28} {"",7} {"",7} {"",7} {TransactionOverheadBytes,14:N0} {(double)TransactionOverheadBytes / Math.Max(1, EstimatedBytes),7:P1}").AppendLine();
         }
 
+        if (Tables.Any(t => t.DeletedByDatabase > 0))
+        {
+            text.Append("Deleted by the database's ON DELETE CASCADE (not tracked; counted by a probe): ")
+                .AppendJoin(", ", Tables.Where(t => t.DeletedByDatabase > 0).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Table} {t.DeletedByDatabase:N0}")))
+                .AppendLine();
+        }
+
         foreach (var row in HotRows)
         {
             text.Append(CultureInfo.InvariantCulture, $"Hot row {row.Row}: {row.Rewrites:N0} rewrites ({row.WeightedRewrites:N0} weighted), {row.Bytes:N0} B in the last minute; rewritten by {string.Join("; ", row.Rewriters)}.").AppendLine();

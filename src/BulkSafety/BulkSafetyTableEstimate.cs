@@ -3,8 +3,9 @@ namespace BulkSafety;
 /// <summary>One line of a report's per-table tally: the rows one unit of work writes to a table and their log bytes.</summary>
 public sealed class BulkSafetyTableEstimate
 {
-    internal BulkSafetyTableEstimate(string table, int inserted, int updated, int deleted, long bytes, double share)
+    internal BulkSafetyTableEstimate(string table, int inserted, int updated, int deleted, long bytes, double share, int deletedByDatabase = 0)
     {
+        DeletedByDatabase = deletedByDatabase;
         Table = table;
         Inserted = inserted;
         Updated = updated;
@@ -24,6 +25,12 @@ public sealed class BulkSafetyTableEstimate
 
     /// <summary>Rows deleted.</summary>
     public int Deleted { get; }
+
+    /// <summary>
+    /// The part of <see cref="Deleted"/> that the database deletes itself through <c>ON DELETE CASCADE</c>: dependents of
+    /// deleted rows that EF Core does not track, counted by a probe query before anything is written.
+    /// </summary>
+    public int DeletedByDatabase { get; }
 
     /// <summary>All rows written.</summary>
     public int Rows => Inserted + Updated + Deleted;

@@ -88,7 +88,7 @@ internal static class BudgetRules
         var tables = estimate.Tables
             .OrderByDescending(t => t.Bytes)
             .ThenBy(t => t.Table, StringComparer.Ordinal)
-            .Select(t => new BulkSafetyTableEstimate(t.Table, t.Inserted, t.Updated, t.Deleted, t.Bytes, (double)t.Bytes / total))
+            .Select(t => new BulkSafetyTableEstimate(t.Table, t.Inserted, t.Updated, t.Deleted, t.Bytes, (double)t.Bytes / total, t.DeletedByDatabase))
             .ToArray();
         var rewriter = estimate.Describe();
         var hotRows = verdict.HotRows

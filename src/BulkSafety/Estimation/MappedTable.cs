@@ -1,3 +1,4 @@
+using BulkSafety.Estimation.Probes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Migrations;
@@ -13,18 +14,26 @@ internal sealed class MappedTable
 {
     private const string AnnotationName = "BulkSafety:MappedTables";
 
-    private MappedTable(TableShape shape, string identity, ColumnReader[] readers, IProperty[] keyProperties)
+    private MappedTable(ITable table, TableShape shape, DatabaseCascade[] databaseCascades, ColumnReader[] readers, IProperty[] keyProperties)
     {
+        Table = table;
         Shape = shape;
-        Identity = identity;
+        DatabaseCascades = databaseCascades;
+        Identity = table.SchemaQualifiedName;
         Readers = readers;
         KeyProperties = keyProperties;
         KeyNames = Array.ConvertAll(keyProperties, static p => p.Name);
         HasUnknown = Array.Exists(readers, static r => r.IsUnknown);
     }
 
+    /// <summary>The relational model's table.</summary>
+    public ITable Table { get; }
+
     /// <summary>The engine-neutral shape.</summary>
     public TableShape Shape { get; }
+
+    /// <summary>The tables the database reaches through <c>ON DELETE CASCADE</c> from this one, at any depth.</summary>
+    public DatabaseCascade[] DatabaseCascades { get; }
 
     /// <summary>The schema-qualified table name: the key of per-table tallies and hot rows.</summary>
     public string Identity { get; }
@@ -63,44 +72,74 @@ internal sealed class MappedTable
                 readers[i] = property is null ? ColumnReader.Unmapped : ColumnReader.For(property, type, converter);
             }
 
-            var shape = new TableShape(table.Name, shapes, IndexCount(table)) { CascadeDeleteTables = CascadeDeleteTables(table) };
-            tables.Add(new MappedTable(shape, table.SchemaQualifiedName, readers, keyProperties));
+            var cascades = DatabaseCascadesOf(table);
+            var shape = new TableShape(table.Name, shapes, IndexCount(table)) { Schema = table.Schema, CascadeDeleteTables = [.. cascades.Select(c => c.Shape)] };
+            tables.Add(new MappedTable(table, shape, cascades, readers, keyProperties));
         }
 
         return [.. tables];
     }
 
-    // Key columns first, as EF Core's migrations create them; the rest in the relational model's order.
+    // The physical order EF Core's migrations create columns in — key columns first, then the declaration order of the
+    // mapped CLR properties, base types first, shadow properties last — so that PostgreSQL's alignment padding and a HOT
+    // update's changed byte range come out as in the real table. (An explicit HasColumnOrder is not in the runtime model
+    // and is not followed.)
     private static IColumn[] OrderedColumns(ITable table)
-        => [.. table.Columns.OrderBy(c => table.PrimaryKey?.Columns.Contains(c) == true ? 0 : 1)];
+    {
+        var key = table.PrimaryKey?.Columns.ToList() ?? [];
+        return [.. table.Columns
+            .OrderBy(c => key.IndexOf(c) is >= 0 and var position ? position : int.MaxValue)
+            .ThenBy(DeclarationRank)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)];
+    }
+
+    private static (int Depth, int Token) DeclarationRank(IColumn column)
+    {
+        var property = column.PropertyMappings.First().Property;
+        if ((property.PropertyInfo ?? (System.Reflection.MemberInfo?)property.FieldInfo) is not { DeclaringType: { } declaringType } member)
+        {
+            return (int.MaxValue, int.MaxValue);
+        }
+
+        var depth = 0;
+        for (var type = declaringType.BaseType; type is not null; type = type.BaseType)
+        {
+            depth++;
+        }
+
+        return (depth, member.MetadataToken);
+    }
 
     private static ColumnShape ColumnShapeOf(ITable table, IColumn column, ColumnType type)
         => new(column.Name, type, isKey: table.PrimaryKey?.Columns.Contains(column) == true, isNullable: column.IsNullable);
 
-    private static TableShape ShapeOf(ITable table)
-        => new(table.Name, OrderedColumns(table).Select(c => ColumnShapeOf(table, c, StoreTypeMapper.Map(c.PropertyMappings.First().Property).Type)), IndexCount(table));
+    private static TableShape ShapeOf(ITable table, IColumn[] columns)
+        => new(table.Name, columns.Select(c => ColumnShapeOf(table, c, StoreTypeMapper.Map(c.PropertyMappings.First().Property).Type)), IndexCount(table)) { Schema = table.Schema };
 
     // The primary key and unique constraints, plus the indexes (EF creates one per foreign key by convention).
     private static int IndexCount(ITable table) => table.UniqueConstraints.Count() + table.Indexes.Count();
 
-    // Every table the database reaches through ON DELETE CASCADE from this one, at any depth.
-    private static TableShape[] CascadeDeleteTables(ITable table)
+    // Every table the database reaches through ON DELETE CASCADE from this one, at any depth, each by its shortest chain
+    // of foreign keys (breadth first; a table reached again by another chain is not followed twice).
+    private static DatabaseCascade[] DatabaseCascadesOf(ITable table)
     {
         var seen = new HashSet<ITable> { table };
-        var pending = new Queue<ITable>([table]);
-        var shapes = new List<TableShape>();
+        var pending = new Queue<(ITable Table, IForeignKeyConstraint[] Path)>([(table, [])]);
+        var cascades = new List<DatabaseCascade>();
         while (pending.TryDequeue(out var principal))
         {
-            foreach (var foreignKey in principal.ReferencingForeignKeyConstraints)
+            foreach (var foreignKey in principal.Table.ReferencingForeignKeyConstraints)
             {
                 if (foreignKey.OnDeleteAction == ReferentialAction.Cascade && seen.Add(foreignKey.Table))
                 {
-                    shapes.Add(ShapeOf(foreignKey.Table));
-                    pending.Enqueue(foreignKey.Table);
+                    IForeignKeyConstraint[] path = [.. principal.Path, foreignKey];
+                    var columns = OrderedColumns(foreignKey.Table);
+                    cascades.Add(new DatabaseCascade(path, ShapeOf(foreignKey.Table, columns), columns));
+                    pending.Enqueue((foreignKey.Table, path));
                 }
             }
         }
 
-        return [.. shapes];
+        return [.. cascades];
     }
 }

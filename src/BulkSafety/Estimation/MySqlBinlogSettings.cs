@@ -12,6 +12,9 @@ public sealed class MySqlBinlogSettings
     /// <summary><c>binlog_checksum</c>.</summary>
     public BinlogChecksum Checksum { get; init; } = BinlogChecksum.Crc32;
 
+    /// <summary><c>binlog_row_metadata</c>: optional metadata in every Table_map event (MariaDB default NO_LOG).</summary>
+    public BinlogRowMetadata RowMetadata { get; init; } = BinlogRowMetadata.NoLog;
+
     /// <summary><c>binlog_row_event_max_size</c>: rows of one statement are packed into events of at most this many bytes.</summary>
     public int RowEventMaxSize
     {

@@ -59,6 +59,42 @@ public class MySqlRowProfile : ReplicationProfile
     /// <inheritdoc/>
     public override long EstimateTransactionOverhead(long statementBytes) => statementBytes > 0 ? GtidEventBytes + XidEventBytes : 0;
 
+    /// <inheritdoc/>
+    /// <remarks>
+    /// One Annotate_rows event (when enabled) and one Table_map per statement (plus one per <c>ON DELETE CASCADE</c> table for
+    /// a DELETE), then the rows packed into Rows events: as many rows as fit in
+    /// <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes of event data, at least one per event.
+    /// </remarks>
+    public override long EstimateStatement(TableShape table, in RowChange row, long rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        row.Validate(table);
+        if (rowCount == 0)
+        {
+            return 0;
+        }
+
+        var layout = table.LayoutFor(this, _buildLayout);
+        var textLength = row.StatementTextLength ?? EstimateStatementTextLength(table, layout, row);
+        var image = ImagesBytes(layout, row);
+        var postHeader = RowsEventPostHeaderBytes(table, row.Kind);
+        var rowsPerEvent = image == 0 ? rowCount : Math.Max(1, (Settings.RowEventMaxSize - postHeader) / image);
+        var events = (rowCount + rowsPerEvent - 1) / rowsPerEvent;
+        return checked(StatementFramingBytes(layout, row.Kind, textLength)
+            + (events * (EventHeaderBytes + postHeader + ChecksumBytes))
+            + (rowCount * image));
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>InnoDB's cascaded rows are not in the row binlog: 0 bytes. Their tables' Table_map events belong to the
+    /// parent's DELETE statement (<see cref="TableShape.CascadeDeleteTables"/>).</remarks>
+    public override long EstimateCascadedDeletes(TableShape table, in RowChange row, long rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        row.Validate(table);
+        return row.Kind == RowChangeKind.Delete ? 0 : throw new ArgumentException($"A cascaded row is a {nameof(RowChangeKind.Delete)}, not a {row.Kind}.", nameof(row));
+    }
+
     /// <summary>
     /// The log bytes of one statement that writes several rows of <paramref name="table"/>: its Annotate_rows and Table_map
     /// events and its rows packed into Rows events of at most <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes.
@@ -313,6 +349,7 @@ public class MySqlRowProfile : ReplicationProfile
             + LengthEncodedIntegerBytes(n) + n
             + LengthEncodedIntegerBytes(metadata) + metadata
             + BitmapBytes(n)
+            + OptionalMetadataBytes(table)
             + ChecksumBytes;
         foreach (var cascaded in table.CascadeDeleteTables)
         {
@@ -320,6 +357,65 @@ public class MySqlRowProfile : ReplicationProfile
         }
 
         return layout;
+    }
+
+    /// <summary>
+    /// The optional metadata fields <c>binlog_row_metadata</c> adds to a Table_map event, each a type byte, a length and
+    /// its payload. MINIMAL: the signedness bitmap of the numeric columns, and the collations of the character columns
+    /// (text and binary alike) as a default collation with (column, collation) exceptions or as one collation per column,
+    /// whichever is shorter; text columns are assumed to share one collation with an id below 251 (utf8mb4_general_ci is
+    /// 45), binary ones have 63. FULL adds every column name and the primary key's column positions.
+    /// </summary>
+    private long OptionalMetadataBytes(TableShape table)
+    {
+        if (Settings.RowMetadata == BinlogRowMetadata.NoLog)
+        {
+            return 0;
+        }
+
+        var columns = table.ColumnSpan;
+        int numeric = 0, text = 0, binary = 0;
+        foreach (var column in columns)
+        {
+            switch (column.Type.Kind)
+            {
+                case ColumnTypeKind.Integer or ColumnTypeKind.Boolean or ColumnTypeKind.Float or ColumnTypeKind.Decimal:
+                    numeric++;
+                    break;
+                case ColumnTypeKind.VarChar or ColumnTypeKind.Char or ColumnTypeKind.Text or ColumnTypeKind.Guid:
+                    text++;
+                    break;
+                case ColumnTypeKind.VarBinary or ColumnTypeKind.Blob or ColumnTypeKind.Unknown:
+                    binary++;
+                    break;
+            }
+        }
+
+        long bytes = numeric > 0 ? MetadataField(BitmapBytes(numeric)) : 0;
+        if (text + binary > 0)
+        {
+            // DEFAULT_CHARSET: the majority collation, then a (column, collation) pair per other column;
+            // COLUMN_CHARSET: one collation per character column.
+            var defaultCharset = 1 + (2 * Math.Min(text, binary));
+            bytes += MetadataField(Math.Min(defaultCharset, text + binary));
+        }
+
+        if (Settings.RowMetadata == BinlogRowMetadata.Full)
+        {
+            long names = 0;
+            int keyColumns = 0;
+            for (var i = 0; i < columns.Length; i++)
+            {
+                names += LengthEncodedIntegerBytes(table.ColumnNameBytes[i]) + table.ColumnNameBytes[i];
+                keyColumns += columns[i].IsKey ? LengthEncodedIntegerBytes(i) : 0;
+            }
+
+            bytes += MetadataField(names) + (keyColumns > 0 ? MetadataField(keyColumns) : 0);
+        }
+
+        return bytes;
+
+        static long MetadataField(long payload) => 1 + LengthEncodedIntegerBytes(payload) + payload;
     }
 
     private static int MetadataBytes(ColumnType type) => type.Kind switch

@@ -32,13 +32,98 @@ public abstract class ReplicationProfile
     /// <summary>The PostgreSQL write-ahead log.</summary>
     /// <param name="walLevel">The server's <c>wal_level</c>.</param>
     /// <param name="replicaIdentity">The tables' <c>REPLICA IDENTITY</c> (matters only at <see cref="PostgresWalLevel.Logical"/>).</param>
-    public static PostgresWalProfile PostgresWal(PostgresWalLevel walLevel = PostgresWalLevel.Replica, PostgresReplicaIdentity replicaIdentity = PostgresReplicaIdentity.Default)
-        => new(walLevel, replicaIdentity);
+    /// <param name="includeFullPageImages">
+    /// <see langword="false"/> (default) for the steady-state WAL; <see langword="true"/> to add to every row the full-page
+    /// images of the pages it writes, as if each were its pages' first change after a checkpoint: an upper bound
+    /// (<see cref="PostgresWalProfile.FullPageImageBound"/>).
+    /// </param>
+    /// <param name="tableReplicaIdentities">
+    /// Tables whose <c>REPLICA IDENTITY</c> differs from <paramref name="replicaIdentity"/>, by <c>schema.table</c> or bare
+    /// table name (e.g. the one table published with <c>REPLICA IDENTITY FULL</c>).
+    /// </param>
+    public static PostgresWalProfile PostgresWal(
+        PostgresWalLevel walLevel = PostgresWalLevel.Replica,
+        PostgresReplicaIdentity replicaIdentity = PostgresReplicaIdentity.Default,
+        bool includeFullPageImages = false,
+        IReadOnlyDictionary<string, PostgresReplicaIdentity>? tableReplicaIdentities = null)
+        => new(walLevel, replicaIdentity, includeFullPageImages, tableReplicaIdentities);
+
+    /// <summary>
+    /// Reads the live server's settings over <paramref name="connection"/> (any ADO.NET driver; opened and closed again
+    /// if it is closed) and returns the profile that matches them, rather than trusting configuration.
+    /// PostgreSQL: <c>SHOW wal_level</c> and every table's <c>pg_class.relreplident</c> (tables with
+    /// <c>REPLICA IDENTITY FULL</c> in <see cref="PostgresWalProfile.TableReplicaIdentities"/>).
+    /// MariaDB/MySQL: <c>@@log_bin</c>, <c>@@binlog_format</c>, <c>@@binlog_row_image</c>,
+    /// <c>@@binlog_annotate_row_events</c> (MySQL: <c>@@binlog_rows_query_log_events</c>), <c>@@binlog_checksum</c>,
+    /// <c>@@binlog_row_metadata</c> and <c>DATABASE()</c>, as the connection's session sees them. docs/estimation.md lists
+    /// the queries.
+    /// </summary>
+    /// <param name="connection">A connection to the server the application writes to.</param>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    /// <returns>A <see cref="PostgresWalProfile"/> or a <see cref="MySqlRowProfile"/>.</returns>
+    /// <exception cref="NotSupportedException">
+    /// A MariaDB/MySQL server that writes no row events for DML: binary logging off, or <c>binlog_format</c> STATEMENT or
+    /// MIXED (MariaDB's default), which log these statements as text. Set <c>binlog_format=ROW</c> or configure a
+    /// profile explicitly.
+    /// </exception>
+    public static Task<ReplicationProfile> DetectAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken = default)
+        => ProfileDetection.DetectAsync(connection, cancellationToken);
 
     /// <summary>The log bytes of one single-row statement, including its per-statement events or records.</summary>
     /// <param name="table">The table written.</param>
     /// <param name="change">The row written.</param>
     public abstract long EstimateRow(TableShape table, in RowChange change);
+
+    /// <summary>
+    /// The log bytes of one statement that writes <paramref name="rowCount"/> rows of <paramref name="table"/>, each like
+    /// <paramref name="row"/>: a DELETE or UPDATE by predicate (<c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, raw SQL) priced
+    /// from a row count and typical stored sizes. Per-statement events are counted once, per-row bytes
+    /// <paramref name="rowCount"/> times; the transaction's own bytes are not included
+    /// (<see cref="EstimateTransactionOverhead"/>). A statement that changes no row logs nothing.
+    /// </summary>
+    /// <remarks>
+    /// The default prices every row as its own statement (<see cref="EstimateRow"/> × <paramref name="rowCount"/>), which is
+    /// exact for engines without per-statement records, such as PostgreSQL's WAL (one heap record per row).
+    /// <see cref="MySqlRowProfile"/> overrides it: one Annotate_rows and one Table_map per statement, rows packed into
+    /// Rows events of at most <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes. Rows the database deletes itself
+    /// through <c>ON DELETE CASCADE</c> are priced apart, with <see cref="EstimateCascadedDeletes"/>.
+    /// </remarks>
+    /// <param name="table">The table written.</param>
+    /// <param name="row">A typical row of the statement; its <see cref="RowChange.StatementTextLength"/> should be the
+    /// command text's length (the binlog's Annotate_rows event copies it), else the profile estimates one.</param>
+    /// <param name="rowCount">The rows the statement changes.</param>
+    public virtual long EstimateStatement(TableShape table, in RowChange row, long rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        var perRow = EstimateRow(table, row);
+        return rowCount == 0 ? 0 : checked(rowCount * perRow);
+    }
+
+    /// <summary>
+    /// The log bytes of <paramref name="rowCount"/> rows of <paramref name="table"/>, each like <paramref name="row"/>, that
+    /// the database deletes itself through <c>ON DELETE CASCADE</c> when a statement deletes their parent rows: rows EF
+    /// Core does not track and never sends a DELETE for.
+    /// </summary>
+    /// <remarks>
+    /// The default logs each cascaded row like a DELETE of its own, which is what PostgreSQL's WAL does (the cascade runs
+    /// as ordinary row deletes). <see cref="MySqlRowProfile"/> returns 0: InnoDB's cascades are not row-logged (the
+    /// replica re-applies them); only a Table_map per cascading table is, and that is part of the parent's statement
+    /// (<see cref="TableShape.CascadeDeleteTables"/>).
+    /// </remarks>
+    /// <param name="table">The dependent table the cascade reaches.</param>
+    /// <param name="row">A typical cascaded row: a <see cref="RowChangeKind.Delete"/>.</param>
+    /// <param name="rowCount">How many rows the cascade deletes in <paramref name="table"/>.</param>
+    public virtual long EstimateCascadedDeletes(TableShape table, in RowChange row, long rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        if (row.Kind != RowChangeKind.Delete)
+        {
+            throw new ArgumentException($"A cascaded row is a {nameof(RowChangeKind.Delete)}, not a {row.Kind}.", nameof(row));
+        }
+
+        var perRow = EstimateRow(table, row);
+        return rowCount == 0 ? 0 : checked(rowCount * perRow);
+    }
 
     /// <summary>The log bytes a transaction adds beyond its statements (begin/commit events or records).</summary>
     /// <param name="statementBytes">The sum of <see cref="EstimateRow"/> over the transaction; 0 means nothing is logged.</param>

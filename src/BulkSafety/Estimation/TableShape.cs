@@ -43,6 +43,9 @@ public sealed class TableShape
     /// <summary>The table name.</summary>
     public string Name { get; }
 
+    /// <summary>The schema, or <see langword="null"/> for the connection's default; profiles with per-table settings use it.</summary>
+    public string? Schema { get; init; }
+
     /// <summary>The columns in their physical order.</summary>
     public IReadOnlyList<ColumnShape> Columns => _columns;
 

@@ -48,6 +48,19 @@ internal sealed class UnitOfWorkEstimate
         }
     }
 
+    /// <summary>
+    /// Rows of <paramref name="table"/> the database deletes itself through <c>ON DELETE CASCADE</c> (EF does not track
+    /// them), counted by a probe, and their log bytes under the profile.
+    /// </summary>
+    public void AddDatabaseCascade(string table, long rows, long bytes)
+    {
+        var count = (int)Math.Min(rows, int.MaxValue - Rows);
+        var tally = FindOrAdd(table);
+        tally.AddDeletedByDatabase(count, bytes);
+        StatementBytes += bytes;
+        Rows += count;
+    }
+
     public void AddUnknown(MappedTable table, IProperty property)
         => (UnknownColumns ??= new(StringComparer.Ordinal)).Add($"{table.Identity}.{property.Name}");
 
@@ -110,6 +123,9 @@ internal sealed class TableTally(string table)
 
     public int Deleted { get; private set; }
 
+    /// <summary>The part of <see cref="Deleted"/> the database deletes itself through <c>ON DELETE CASCADE</c>.</summary>
+    public int DeletedByDatabase { get; private set; }
+
     public long Bytes { get; private set; }
 
     public int Rows => Inserted + Updated + Deleted;
@@ -129,6 +145,13 @@ internal sealed class TableTally(string table)
                 break;
         }
 
+        Bytes += bytes;
+    }
+
+    public void AddDeletedByDatabase(int rows, long bytes)
+    {
+        Deleted += rows;
+        DeletedByDatabase += rows;
         Bytes += bytes;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using BulkSafety.Bookkeeping;
+using BulkSafety.Estimation.Probes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -25,6 +26,7 @@ internal static class UnitOfWorkEstimator
         var tracker = context.ChangeTracker;
         var cascadeOnSave = tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges;
         List<object>? cascadeRoots = null;
+        List<(IUpdateEntry, MappedTable)>? databaseCascadeRoots = null;
         IEntityType? lastType = null;
         IReadOnlyList<MappedTable> lastTables = [];
 
@@ -43,16 +45,26 @@ internal static class UnitOfWorkEstimator
                 }
 
                 AddEntry(estimate, updateEntry, state, lastTables);
-                if (cascadeOnSave && state == EntityState.Deleted)
+                if (state == EntityState.Deleted)
                 {
-                    (cascadeRoots ??= []).Add(entry.Entity);
+                    AddDatabaseCascadeRoots(ref databaseCascadeRoots, updateEntry, lastTables);
+                    if (cascadeOnSave)
+                    {
+                        (cascadeRoots ??= []).Add(entry.Entity);
+                    }
                 }
             }
         }
 
+        List<IUpdateEntry>? pendingCascades = null;
         if (cascadeRoots is not null)
         {
-            AddPendingCascades(estimate, context, cascadeRoots);
+            pendingCascades = AddPendingCascades(estimate, context, cascadeRoots, ref databaseCascadeRoots);
+        }
+
+        if (databaseCascadeRoots is not null)
+        {
+            DatabaseCascadeProbe.AddTo(estimate, context, databaseCascadeRoots, pendingCascades ?? []);
         }
 
         BookkeepingEstimate.AddPlannedParentWrites(estimate, context);
@@ -124,6 +136,18 @@ internal static class UnitOfWorkEstimator
         }
     }
 
+    // A deleted row whose table has ON DELETE CASCADE dependents: the database may delete untracked rows along with it.
+    private static void AddDatabaseCascadeRoots(ref List<(IUpdateEntry, MappedTable)>? roots, IUpdateEntry entry, IReadOnlyList<MappedTable> tables)
+    {
+        foreach (var table in tables)
+        {
+            if (table.DatabaseCascades.Length > 0)
+            {
+                (roots ??= []).Add((entry, table));
+            }
+        }
+    }
+
     // A TPT or split entity updates only the tables holding one of its modified properties.
     private static bool WritesAny(MappedTable table, IUpdateEntry entry)
     {
@@ -151,8 +175,9 @@ internal static class UnitOfWorkEstimator
 
     // Walks the loaded navigations of principals being deleted to the tracked dependents EF will cascade-delete during
     // SaveChanges, without marking them Deleted now: a blocked SaveChanges must leave the tracker as it was.
-    private static void AddPendingCascades(UnitOfWorkEstimate estimate, DbContext context, List<object> roots)
+    private static List<IUpdateEntry> AddPendingCascades(UnitOfWorkEstimate estimate, DbContext context, List<object> roots, ref List<(IUpdateEntry, MappedTable)>? databaseCascadeRoots)
     {
+        var cascaded = new List<IUpdateEntry>();
         var visited = new HashSet<object>(roots, ReferenceEqualityComparer.Instance);
         var pending = new Queue<object>(roots);
         while (pending.TryDequeue(out var principal))
@@ -171,12 +196,17 @@ internal static class UnitOfWorkEstimator
                     if (dependentEntry.State is EntityState.Unchanged or EntityState.Modified && visited.Add(dependent))
                     {
                         var dependentUpdate = UpdateEntryOf(dependentEntry);
-                        AddEntry(estimate, dependentUpdate, EntityState.Deleted, MappedTable.For(dependentUpdate.EntityType));
+                        var tables = MappedTable.For(dependentUpdate.EntityType);
+                        AddEntry(estimate, dependentUpdate, EntityState.Deleted, tables);
+                        AddDatabaseCascadeRoots(ref databaseCascadeRoots, dependentUpdate, tables);
+                        cascaded.Add(dependentUpdate);
                         pending.Enqueue(dependent);
                     }
                 }
             }
         }
+
+        return cascaded;
     }
 
     private static IEnumerable<object> Targets(object? navigationValue) => navigationValue switch

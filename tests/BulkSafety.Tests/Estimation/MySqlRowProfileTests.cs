@@ -25,6 +25,47 @@ public sealed class MySqlRowProfileTests
         Assert.Equal(55, gtc.TableMapEventBytes(GroundTruthTables.Memberships()));
     }
 
+    [Theory]
+    [InlineData(BinlogRowMetadata.NoLog, 62, 51)]
+    [InlineData(BinlogRowMetadata.Minimal, 68, 57)]
+    [InlineData(BinlogRowMetadata.Full, 175, 90)]
+    public void TableMapEvents_CarryTheOptionalMetadata(BinlogRowMetadata metadata, long groups, long posts)
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: new() { DatabaseName = "gt", RowMetadata = metadata });
+
+        // Measured on MariaDB 10.11 (SET GLOBAL binlog_row_metadata). MINIMAL: signedness of 4 numeric columns (1 + 1 + 1)
+        // and one default collation (1 + 1 + 1). FULL adds the names (1 + 1 + 9 length bytes + 93 bytes of names for groups)
+        // and the primary key's position (1 + 1 + 1).
+        var measuredGroups = new TableShape("groups", GroundTruthTables.Groups().Columns.Select(c => c.Name == "html" ? new ColumnShape("description_html", c.Type, isNullable: true) : c));
+        Assert.Equal(groups, profile.TableMapEventBytes(measuredGroups));
+        Assert.Equal(posts, profile.TableMapEventBytes(new TableShape("posts", [new("id", ColumnType.Int64, isKey: true), new("group_id", ColumnType.Int64), new("body", ColumnType.Text(65_535)), new("created_at", ColumnType.DateTime(6))])));
+    }
+
+    [Theory]
+    [InlineData(BinlogRowMetadata.Minimal, 6, 7, 8, 3)]
+    [InlineData(BinlogRowMetadata.Full, 19, 22, 31, 9)]
+    public void TableMapMetadata_ChoosesTheShorterCollationEncoding(BinlogRowMetadata metadata, long b1, long b2, long b3, long b4)
+    {
+        var none = ReplicationProfile.MySqlRow(settings: new() { DatabaseName = "gt" });
+        var with = ReplicationProfile.MySqlRow(settings: new() { DatabaseName = "gt", RowMetadata = metadata });
+        TableShape[] tables =
+        [
+            new("b1", [new("id", ColumnType.Int32, isKey: true), new("data", ColumnType.Blob())]),
+            new("b2", [new("id", ColumnType.Int32, isKey: true), new("t", ColumnType.Text(65_535)), new("data", ColumnType.Blob())]),
+            new("b3",
+            [
+                new("id", ColumnType.Int32, isKey: true), new("t", ColumnType.Text(65_535)), new("u", ColumnType.VarChar(40)), new("data", ColumnType.VarBinary(10)),
+                new("d", ColumnType.Double), new("e", ColumnType.Decimal(10, 2)), new("c", ColumnType.Guid),
+            ]),
+            new("b4", [new("a", ColumnType.Int32), new("b", ColumnType.Int32)]),
+        ];
+
+        // Measured growth of each Table_map on MariaDB 10.11: a TEXT and a BLOB column take one collation each (2 bytes)
+        // rather than a default and an exception (3); three text columns and a binary one take the default and one
+        // exception (3) rather than four collations; a table without a primary key logs no primary-key field.
+        Assert.Equal([b1, b2, b3, b4], tables.Select(t => with.TableMapEventBytes(t) - none.TableMapEventBytes(t)));
+    }
+
     [Fact]
     public void ParentRowImage_Full_Is51268Bytes()
     {
@@ -52,15 +93,16 @@ public sealed class MySqlRowProfileTests
     }
 
     [Fact]
-    public void ChildDelete_Full_MatchesTheWorkedExample()
+    public void ChildDelete_Full_MatchesTheMeasured438Bytes()
     {
         var profile = ReplicationProfile.MySqlRow(settings: Gt);
 
-        // "DELETE FROM posts WHERE id=k" logged in 47 to 50 bytes of Annotate_rows: 24 to 27 bytes of text.
-        var delete = profile.EstimateRow(GroundTruthTables.Posts(), RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: 24));
+        // "DELETE FROM posts WHERE id=1001" is 31 bytes, so its Annotate_rows is 19 + 31 + 4 = 54 (the notes' worked example
+        // counted 24 to 27 bytes of text and 431 to 434 B; the server logs 438 B, docs/real-databases.md).
+        var delete = profile.EstimateRow(GroundTruthTables.Posts(), RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: "DELETE FROM posts WHERE id=1001".Length));
 
-        // Posts image 1 + 8 + 8 + (2 + 200) + 8 = 227; Delete_rows 19 + 8 + 1 + 1 + 227 + 4 = 260; 42 + 47 + 51 + 260 + 31.
-        Assert.Equal(431, delete + profile.EstimateTransactionOverhead(delete));
+        // Posts image 1 + 8 + 8 + (2 + 200) + 8 = 227; Delete_rows 19 + 8 + 1 + 1 + 227 + 4 = 260; 42 + 54 + 51 + 260 + 31.
+        Assert.Equal(438, delete + profile.EstimateTransactionOverhead(delete));
     }
 
     [Fact]
@@ -141,6 +183,44 @@ public sealed class MySqlRowProfileTests
         Assert.Equal((19 + 40 + 4) + 51 + (19 + 10 + (36 * 227) + 4), one);
         Assert.Equal(one + 19 + 10 + 227 + 4, two);
         Assert.Equal(0, profile.EstimateStatement(posts, RowChangeKind.Delete, 40, []));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(36)]
+    [InlineData(37)]
+    [InlineData(1_000)]
+    public void StatementOfUniformRows_PacksLikeTheRowByRowForm(int rows)
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var posts = GroundTruthTables.Posts();
+        var row = RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: 40);
+        var images = Enumerable.Repeat(profile.RowImagesBytes(posts, row), rows).ToArray();
+
+        Assert.Equal(profile.EstimateStatement(posts, RowChangeKind.Delete, 40, images), profile.EstimateStatement(posts, row, rows));
+    }
+
+    [Fact]
+    public void StatementOfUniformRows_CountsFramingOnceAndNothingForNoRow()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+        var posts = GroundTruthTables.Posts();
+        var row = RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: 40);
+
+        // 1,000 rows at 36 per event: 28 events. Annotate 63 + Table_map 51 + 28 × (19 + 10 + 4) + 1,000 × 227.
+        Assert.Equal(63 + 51 + (28 * 33) + (1_000 * 227), profile.EstimateStatement(posts, row, 1_000));
+        Assert.Equal(profile.EstimateRow(posts, row), profile.EstimateStatement(posts, row, 1));
+        Assert.Equal(0, profile.EstimateStatement(posts, row, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => profile.EstimateStatement(posts, RowChange.Delete(GroundTruthTables.PostRow()), -1));
+    }
+
+    [Fact]
+    public void CascadedDeletes_AreNotRowLogged()
+    {
+        var profile = ReplicationProfile.MySqlRow(settings: Gt);
+
+        Assert.Equal(0, profile.EstimateCascadedDeletes(GroundTruthTables.Posts(), RowChange.Delete(GroundTruthTables.PostRow()), 1_000));
+        Assert.Throws<ArgumentException>(() => profile.EstimateCascadedDeletes(GroundTruthTables.Posts(), RowChange.Insert(GroundTruthTables.PostRow()), 1));
     }
 
     [Fact]

@@ -47,7 +47,9 @@ public sealed class PostgresWalProfileTests
     public void PerChild_MatchesTheNotesModelForEachSetting()
     {
         // delete one post, then rewrite the parent's counter and its timestamp: three autocommit transactions.
-        Assert.Equal(466, PerChild(ReplicationProfile.PostgresWal(PostgresWalLevel.Replica)));                           // notes: 465
+        // Replica: DELETE 56 + COMMIT 40; counter LOCK 56 + A8(65 + 4 + 9 + 1) + 40; touch 56 + A8(65 + 4 + 9 + 3) + 40; 2 B of
+        // page headers. The notes' model (465) counted the whole changed columns; measured here 449 B per child (10 children).
+        Assert.Equal(458, PerChild(ReplicationProfile.PostgresWal(PostgresWalLevel.Replica)));
         Assert.Equal(650, PerChild(ReplicationProfile.PostgresWal(PostgresWalLevel.Logical)));                           // notes: 650
         Assert.Equal(103_751, PerChild(ReplicationProfile.PostgresWal(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full))); // notes: 103,752
     }
@@ -62,11 +64,35 @@ public sealed class PostgresWalProfileTests
         var counter = profile.EstimateRow(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "posts_count")));
         var both = profile.EstimateRow(groups, RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "posts_count", "updated_at")));
 
-        // LOCK 56 + A8(65 + (32 − 23) + 4 + 4) = 88.
-        Assert.Equal(56 + 88, counter);
+        // LOCK 56 + A8(65 + (32 − 23) + 4 + 1): a counter moved by a small step changes its low byte; the 52 bytes before it
+        // and the 27 after it are the common prefix and suffix, stored as two 2-byte lengths.
+        Assert.Equal(56 + 80, counter);
 
-        // posts_count at 84 through updated_at ending at 112: 28 changed bytes → A8(65 + 9 + 4 + 28) = 112.
-        Assert.Equal(56 + 112, both);
+        // posts_count at 84 through the low 3 bytes of updated_at (104..107): 23 changed bytes → A8(65 + 9 + 4 + 23) = 104.
+        Assert.Equal(56 + 104, both);
+    }
+
+    [Fact]
+    public void HotUpdate_Replica_StoresNoPrefixOrSuffixShorterThanThreeBytes()
+    {
+        var profile = ReplicationProfile.PostgresWal();
+        var table = new TableShape("counters", [new ColumnShape("id", ColumnType.Int64, isKey: true), new ColumnShape("hits", ColumnType.Int64)]);
+        ColumnValue[] row = [ColumnValue.Present, ColumnValue.Present];
+
+        // Data 16 bytes, the low byte of hits at 8: prefix 8 (stored), suffix 7 (stored) → A8(65 + 4 + 1 + 1) = 72.
+        Assert.Equal(72, profile.EstimateRow(table, RowChange.Update(row, row, [false, true])));
+
+        // Assigning the key changes byte 0: no prefix (0 < 3), the rest up to the low byte of hits differs → 9 bytes,
+        // suffix 7 → A8(65 + 2 + 1 + 9) = 80, and a new index entry (not HOT).
+        Assert.Equal(80 + 64, profile.EstimateRow(table, RowChange.Update(row, row, [true, true])));
+    }
+
+    [Fact]
+    public void Delete_Logical_KeyTupleCarriesTheNullBitmapOfTheOtherColumns()
+    {
+        // The old key is a tuple of all 9 columns with the 8 non-key ones NULL: header MAXALIGN(23 + 2) = 32, + id 8 = 40.
+        // A8(59 + 40 − 23) = 80 (a table of at most 8 columns has a 24-byte header: see Delete_DependsOnLevelAndIdentity).
+        Assert.Equal(80, ReplicationProfile.PostgresWal(PostgresWalLevel.Logical).EstimateRow(GroundTruthTables.Groups(), RowChange.Delete(GroundTruthTables.GroupRow(0))));
     }
 
     [Fact]
@@ -131,6 +157,23 @@ public sealed class PostgresWalProfileTests
 
         // 51,200 bytes = 26 chunks of at most 1,996 bytes, one 56-byte record each.
         Assert.Equal(56 + (26 * 56), ReplicationProfile.PostgresWal().EstimateRow(groups, RowChange.Delete(GroundTruthTables.GroupRow())));
+    }
+
+    [Theory]
+    [InlineData(PostgresWalLevel.Replica, PostgresReplicaIdentity.Default)]
+    [InlineData(PostgresWalLevel.Logical, PostgresReplicaIdentity.Default)]
+    [InlineData(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full)]
+    public void MultiRowStatementAndCascades_LogOneRecordSetPerRow(PostgresWalLevel level, PostgresReplicaIdentity identity)
+    {
+        var profile = ReplicationProfile.PostgresWal(level, identity);
+        var posts = GroundTruthTables.Posts();
+        var delete = RowChange.Delete(GroundTruthTables.PostRow());
+        var one = profile.EstimateRow(posts, delete);
+
+        Assert.Equal(1_000 * one, profile.EstimateStatement(posts, delete, 1_000));
+        Assert.Equal(1_000 * one, profile.EstimateCascadedDeletes(posts, delete, 1_000));
+        Assert.Equal(0, profile.EstimateStatement(posts, delete, 0));
+        Assert.Throws<ArgumentException>(() => profile.EstimateCascadedDeletes(posts, RowChange.Insert(GroundTruthTables.PostRow()), 1));
     }
 
     [Fact]

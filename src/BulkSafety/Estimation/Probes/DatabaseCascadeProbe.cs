@@ -1,0 +1,326 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.EntityFrameworkCore.Update;
+
+namespace BulkSafety.Estimation.Probes;
+
+/// <summary>
+/// Counts the rows the database will delete itself, through <c>ON DELETE CASCADE</c>, when a unit of work deletes
+/// principals whose dependents EF Core does not track: one query per dependent table, on the context's connection and
+/// transaction, with the principals' keys as parameters and every identifier quoted by the provider's
+/// <see cref="ISqlGenerationHelper"/>. It also sums the byte length of the dependents' text and binary columns, so that a
+/// profile that logs cascaded rows (PostgreSQL's WAL) prices them at their real size.
+/// </summary>
+/// <remarks>
+/// A dependent two levels down is reached with nested <c>EXISTS</c> over the chain of foreign keys. Rows EF deletes itself
+/// (tracked dependents marked Deleted) are excluded by their keys: the estimator already counts them. Rows reachable
+/// from several deleted principals are counted once, because one query per dependent table ORs all the principals'
+/// chains.
+/// </remarks>
+internal static class DatabaseCascadeProbe
+{
+    // Parameters per query stay far below every provider's limit (SQLite 32,766, PostgreSQL 65,535, SQL Server 2,100).
+    private const int MaxParametersPerQuery = 1_000;
+    private const int MaxExcludedKeys = 500;
+
+    /// <summary>
+    /// Counts and prices the dependents <paramref name="roots"/> cascade to and adds them to <paramref name="estimate"/>.
+    /// </summary>
+    /// <param name="estimate">The unit of work's estimate.</param>
+    /// <param name="context">The context whose connection runs the probes.</param>
+    /// <param name="roots">Each deleted entry with the table it deletes from, when that table has database cascades.</param>
+    /// <param name="pendingCascades">Tracked dependents EF will delete during SaveChanges without being marked Deleted yet
+    /// (<c>CascadeTiming.OnSaveChanges</c>): EF deletes them, not the database.</param>
+    public static void AddTo(UnitOfWorkEstimate estimate, DbContext context, IReadOnlyList<(IUpdateEntry Entry, MappedTable Table)> roots, IReadOnlyList<IUpdateEntry> pendingCascades)
+    {
+        var reached = new Dictionary<ITable, List<(DatabaseCascade Cascade, IUpdateEntry Root)>>();
+        foreach (var (entry, table) in roots)
+        {
+            foreach (var cascade in table.DatabaseCascades)
+            {
+                if (!reached.TryGetValue(cascade.Table, out var list))
+                {
+                    list = [];
+                    reached[cascade.Table] = list;
+                }
+
+                list.Add((cascade, entry));
+            }
+        }
+
+        var sql = context.GetService<ISqlGenerationHelper>();
+        var lengthFunction = LengthFunctions(context.Database.ProviderName);
+        var deletedByEf = DeletedEntriesByTable(context, reached.Keys, pendingCascades);
+        foreach (var (table, chains) in reached)
+        {
+            var shape = chains[0].Cascade.Shape;
+            var columns = chains[0].Cascade.Columns;
+            var excluded = deletedByEf.TryGetValue(table, out var deleted) ? deleted : [];
+            var (rows, lengths) = Count(context, sql, lengthFunction, table, columns, chains, excluded);
+            if (rows == 0)
+            {
+                continue;
+            }
+
+            var typical = new ColumnValue[columns.Length];
+            for (var i = 0; i < columns.Length; i++)
+            {
+                typical[i] = shape.Columns[i].Type.IsVariableLength ? ColumnValue.OfLength(lengths[i] / rows) : ColumnValue.Present;
+            }
+
+            estimate.AddDatabaseCascade(table.SchemaQualifiedName, rows, estimate.Profile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), rows));
+        }
+    }
+
+    /// <summary>
+    /// The SQL of the stored byte length of a text (<c>{0}</c>) and of a binary (<c>{1}</c>) column value, per provider;
+    /// <see langword="null"/> where unknown (then text and binary values count as empty). PostgreSQL casts text-like
+    /// values to text, so that a string mapped to json, jsonb or citext is measured too.
+    /// </summary>
+    internal static (string Text, string Binary)? LengthFunctions(string? providerName) => providerName switch
+    {
+        null => null,
+        _ when providerName.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) => ("length(CAST({0} AS BLOB))", "length(CAST({0} AS BLOB))"),
+        _ when providerName.Contains("PostgreSQL", StringComparison.OrdinalIgnoreCase) => ("octet_length({0}::text)", "octet_length({0})"),
+        _ when providerName.Contains("MySql", StringComparison.OrdinalIgnoreCase) => ("LENGTH({0})", "LENGTH({0})"),
+        _ when providerName.Contains("SqlServer", StringComparison.OrdinalIgnoreCase) => ("DATALENGTH({0})", "DATALENGTH({0})"),
+        _ => null,
+    };
+
+    // The rows of the dependent tables that EF itself deletes in this unit of work; read without detecting changes again.
+    private static Dictionary<ITable, List<IUpdateEntry>> DeletedEntriesByTable(DbContext context, IEnumerable<ITable> tables, IReadOnlyList<IUpdateEntry> pendingCascades)
+    {
+        var wanted = new HashSet<ITable>(tables);
+        var deleted = new Dictionary<ITable, List<IUpdateEntry>>();
+        foreach (var entry in pendingCascades)
+        {
+            Add(entry);
+        }
+
+        var tracker = context.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
+        {
+            foreach (var entry in tracker.Entries())
+            {
+                if (entry.State == EntityState.Deleted)
+                {
+#pragma warning disable EF1001 // IUpdateEntry reads original values without boxing; see UnitOfWorkEstimator.
+                    Add(entry.GetInfrastructure());
+#pragma warning restore EF1001
+                }
+            }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detect;
+        }
+
+        return deleted;
+
+        void Add(IUpdateEntry entry)
+        {
+            foreach (var mapping in entry.EntityType.GetTableMappings())
+            {
+                if (wanted.Contains(mapping.Table))
+                {
+                    if (!deleted.TryGetValue(mapping.Table, out var list))
+                    {
+                        list = [];
+                        deleted[mapping.Table] = list;
+                    }
+
+                    list.Add(entry);
+                }
+            }
+        }
+    }
+
+    private static (long Rows, long[] Lengths) Count(
+        DbContext context,
+        ISqlGenerationHelper sql,
+        (string Text, string Binary)? lengthFunction,
+        ITable table,
+        IColumn[] columns,
+        List<(DatabaseCascade Cascade, IUpdateEntry Root)> chains,
+        List<IUpdateEntry> excluded)
+    {
+        long rows = 0;
+        var lengths = new long[columns.Length];
+        var keyColumns = chains[0].Cascade.Path[0].PrincipalColumns.Count;
+        var batch = Math.Max(1, MaxParametersPerQuery / keyColumns);
+        for (var start = 0; start < chains.Count; start += batch)
+        {
+            var (batchRows, batchLengths) = CountBatch(context, sql, lengthFunction, table, columns, chains.GetRange(start, Math.Min(batch, chains.Count - start)), excluded);
+            rows += batchRows;
+            for (var i = 0; i < lengths.Length; i++)
+            {
+                lengths[i] += batchLengths[i];
+            }
+        }
+
+        return (rows, lengths);
+    }
+
+    private static (long Rows, long[] Lengths) CountBatch(
+        DbContext context,
+        ISqlGenerationHelper sql,
+        (string Text, string Binary)? lengthFunction,
+        ITable table,
+        IColumn[] columns,
+        List<(DatabaseCascade Cascade, IUpdateEntry Root)> chains,
+        List<IUpdateEntry> excluded)
+    {
+        var connection = context.Database.GetDbConnection();
+        using var command = connection.CreateCommand();
+        command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
+        if (context.Database.GetCommandTimeout() is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        var text = new StringBuilder("SELECT COUNT(*)");
+        var sized = new List<int>();
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var type = chains[0].Cascade.Shape.Columns[i].Type;
+            if (lengthFunction is { } functions && type.IsVariableLength)
+            {
+                var function = type.Kind is ColumnTypeKind.Blob or ColumnTypeKind.VarBinary ? functions.Binary : functions.Text;
+                text.Append(", SUM(").Append(string.Format(CultureInfo.InvariantCulture, function, "t0." + sql.DelimitIdentifier(columns[i].Name))).Append(')');
+                sized.Add(i);
+            }
+        }
+
+        text.Append(" FROM ").Append(sql.DelimitIdentifier(table.Name, table.Schema)).Append(" AS t0 WHERE (");
+        var byCascade = chains.GroupBy(c => c.Cascade).ToList();
+        for (var i = 0; i < byCascade.Count; i++)
+        {
+            text.Append(i > 0 ? " OR " : "");
+            AppendChain(text, command, sql, byCascade[i].Key.Path, byCascade[i].Key.Path.Length, [.. byCascade[i].Select(c => c.Root)]);
+        }
+
+        text.Append(')');
+        var excludeInSql = excluded.Count > 0 && excluded.Count <= MaxExcludedKeys && table.PrimaryKey is not null;
+        if (excludeInSql)
+        {
+            IColumn[] primaryKey = [.. table.PrimaryKey!.Columns];
+            text.Append(" AND NOT ");
+            AppendKeyMatch(text, command, sql, "t0", primaryKey, primaryKey, excluded);
+        }
+
+        command.CommandText = text.ToString();
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            context.Database.OpenConnection();
+        }
+
+        try
+        {
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            var rows = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+
+            // Too many (or keyless) rows EF deletes itself to exclude by key: assume they all descend from these principals.
+            rows = excludeInSql ? rows : Math.Max(0, rows - excluded.Count);
+            var lengths = new long[columns.Length];
+            for (var i = 0; i < sized.Count; i++)
+            {
+                lengths[sized[i]] = reader.IsDBNull(i + 1) ? 0 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
+            }
+
+            return (rows, lengths);
+        }
+        finally
+        {
+            if (opened)
+            {
+                context.Database.CloseConnection();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The condition that a row of the dependent at <paramref name="level"/> of the chain descends from one of
+    /// <paramref name="roots"/>: at the first level its foreign key equals a root's key; further down, an <c>EXISTS</c> over
+    /// its parent row one level up. The table <paramref name="path"/> ends at is alias <c>t0</c>, its parent <c>t1</c>, and
+    /// so on up.
+    /// </summary>
+    private static void AppendChain(StringBuilder text, DbCommand command, ISqlGenerationHelper sql, IForeignKeyConstraint[] path, int level, IUpdateEntry[] roots)
+    {
+        var foreignKey = path[level - 1];
+        var alias = Alias(path.Length - level);
+        if (level == 1)
+        {
+            AppendKeyMatch(text, command, sql, alias, [.. foreignKey.Columns], [.. foreignKey.PrincipalColumns], roots);
+            return;
+        }
+
+        var parent = Alias(path.Length - level + 1);
+        text.Append("EXISTS (SELECT 1 FROM ").Append(sql.DelimitIdentifier(foreignKey.PrincipalTable.Name, foreignKey.PrincipalTable.Schema)).Append(" AS ").Append(parent).Append(" WHERE ");
+        for (var i = 0; i < foreignKey.Columns.Count; i++)
+        {
+            text.Append(parent).Append('.').Append(sql.DelimitIdentifier(foreignKey.PrincipalColumns[i].Name))
+                .Append(" = ").Append(alias).Append('.').Append(sql.DelimitIdentifier(foreignKey.Columns[i].Name)).Append(" AND ");
+        }
+
+        AppendChain(text, command, sql, path, level - 1, roots);
+        text.Append(')');
+    }
+
+    /// <summary>
+    /// <c>alias.c IN (@p0, @p1, ...)</c> for a single column, <c>((alias.a = @p0 AND alias.b = @p1) OR ...)</c> for a
+    /// composite key: the row's <paramref name="columns"/> equal the <paramref name="keyColumns"/> of one of
+    /// <paramref name="entries"/> (their original values, as parameters typed by the column's mapping).
+    /// </summary>
+    private static void AppendKeyMatch(StringBuilder text, DbCommand command, ISqlGenerationHelper sql, string alias, IColumn[] columns, IColumn[] keyColumns, IReadOnlyList<IUpdateEntry> entries)
+    {
+        if (columns.Length == 1)
+        {
+            text.Append(alias).Append('.').Append(sql.DelimitIdentifier(columns[0].Name)).Append(" IN (");
+            for (var e = 0; e < entries.Count; e++)
+            {
+                text.Append(e > 0 ? ", " : "").Append(AddParameter(command, sql, keyColumns[0], entries[e]));
+            }
+
+            text.Append(')');
+            return;
+        }
+
+        text.Append('(');
+        for (var e = 0; e < entries.Count; e++)
+        {
+            text.Append(e > 0 ? " OR (" : "(");
+            for (var c = 0; c < columns.Length; c++)
+            {
+                text.Append(c > 0 ? " AND " : "").Append(alias).Append('.').Append(sql.DelimitIdentifier(columns[c].Name))
+                    .Append(" = ").Append(AddParameter(command, sql, keyColumns[c], entries[e]));
+            }
+
+            text.Append(')');
+        }
+
+        text.Append(')');
+    }
+
+    // The entry's original value of the property mapped to the key column, as a parameter the column's type mapping
+    // creates (value converters applied); returns the placeholder to write into the SQL.
+    private static string AddParameter(DbCommand command, ISqlGenerationHelper sql, IColumn keyColumn, IUpdateEntry entry)
+    {
+        var mapping = keyColumn.FindColumnMapping(entry.EntityType)
+            ?? throw new InvalidOperationException($"{entry.EntityType.DisplayName()} maps no property to {keyColumn.Table.Name}.{keyColumn.Name}.");
+        var name = "p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
+        var value = entry.CanHaveOriginalValue(mapping.Property) ? entry.GetOriginalValue(mapping.Property) : entry.GetCurrentValue(mapping.Property);
+        command.Parameters.Add(mapping.TypeMapping.CreateParameter(command, sql.GenerateParameterName(name), value, keyColumn.IsNullable));
+        return sql.GenerateParameterNamePlaceholder(name);
+    }
+
+    private static string Alias(int index) => "t" + index.ToString(CultureInfo.InvariantCulture);
+}
