@@ -37,7 +37,7 @@ public static class ReplayConsole
             ShowNaive(naive);
 
             var inFull = arguments.Mode == BulkSafetyMode.Warn ? naive : await RunWithProgressAsync("Measuring what the naive cleanup would write in full (Warn mode)", replay, replay.NaiveInFullAsync);
-            var safe = await RunWithProgressAsync($"Safe cleanup: batches of {SafeCleanup.BatchSize} children per SaveChanges, then the group", replay, replay.SafeAsync);
+            var safe = await RunWithProgressAsync($"Safe cleanup: {SafeCleanup.Description}", replay, replay.SafeAsync);
             ShowSafe(safe);
             ShowSummary(replay, inFull, safe);
 

@@ -1,6 +1,5 @@
 using BulkSafety.Interception;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace BulkSafety;
 
@@ -18,7 +17,7 @@ public static class BulkSafetyDbContextExtensions
     public static BulkSafetyReport EstimatePendingChanges(this DbContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var interceptor = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<BulkSafetyInterceptor>().FirstOrDefault()
+        var interceptor = BulkSafetyInterceptor.Find(context)
             ?? throw new InvalidOperationException($"{context.GetType().Name} is not guarded: call UseBulkSafety() on its DbContextOptionsBuilder.");
         return interceptor.Guard.EstimatePending(context);
     }

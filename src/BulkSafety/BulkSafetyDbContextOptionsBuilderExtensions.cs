@@ -1,5 +1,6 @@
 using BulkSafety.Bookkeeping;
 using BulkSafety.Interception;
+using BulkSafety.SafePaths;
 using Microsoft.EntityFrameworkCore;
 
 namespace BulkSafety;
@@ -8,11 +9,12 @@ namespace BulkSafety;
 public static class BulkSafetyDbContextOptionsBuilderExtensions
 {
     /// <summary>
-    /// Guards every SaveChanges of the context: the pending changes are estimated in replication-log bytes and checked
-    /// against the budgets before any command is sent. Budgets per minute and per row are counted in one ledger for the
-    /// whole process (the one registered by <c>AddBulkSafety</c>, or a static default one). The counter caches and
-    /// touches the model declares (<c>HasCounterCache</c>, <c>Touches</c>) are kept too, one write per parent per
-    /// SaveChanges.
+    /// Guards every SaveChanges of the context — the pending changes are estimated in replication-log bytes and checked
+    /// against the budgets before any command is sent — and every bulk command that bypasses SaveChanges
+    /// (<c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, raw DELETE/UPDATE), estimated with read-only probes before it
+    /// executes. Budgets per minute and per row are counted in one ledger for the whole process (the one registered by
+    /// <c>AddBulkSafety</c>, or a static default one). The counter caches and touches the model declares
+    /// (<c>HasCounterCache</c>, <c>Touches</c>) are kept too, one write per parent per SaveChanges.
     /// </summary>
     /// <param name="optionsBuilder">The context's options builder.</param>
     /// <param name="configure">
@@ -24,7 +26,10 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
         BookkeepingInterceptor.AddTo(optionsBuilder);
-        return optionsBuilder.AddInterceptors(new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure)));
+        var interceptor = new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure));
+
+        // The third interceptor lets the batched API (BulkSafety.SafePaths) find the context of a query.
+        return optionsBuilder.AddInterceptors(interceptor, new BulkCommandInterceptor(interceptor.Guard), BatchContextCapture.Instance);
     }
 
     /// <inheritdoc cref="UseBulkSafety(DbContextOptionsBuilder, Action{BulkSafetyOptions}?)"/>

@@ -29,15 +29,26 @@ public sealed class BulkSafetyOptions
     public int MaxRewritesPerRowPerMinute { get; set; } = 120;
 
     /// <summary>
-    /// The largest fraction (0–1] of a table's rows one operation may update or delete. Applies when the table's row
-    /// count is known. Default 0.5.
+    /// The largest fraction (0–1] of a table's rows one operation — a SaveChanges, an <c>ExecuteDelete</c>/<c>ExecuteUpdate</c>
+    /// or a raw DELETE/UPDATE — may update or delete. Applies to tables of at least <see cref="MinTableRowsForFraction"/>
+    /// rows whose row count the guard can learn (SQLite, PostgreSQL). Default 0.5.
     /// </summary>
     public double MaxTableFraction { get; set; } = 0.5;
+
+    /// <summary>
+    /// The smallest table <see cref="MaxTableFraction"/> applies to: deleting 2 of a table's 3 rows is no blast radius.
+    /// Below <c>MaxTableFraction × MinTableRowsForFraction</c> touched rows the guard does not even count the table's rows.
+    /// 0 applies the fraction to every table. Default 1,000.
+    /// </summary>
+    public long MinTableRowsForFraction { get; set; } = 1_000;
 
     /// <summary>What to do with a unit of work that exceeds a budget. Default <see cref="BulkSafetyMode.Enforce"/>.</summary>
     public BulkSafetyMode Mode { get; set; } = BulkSafetyMode.Enforce;
 
-    /// <summary>What to do when part of a unit of work cannot be sized. Default <see cref="UnknownCostPolicy.AssumeConservative"/>.</summary>
+    /// <summary>
+    /// What to do when part of a unit of work cannot be sized, or a bulk command cannot be estimated. Default
+    /// <see cref="UnknownCostPolicy.AssumeConservative"/>, which blocks a bulk command that cannot be estimated.
+    /// </summary>
     public UnknownCostPolicy OnUnknown { get; set; } = UnknownCostPolicy.AssumeConservative;
 
     /// <summary>Runs <paramref name="configure"/> on fresh defaults and validates the result; the guard keeps this snapshot.</summary>
@@ -47,6 +58,14 @@ public sealed class BulkSafetyOptions
         configure?.Invoke(options);
         options.Validate();
         return options.MemberwiseCloneOptions();
+    }
+
+    /// <summary>A copy with another rolling-window budget: a batched job paces itself against its own share.</summary>
+    internal BulkSafetyOptions WithMaxBytesPerMinute(long maxBytesPerMinute)
+    {
+        var copy = MemberwiseCloneOptions();
+        copy.MaxBytesPerMinute = maxBytesPerMinute;
+        return copy;
     }
 
     private BulkSafetyOptions MemberwiseCloneOptions() => (BulkSafetyOptions)MemberwiseClone();
@@ -65,6 +84,11 @@ public sealed class BulkSafetyOptions
         if (!(MaxTableFraction > 0 && MaxTableFraction <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxTableFraction), MaxTableFraction, $"BulkSafetyOptions.{nameof(MaxTableFraction)} must be greater than 0 and at most 1.");
+        }
+
+        if (MinTableRowsForFraction < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinTableRowsForFraction), MinTableRowsForFraction, $"BulkSafetyOptions.{nameof(MinTableRowsForFraction)} must not be negative.");
         }
 
         if (!Enum.IsDefined(Mode))

@@ -10,6 +10,8 @@ namespace BulkSafety;
 public sealed class BulkSafetyReport
 {
     internal BulkSafetyReport(
+        string operation,
+        string? basis,
         string contextName,
         string profileName,
         int rows,
@@ -22,6 +24,8 @@ public sealed class BulkSafetyReport
         long maxBytesPerMinute,
         BulkSafetyViolation? violation)
     {
+        Operation = operation;
+        Basis = basis;
         ContextName = contextName;
         ProfileName = profileName;
         Rows = rows;
@@ -39,6 +43,18 @@ public sealed class BulkSafetyReport
         Detail = violation?.Detail;
         SuggestedSafePath = violation?.SafePath;
     }
+
+    /// <summary>
+    /// What writes the work: <c>SaveChanges</c>, or a bulk command that bypasses the change tracker — <c>ExecuteDelete</c>,
+    /// <c>ExecuteUpdate</c>, <c>raw DELETE</c> or <c>raw UPDATE</c> (<c>ExecuteSql</c>, <c>FromSql</c>).
+    /// </summary>
+    public string Operation { get; }
+
+    /// <summary>
+    /// For a bulk command, how its rows and stored sizes were found before it ran (e.g. <c>COUNT(*) over the statement's
+    /// predicate</c>, or the PostgreSQL plan's row estimate); <see langword="null"/> for SaveChanges.
+    /// </summary>
+    public string? Basis { get; }
 
     /// <summary>The <see cref="Microsoft.EntityFrameworkCore.DbContext"/> type that would write the work.</summary>
     public string ContextName { get; }
@@ -96,7 +112,7 @@ public sealed class BulkSafetyReport
     {
         var text = new StringBuilder();
         text.Append(Detail ?? "Within every budget.").AppendLine();
-        text.Append(CultureInfo.InvariantCulture, $"Unit of work of {ContextName}: {Rows:N0} rows, {EstimatedBytes:N0} B of {ProfileName} log; window: {BytesInWindow:N0} B in the last minute (budget {MaxBytesPerMinute:N0} B/min).").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"{Operation} of {ContextName}: {Rows:N0} rows, {EstimatedBytes:N0} B of {ProfileName} log; window: {BytesInWindow:N0} B in the last minute (budget {MaxBytesPerMinute:N0} B/min).").AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"  {"table",-28} {"ins",7} {"upd",7} {"del",7} {"bytes",14} {"share",7}").AppendLine();
         foreach (var table in Tables)
         {
@@ -118,6 +134,11 @@ public sealed class BulkSafetyReport
         foreach (var row in HotRows)
         {
             text.Append(CultureInfo.InvariantCulture, $"Hot row {row.Row}: {row.Rewrites:N0} rewrites ({row.WeightedRewrites:N0} weighted), {row.Bytes:N0} B in the last minute; rewritten by {string.Join("; ", row.Rewriters)}.").AppendLine();
+        }
+
+        if (Basis is not null)
+        {
+            text.Append("Estimated from: ").Append(Basis).AppendLine();
         }
 
         if (UnknownColumns.Count > 0)

@@ -6,10 +6,10 @@ namespace BulkSafety;
 /// </summary>
 public static class BulkSafetyRuleIds
 {
-    /// <summary>One SaveChanges would write more than <see cref="BulkSafetyOptions.MaxBytesPerUnitOfWork"/>.</summary>
+    /// <summary>One SaveChanges or bulk command would write more than <see cref="BulkSafetyOptions.MaxBytesPerUnitOfWork"/>.</summary>
     public const string UnitOfWorkBytes = "BS9001";
 
-    /// <summary>One SaveChanges would write more than <see cref="BulkSafetyOptions.MaxRowsPerUnitOfWork"/> rows.</summary>
+    /// <summary>One SaveChanges or bulk command would write more than <see cref="BulkSafetyOptions.MaxRowsPerUnitOfWork"/> rows.</summary>
     public const string UnitOfWorkRows = "BS9002";
 
     /// <summary>The process would write more than <see cref="BulkSafetyOptions.MaxBytesPerMinute"/> within a minute.</summary>
@@ -18,9 +18,9 @@ public static class BulkSafetyRuleIds
     /// <summary>One row would be rewritten more than <see cref="BulkSafetyOptions.MaxRewritesPerRowPerMinute"/> weighted times within a minute.</summary>
     public const string HotRow = "BS9004";
 
-    /// <summary>One SaveChanges would update or delete more than <see cref="BulkSafetyOptions.MaxTableFraction"/> of a table's rows.</summary>
+    /// <summary>One SaveChanges or bulk command would update or delete more than <see cref="BulkSafetyOptions.MaxTableFraction"/> of a table's rows.</summary>
     public const string TableFraction = "BS9005";
 
-    /// <summary>Part of the unit of work cannot be sized and <see cref="BulkSafetyOptions.OnUnknown"/> is <see cref="UnknownCostPolicy.Block"/>.</summary>
+    /// <summary>Part of the unit of work cannot be sized and <see cref="BulkSafetyOptions.OnUnknown"/> is <see cref="UnknownCostPolicy.Block"/>, or a bulk command cannot be estimated and it is not <see cref="UnknownCostPolicy.Allow"/>.</summary>
     public const string UnknownCost = "BS9006";
 }

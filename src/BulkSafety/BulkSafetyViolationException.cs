@@ -1,9 +1,10 @@
 namespace BulkSafety;
 
 /// <summary>
-/// Thrown by SaveChanges when a unit of work exceeds a budget in <see cref="BulkSafetyMode.Enforce"/> mode (or cannot be
-/// fitted by throttling). Nothing has been sent to the database and the change tracker is as it was, so the caller can
-/// discard the changes or redo the work the safe way (<see cref="BulkSafetyReport.SuggestedSafePath"/>).
+/// Thrown by SaveChanges — or by a bulk command (<c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, raw DELETE/UPDATE) — when
+/// the work exceeds a budget in <see cref="BulkSafetyMode.Enforce"/> mode (or cannot be fitted by throttling). Nothing has
+/// been sent to the database beyond read-only probes: SaveChanges leaves the change tracker as it was, a bulk command is
+/// not executed. The caller can discard the work or redo it the safe way (<see cref="BulkSafetyReport.SuggestedSafePath"/>).
 /// </summary>
 public sealed class BulkSafetyViolationException : Exception
 {
@@ -21,6 +22,7 @@ public sealed class BulkSafetyViolationException : Exception
     private static string MessageOf(BulkSafetyReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return $"{report}{Environment.NewLine}Nothing was written; the changes are still tracked.";
+        var outcome = report.Operation == Estimation.UnitOfWorkEstimate.SaveChangesOperation ? "the changes are still tracked" : "the command was not executed";
+        return $"{report}{Environment.NewLine}Nothing was written; {outcome}.";
     }
 }

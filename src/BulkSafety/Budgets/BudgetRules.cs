@@ -33,31 +33,46 @@ internal static class BudgetRules
         if (estimate.Rows > options.MaxRowsPerUnitOfWork)
         {
             return new(BulkSafetyRuleIds.UnitOfWorkRows, nameof(BulkSafetyOptions.MaxRowsPerUnitOfWork), options.MaxRowsPerUnitOfWork, estimate.Rows,
-                Invariant($"{BulkSafetyRuleIds.UnitOfWorkRows}: this SaveChanges would write {estimate.Rows:N0} rows, more than MaxRowsPerUnitOfWork ({options.MaxRowsPerUnitOfWork:N0})."),
+                Invariant($"{BulkSafetyRuleIds.UnitOfWorkRows}: this {estimate.Operation} would write {estimate.Rows:N0} rows, more than MaxRowsPerUnitOfWork ({options.MaxRowsPerUnitOfWork:N0})."),
                 BatchesSafePath);
         }
 
         if (estimate.TotalBytes > options.MaxBytesPerUnitOfWork)
         {
             return new(BulkSafetyRuleIds.UnitOfWorkBytes, nameof(BulkSafetyOptions.MaxBytesPerUnitOfWork), options.MaxBytesPerUnitOfWork, estimate.TotalBytes,
-                Invariant($"{BulkSafetyRuleIds.UnitOfWorkBytes}: this SaveChanges would write {estimate.TotalBytes:N0} B of {profile} log, more than MaxBytesPerUnitOfWork ({options.MaxBytesPerUnitOfWork:N0} B)."),
+                Invariant($"{BulkSafetyRuleIds.UnitOfWorkBytes}: this {estimate.Operation} would write {estimate.TotalBytes:N0} B of {profile} log, more than MaxBytesPerUnitOfWork ({options.MaxBytesPerUnitOfWork:N0} B)."),
                 BatchesSafePath);
         }
 
+        return CheckTableFraction(estimate, options, rowCounts);
+    }
+
+    /// <summary>The first table of which <paramref name="estimate"/> touches more than <see cref="BulkSafetyOptions.MaxTableFraction"/>, or <see langword="null"/>.</summary>
+    public static BulkSafetyViolation? CheckTableFraction(UnitOfWorkEstimate estimate, BulkSafetyOptions options, ITableRowCounts rowCounts)
+    {
         foreach (var table in estimate.Tables)
         {
             var touched = table.Updated + table.Deleted;
-            if (touched > 0 && rowCounts.RowCount(table.Table) is { } count and > 0 && (double)touched / count > options.MaxTableFraction)
+            if (MayExceedTableFraction(touched, options) && rowCounts.RowCount(table.Table) is { } count
+                && count >= Math.Max(1, options.MinTableRowsForFraction) && (double)touched / count > options.MaxTableFraction)
             {
                 var fraction = (double)touched / count;
                 return new(BulkSafetyRuleIds.TableFraction, nameof(BulkSafetyOptions.MaxTableFraction), options.MaxTableFraction, fraction,
-                    Invariant($"{BulkSafetyRuleIds.TableFraction}: this SaveChanges would update or delete {touched:N0} of the {count:N0} rows of {table.Table} ({fraction:P0}), more than MaxTableFraction ({options.MaxTableFraction:P0})."),
+                    Invariant($"{BulkSafetyRuleIds.TableFraction}: this {estimate.Operation} would update or delete {touched:N0} of the {count:N0} rows of {table.Table} ({fraction:P0}), more than MaxTableFraction ({options.MaxTableFraction:P0})."),
                     TableFractionSafePath);
             }
         }
 
         return null;
     }
+
+    /// <summary>
+    /// Whether touching <paramref name="touched"/> rows of one table could exceed <see cref="BulkSafetyOptions.MaxTableFraction"/>
+    /// of a table the fraction applies to (at least <see cref="BulkSafetyOptions.MinTableRowsForFraction"/> rows); when it
+    /// cannot, the table's rows are not counted.
+    /// </summary>
+    public static bool MayExceedTableFraction(long touched, BulkSafetyOptions options)
+        => touched > 0 && touched > options.MaxTableFraction * options.MinTableRowsForFraction;
 
     /// <summary>The rolling-window budget a ledger verdict reports exceeded: a hot row first, then the byte rate.</summary>
     public static BulkSafetyViolation? CheckWindow(LedgerVerdict verdict, UnitOfWorkEstimate estimate, BulkSafetyOptions options)
@@ -75,7 +90,7 @@ internal static class BudgetRules
         {
             var total = verdict.BytesInWindow + estimate.TotalBytes;
             return new(BulkSafetyRuleIds.BytesPerMinute, nameof(BulkSafetyOptions.MaxBytesPerMinute), options.MaxBytesPerMinute, total,
-                Invariant($"{BulkSafetyRuleIds.BytesPerMinute}: this SaveChanges ({estimate.TotalBytes:N0} B) would bring the process to {total:N0} B of {profile} log within a minute, more than MaxBytesPerMinute ({options.MaxBytesPerMinute:N0} B)."),
+                Invariant($"{BulkSafetyRuleIds.BytesPerMinute}: this {estimate.Operation} ({estimate.TotalBytes:N0} B) would bring the process to {total:N0} B of {profile} log within a minute, more than MaxBytesPerMinute ({options.MaxBytesPerMinute:N0} B)."),
                 RateSafePath);
         }
 
@@ -96,6 +111,8 @@ internal static class BudgetRules
             .ToArray();
         var unknown = estimate.UnknownColumns?.Order(StringComparer.Ordinal).ToArray() ?? [];
         return new BulkSafetyReport(
+            estimate.Operation,
+            estimate.Basis,
             estimate.ContextName,
             estimate.Profile.Name,
             estimate.Rows,

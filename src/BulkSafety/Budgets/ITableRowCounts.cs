@@ -2,9 +2,9 @@ namespace BulkSafety.Budgets;
 
 /// <summary>
 /// Where the blast-radius budget (<see cref="BulkSafetyOptions.MaxTableFraction"/>) learns how many rows a table has.
-/// The guard resolves an implementation from the application's service provider; without one no count is known and
-/// the budget does not apply. Counting against live databases (statistics, COUNT probes) comes with the bulk-command
-/// estimation, which supplies the implementation.
+/// The guard asks the context's own database (<see cref="Probes.DatabaseTableRowCounts"/> for SaveChanges; a bulk command
+/// counts its table with its other probes). An implementation registered in the application's service provider replaces
+/// both — the seam tests use to fix a count.
 /// </summary>
 internal interface ITableRowCounts
 {
@@ -18,4 +18,10 @@ internal sealed class UnknownTableRowCounts : ITableRowCounts
     public static UnknownTableRowCounts Instance { get; } = new();
 
     public long? RowCount(string table) => null;
+}
+
+/// <summary>The row counts a bulk command's probes found for the tables it deletes or updates rows of.</summary>
+internal sealed class KnownTableRowCounts(IReadOnlyDictionary<string, long> rows) : ITableRowCounts
+{
+    public long? RowCount(string table) => rows.TryGetValue(table, out var count) ? count : null;
 }

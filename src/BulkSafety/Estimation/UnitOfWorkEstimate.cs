@@ -7,11 +7,21 @@ internal sealed class UnitOfWorkEstimate
 {
     private TableTally? _lastTally;
 
-    public UnitOfWorkEstimate(ReplicationProfile profile, string contextName)
+    public UnitOfWorkEstimate(ReplicationProfile profile, string contextName, string operation = SaveChangesOperation)
     {
         Profile = profile;
         ContextName = contextName;
+        Operation = operation;
     }
+
+    /// <summary>The <see cref="Operation"/> of a change-tracked unit of work.</summary>
+    public const string SaveChangesOperation = "SaveChanges";
+
+    /// <summary>What writes the unit: <c>SaveChanges</c>, <c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, <c>raw DELETE</c>, <c>raw UPDATE</c>.</summary>
+    public string Operation { get; }
+
+    /// <summary>How a bulk command's rows and sizes were found (the probe); <see langword="null"/> for SaveChanges.</summary>
+    public string? Basis { get; init; }
 
     public ReplicationProfile Profile { get; }
 
@@ -42,6 +52,18 @@ internal sealed class UnitOfWorkEstimate
         tally.Add(kind, bytes);
         StatementBytes += bytes;
         Rows++;
+        if (rewritten is { } row)
+        {
+            Rewrites.Add(new RowRewrite(row, bytes));
+        }
+    }
+
+    /// <summary>Adds one statement that writes <paramref name="rows"/> rows of <paramref name="table"/> (a bulk command).</summary>
+    public void AddStatement(string table, EntityStateKind kind, int rows, long bytes, RowIdentity? rewritten)
+    {
+        FindOrAdd(table).Add(kind, rows, bytes);
+        StatementBytes += bytes;
+        Rows += rows;
         if (rewritten is { } row)
         {
             Rewrites.Add(new RowRewrite(row, bytes));
@@ -130,18 +152,20 @@ internal sealed class TableTally(string table)
 
     public int Rows => Inserted + Updated + Deleted;
 
-    public void Add(EntityStateKind kind, long bytes)
+    public void Add(EntityStateKind kind, long bytes) => Add(kind, 1, bytes);
+
+    public void Add(EntityStateKind kind, int rows, long bytes)
     {
         switch (kind)
         {
             case EntityStateKind.Inserted:
-                Inserted++;
+                Inserted += rows;
                 break;
             case EntityStateKind.Updated:
-                Updated++;
+                Updated += rows;
                 break;
             default:
-                Deleted++;
+                Deleted += rows;
                 break;
         }
 

@@ -1,7 +1,9 @@
+using System.Data.Common;
 using System.Runtime.CompilerServices;
 using System.Transactions;
 using BulkSafety.Budgets;
 using BulkSafety.Estimation;
+using BulkSafety.Probes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -16,8 +18,12 @@ namespace BulkSafety.Interception;
 /// </summary>
 internal sealed class BulkSafetyGuard
 {
-    private const string Blocked = "blocked";
-    private const string LetThrough = "let through";
+    /// <summary>The <c>action</c> of a violation the guard stopped, in logs and metrics.</summary>
+    public const string Blocked = "blocked";
+
+    /// <summary>The <c>action</c> of a violation Warn mode let through.</summary>
+    public const string LetThrough = "let through";
+
     private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
 
     private readonly BulkSafetyOptions? _options;
@@ -40,6 +46,9 @@ internal sealed class BulkSafetyGuard
         var verdict = guarded.Ledger.Inspect(estimate, options);
         return BudgetRules.Report(estimate, verdict, options, BudgetRules.FirstViolation(estimate, verdict, options, guarded.RowCounts));
     }
+
+    /// <summary>The guard's state for <paramref name="context"/>: its options, the shared ledger, its logger and row counts.</summary>
+    public GuardedContext StateOf(DbContext context) => _contexts.GetValue(context, _resolve);
 
     /// <summary>
     /// SavingChanges: admits the unit of work or throws <see cref="BulkSafetyViolationException"/>. With automatic
@@ -104,12 +113,10 @@ internal sealed class BulkSafetyGuard
 
     private static async ValueTask JudgeAsync(GuardedContext guarded, DbContext context, bool async, CancellationToken cancellationToken)
     {
-        var options = guarded.Options;
-        var ledger = guarded.Ledger;
         UnitOfWorkEstimate estimate;
         try
         {
-            estimate = UnitOfWorkEstimator.Estimate(context, options.Profile);
+            estimate = UnitOfWorkEstimator.Estimate(context, guarded.Options.Profile);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -117,31 +124,39 @@ internal sealed class BulkSafetyGuard
             return;
         }
 
-        if (estimate.Rows == 0)
+        if (estimate.Rows > 0)
         {
-            return;
+            guarded.InFlight = await AdmitAsync(guarded, estimate, guarded.RowCounts, async, cancellationToken).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>
+    /// Judges an estimated unit of work — a SaveChanges or a bulk command — against the budgets: an open allowance lets
+    /// it through, Enforce throws, Warn logs, Throttle waits for room in the window. Returns the admitted ticket, to be
+    /// committed or released once the work has run.
+    /// </summary>
+    private static async ValueTask<LedgerTicket?> AdmitAsync(GuardedContext guarded, UnitOfWorkEstimate estimate, ITableRowCounts rowCounts, bool async, CancellationToken cancellationToken)
+    {
+        var options = guarded.Options;
+        var ledger = guarded.Ledger;
         if (guarded.Logger.IsEnabled(LogLevel.Debug))
         {
-            GuardLog.UnitOfWorkEstimated(guarded.Logger, estimate.ContextName, estimate.Rows, estimate.TotalBytes, estimate.Profile.Name, ledger.CommittedBytesInWindow + ledger.PendingBytes);
+            GuardLog.UnitOfWorkEstimated(guarded.Logger, estimate.ContextName, estimate.Operation, estimate.Rows, estimate.TotalBytes, estimate.Profile.Name, ledger.CommittedBytesInWindow + ledger.PendingBytes);
         }
 
         if (Allowance.Current is { } allowance && allowance.TryCharge(estimate.TotalBytes))
         {
             var ticket = ledger.TryAdmit(estimate, options, force: true, out var verdict)!;
             ticket.ChargedAllowance = allowance;
-            guarded.InFlight = ticket;
-            if (BudgetRules.FirstViolation(estimate, verdict, options, guarded.RowCounts) is { } allowed)
+            if (BudgetRules.FirstViolation(estimate, verdict, options, rowCounts) is { } allowed)
             {
-                GuardLog.AllowanceUsed(guarded.Logger, allowance.Reason, estimate.ContextName, allowed.RuleId, allowance.Charged, allowance.MaxBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", allowed.Detail);
-                GuardMetrics.Allowance(allowed.RuleId, allowance.Reason);
+                AllowanceUsed(guarded, allowance, estimate.ContextName, allowed);
             }
 
-            return;
+            return ticket;
         }
 
-        if (BudgetRules.CheckUnitOfWork(estimate, options, guarded.RowCounts) is { } unitViolation)
+        if (BudgetRules.CheckUnitOfWork(estimate, options, rowCounts) is { } unitViolation)
         {
             // No wait makes a unit of work smaller: Throttle blocks it like Enforce; only Warn admits it.
             LedgerTicket? ticket = null;
@@ -155,8 +170,7 @@ internal sealed class BulkSafetyGuard
                 verdict = ledger.Inspect(estimate, options);
             }
 
-            Judge(guarded, estimate, verdict, unitViolation, ticket);
-            return;
+            return Judge(guarded, estimate, verdict, unitViolation, ticket);
         }
 
         var deadline = ledger.Time.GetUtcNow() + BulkSafetyLedger.Window;
@@ -166,8 +180,7 @@ internal sealed class BulkSafetyGuard
             var violation = BudgetRules.CheckWindow(verdict, estimate, options);
             if (violation is null)
             {
-                guarded.InFlight = ticket;
-                return;
+                return ticket;
             }
 
             if (options.Mode == BulkSafetyMode.Throttle && verdict.RetryAfter is { } retryAfter && ledger.Time.GetUtcNow() + retryAfter <= deadline)
@@ -188,9 +201,96 @@ internal sealed class BulkSafetyGuard
                 continue;
             }
 
-            Judge(guarded, estimate, verdict, violation, ticket);
+            return Judge(guarded, estimate, verdict, violation, ticket);
+        }
+    }
+
+    private static void AllowanceUsed(GuardedContext guarded, Allowance allowance, string contextName, BulkSafetyViolation allowed)
+    {
+        GuardLog.AllowanceUsed(guarded.Logger, allowance.Reason, contextName, allowed.RuleId, allowance.Charged, allowance.MaxBytes?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited", allowed.Detail);
+        GuardMetrics.Allowance(allowed.RuleId, allowance.Reason);
+    }
+
+    /// <summary>
+    /// A bulk command (<c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, raw DELETE/UPDATE) is about to run: estimates it with
+    /// probes on its own connection and judges it like a SaveChanges. Returns the admitted ticket, which
+    /// <see cref="CommandExecuted"/> or <see cref="CommandFailed"/> settles; throws before execution in Enforce mode.
+    /// </summary>
+    public async ValueTask<LedgerTicket?> AdmitCommandAsync(DbContext context, DbCommand command, string operation, bool async, CancellationToken cancellationToken)
+    {
+        var guarded = _contexts.GetValue(context, _resolve);
+        BulkCommandEstimate result;
+        try
+        {
+            result = await BulkCommandEstimator.EstimateAsync(context, command, operation, guarded.Options, async, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            result = BulkCommandEstimate.Unknown(operation, $"the estimate failed ({exception.GetType().Name}: {exception.Message})");
+        }
+
+        if (result.Estimate is not { } estimate)
+        {
+            HandleUnknownCommand(guarded, context, result.Operation, result.UnknownReason!);
+            return null;
+        }
+
+        if (estimate.Rows == 0)
+        {
+            return null;
+        }
+
+        var rowCounts = guarded.RegisteredRowCounts ?? (result.TableRows is { Count: > 0 } known ? new KnownTableRowCounts(known) : UnknownTableRowCounts.Instance);
+        return await AdmitAsync(guarded, estimate, rowCounts, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A bulk command ran: its ticket enters the window when its transaction commits.</summary>
+    public void CommandExecuted(DbContext context, LedgerTicket ticket)
+    {
+        if (_contexts.TryGetValue(context, out var guarded))
+        {
+            Settle(guarded, context, ticket);
+        }
+    }
+
+    /// <summary>A bulk command failed or was cancelled: it wrote nothing and counts nothing.</summary>
+    public void CommandFailed(DbContext context, LedgerTicket ticket)
+    {
+        if (_contexts.TryGetValue(context, out var guarded))
+        {
+            Release(guarded, ticket);
+        }
+    }
+
+    // A bulk command that cannot be estimated: Allow lets it through; an open allowance, or Warn mode, lets it through
+    // logged as a violation; otherwise it is blocked as unknown cost (BS9006) — AssumeConservative has no conservative
+    // size for a statement of unknown reach.
+    private static void HandleUnknownCommand(GuardedContext guarded, DbContext context, string operation, string reason)
+    {
+        var options = guarded.Options;
+        var contextName = context.GetType().Name;
+        GuardLog.CommandNotEstimated(guarded.Logger, operation, contextName, reason, options.OnUnknown);
+        if (options.OnUnknown == UnknownCostPolicy.Allow)
+        {
             return;
         }
+
+        var empty = new UnitOfWorkEstimate(options.Profile, contextName, operation);
+        empty.Complete();
+        var violation = new BulkSafetyViolation(
+            BulkSafetyRuleIds.UnknownCost,
+            nameof(BulkSafetyOptions.OnUnknown),
+            0,
+            1,
+            $"{BulkSafetyRuleIds.UnknownCost}: the {operation} cannot be estimated before it runs ({reason}), and OnUnknown is {options.OnUnknown}.",
+            "Write the statement as a single-table DELETE/UPDATE with a WHERE clause (or use ExecuteDelete/ExecuteUpdate), in bounded batches; run it inside BulkSafetyScope.Allow(reason) if it is known to be safe; or set OnUnknown to Allow to let commands the guard cannot estimate through.");
+        if (Allowance.Current is { } allowance && allowance.TryCharge(0))
+        {
+            AllowanceUsed(guarded, allowance, contextName, violation);
+            return;
+        }
+
+        Judge(guarded, empty, guarded.Ledger.Inspect(empty, options), violation, null);
     }
 
     /// <summary>SavedChanges: the unit of work is written; it enters the window when its transaction commits.</summary>
@@ -214,9 +314,15 @@ internal sealed class BulkSafetyGuard
         }
 
         guarded.InFlight = null;
+        Settle(guarded, context, ticket);
+    }
+
+    // Written work counts once its transaction commits: the context's explicit transaction (settled by the transaction
+    // events), an ambient TransactionScope, or — without either — at once.
+    private static void Settle(GuardedContext guarded, DbContext context, LedgerTicket ticket)
+    {
         if (context.Database.CurrentTransaction is not null)
         {
-            // The caller's transaction: committed or rolled back later (BulkSafetyInterceptor's transaction events).
             guarded.AwaitTransaction(ticket);
         }
         else if (Transaction.Current is { } ambient)
@@ -284,20 +390,14 @@ internal sealed class BulkSafetyGuard
     }
 
     // Warn lets the unit through (it was admitted by force); Enforce and Throttle throw before anything is written.
-    private static void Judge(GuardedContext guarded, UnitOfWorkEstimate estimate, LedgerVerdict verdict, BulkSafetyViolation violation, LedgerTicket? ticket)
+    private static LedgerTicket? Judge(GuardedContext guarded, UnitOfWorkEstimate estimate, LedgerVerdict verdict, BulkSafetyViolation violation, LedgerTicket? ticket)
     {
         var options = guarded.Options;
         var report = BudgetRules.Report(estimate, verdict, options, violation);
         var letThrough = options.Mode == BulkSafetyMode.Warn;
         GuardLog.BudgetExceeded(guarded.Logger, violation.RuleId, letThrough ? LetThrough : Blocked, options.Mode, report);
         GuardMetrics.Violation(violation.RuleId, letThrough ? LetThrough : Blocked, estimate.Profile.Name);
-        if (letThrough)
-        {
-            guarded.InFlight = ticket;
-            return;
-        }
-
-        throw new BulkSafetyViolationException(report);
+        return letThrough ? ticket : throw new BulkSafetyViolationException(report);
     }
 
     // An estimator failure must never surface from SaveChanges: OnUnknown decides between letting the work through
@@ -321,14 +421,14 @@ internal sealed class BulkSafetyGuard
             1,
             $"{BulkSafetyRuleIds.UnknownCost}: the unit of work could not be estimated ({exception.GetType().Name}: {exception.Message}) and OnUnknown is Block.",
             "Report the estimator failure; meanwhile set OnUnknown to AssumeConservative to let such work through unrecorded.");
-        Judge(guarded, empty, guarded.Ledger.Inspect(empty, options), violation, null);
+        guarded.InFlight = Judge(guarded, empty, guarded.Ledger.Inspect(empty, options), violation, null);
     }
 
     private GuardedContext Resolve(DbContext context)
     {
         var applicationServices = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.ApplicationServiceProvider;
         var registration = applicationServices?.GetService(typeof(BulkSafetyRegistration)) as BulkSafetyRegistration;
-        var rowCounts = applicationServices?.GetService(typeof(ITableRowCounts)) as ITableRowCounts ?? UnknownTableRowCounts.Instance;
+        var rowCounts = applicationServices?.GetService(typeof(ITableRowCounts)) as ITableRowCounts;
         ILogger logger;
         try
         {
@@ -343,7 +443,8 @@ internal sealed class BulkSafetyGuard
             _options ?? registration?.Options ?? BulkSafetyOptions.Create(null),
             registration?.Ledger ?? BulkSafetyLedger.Default,
             logger,
-            rowCounts);
+            rowCounts,
+            rowCounts ?? new DatabaseTableRowCounts(context));
         guarded.OnDetectedAllChanges = (_, _) => OnDetectedAllChanges(guarded, context);
         return guarded;
     }

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BulkSafety.Interception;
@@ -13,6 +15,10 @@ internal sealed class BulkSafetyInterceptor : ISaveChangesInterceptor, IDbTransa
     public BulkSafetyInterceptor(BulkSafetyOptions? options) => Guard = new BulkSafetyGuard(options);
 
     public BulkSafetyGuard Guard { get; }
+
+    /// <summary>The guard's interceptor among <paramref name="context"/>'s interceptors, or <see langword="null"/> when it is not guarded.</summary>
+    public static BulkSafetyInterceptor? Find(DbContext context)
+        => context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors?.OfType<BulkSafetyInterceptor>().FirstOrDefault();
 
     public InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {

@@ -7,16 +7,18 @@ namespace BulkSafety.Interception;
 /// <summary>
 /// The guard's state for one context instance: the options, ledger, logger and row counts resolved for it once, the
 /// unit of work between SavingChanges and SavedChanges, and the units waiting for the context's explicit transaction.
+/// (A bulk command's unit is held by the command interceptor between its Executing and Executed events.)
 /// </summary>
 internal sealed class GuardedContext
 {
     private readonly List<LedgerTicket> _awaitingTransaction = [];
 
-    public GuardedContext(BulkSafetyOptions options, BulkSafetyLedger ledger, ILogger logger, ITableRowCounts rowCounts)
+    public GuardedContext(BulkSafetyOptions options, BulkSafetyLedger ledger, ILogger logger, ITableRowCounts? registeredRowCounts, ITableRowCounts rowCounts)
     {
         Options = options;
         Ledger = ledger;
         Logger = logger;
+        RegisteredRowCounts = registeredRowCounts;
         RowCounts = rowCounts;
     }
 
@@ -26,6 +28,10 @@ internal sealed class GuardedContext
 
     public ILogger Logger { get; }
 
+    /// <summary>Row counts registered in the application's services (tests); they replace the database's own.</summary>
+    public ITableRowCounts? RegisteredRowCounts { get; }
+
+    /// <summary>The row counts SaveChanges' blast-radius budget asks: the registered ones, else the database's.</summary>
     public ITableRowCounts RowCounts { get; }
 
     /// <summary>The unit of work admitted by SavingChanges and not yet saved or failed.</summary>

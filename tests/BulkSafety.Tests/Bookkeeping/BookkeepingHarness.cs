@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Data.Common;
 using BulkSafety.Bookkeeping;
+using BulkSafety.Budgets;
+using BulkSafety.Interception;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -47,6 +49,9 @@ internal sealed class BookkeepingHarness : IDisposable
     public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2025, 3, 1, 9, 30, 0, TimeSpan.Zero));
 
     public CommandRecorder Commands { get; } = new();
+
+    /// <summary>The guard's process-wide ledger (only with a guard).</summary>
+    public BulkSafetyLedger Ledger => _services.GetRequiredService<BulkSafetyRegistration>().Ledger;
 
     /// <summary>A context that keeps the declared bookkeeping, with its commands recorded.</summary>
     public CountedContext Context(params IInterceptor[] interceptors)

@@ -98,10 +98,14 @@ public sealed class GuardTests
         var id = harness.Seed(groups: 1, postsPerGroup: 40, descriptionBytes: 100 * 1024)[0];
         using var context = harness.Context();
         context.Posts.RemoveRange(context.Posts.ToList());
+        var estimated = context.EstimatePendingChanges().EstimatedBytes;
 
         await context.Save(async);
 
         Assert.Equal(0, harness.StoredGroup(id).PostsCount);
         Assert.Single(harness.Commands.Updates("groups"));
+
+        // The parent's UPDATE runs as ExecuteUpdate, which the bulk-command interceptor leaves to SaveChanges' estimate.
+        Assert.Equal(estimated, harness.Ledger.CommittedBytesInWindow);
     }
 }

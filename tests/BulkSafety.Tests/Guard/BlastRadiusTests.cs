@@ -5,7 +5,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace BulkSafety.Tests.Guard;
 
-/// <summary><see cref="BulkSafetyOptions.MaxTableFraction"/>: applies where a table's row count is known.</summary>
+/// <summary>
+/// <see cref="BulkSafetyOptions.MaxTableFraction"/> through the row-count seam: applies where a table's row count is known
+/// (the database's own counts: BulkCommands/BlastRadiusTests).
+/// </summary>
 public sealed class BlastRadiusTests
 {
     [Theory]
@@ -13,7 +16,7 @@ public sealed class BlastRadiusTests
     [InlineData(6, BulkSafetyRuleIds.TableFraction)]
     public void DeletingMoreThanTheFraction_IsBlocked(int deletes, string? rule)
     {
-        using var harness = new GuardHarness(services: s => s.AddSingleton<ITableRowCounts>(new Counts("posts", 10)));
+        using var harness = new GuardHarness(o => o.MinTableRowsForFraction = 10, services: s => s.AddSingleton<ITableRowCounts>(new Counts("posts", 10)));
         harness.SeedGroup(descriptionBytes: 100, posts: 10);
         using var context = harness.Guarded();
         context.Posts.RemoveRange(context.Posts.Take(deletes).ToList());

@@ -18,6 +18,7 @@ public sealed class OptionsTests
         { nameof(BulkSafetyOptions.MaxTableFraction), o => o.MaxTableFraction = 0 },
         { nameof(BulkSafetyOptions.MaxTableFraction), o => o.MaxTableFraction = 1.5 },
         { nameof(BulkSafetyOptions.MaxTableFraction), o => o.MaxTableFraction = double.NaN },
+        { nameof(BulkSafetyOptions.MinTableRowsForFraction), o => o.MinTableRowsForFraction = -1 },
         { nameof(BulkSafetyOptions.Mode), o => o.Mode = (BulkSafetyMode)42 },
         { nameof(BulkSafetyOptions.OnUnknown), o => o.OnUnknown = (UnknownCostPolicy)42 },
     };

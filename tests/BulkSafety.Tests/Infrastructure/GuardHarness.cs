@@ -3,6 +3,7 @@ using BulkSafety.Interception;
 using IncidentReplay.Model;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -21,7 +22,7 @@ internal sealed class GuardHarness : IDisposable
     private readonly string? _file;
     private readonly ServiceProvider _services;
 
-    public GuardHarness(Action<BulkSafetyOptions>? configure = null, Action<IServiceCollection>? services = null, bool parallelWriters = false)
+    public GuardHarness(Action<BulkSafetyOptions>? configure = null, Action<IServiceCollection>? services = null, bool parallelWriters = false, params IInterceptor[] interceptors)
     {
         if (parallelWriters)
         {
@@ -37,7 +38,7 @@ internal sealed class GuardHarness : IDisposable
             .AddSingleton<TimeProvider>(Clock)
             .AddLogging(logging => logging.AddProvider(Log).SetMinimumLevel(LogLevel.Trace))
             .AddBulkSafety(configure)
-            .AddDbContextFactory<IncidentContext>(options => UseDatabase(options).UseBulkSafety());
+            .AddDbContextFactory<IncidentContext>(options => UseDatabase(options).UseBulkSafety().AddInterceptors(interceptors));
         services?.Invoke(collection);
         _services = collection.BuildServiceProvider();
         using var context = Unguarded();

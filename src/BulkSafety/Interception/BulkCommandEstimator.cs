@@ -1,0 +1,288 @@
+using System.Data.Common;
+using System.Text;
+using BulkSafety.Budgets;
+using BulkSafety.Estimation;
+using BulkSafety.Estimation.Probes;
+using BulkSafety.Probes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace BulkSafety.Interception;
+
+/// <summary>
+/// Estimates a DELETE or UPDATE command before it runs: reads its SQL (<see cref="BulkStatement"/>), finds its table in
+/// the EF model, asks the database how many rows it matches and how large their stored text and binary values are
+/// (<see cref="BulkStatementProbe"/>), and prices one such statement with the replication profile. The answer is an
+/// estimate, or the reason there is none.
+/// </summary>
+internal static class BulkCommandEstimator
+{
+    private const string LinqOperation = "ExecuteDelete/ExecuteUpdate";
+    private const string RawOperation = "raw SQL";
+
+    /// <summary>
+    /// The operation a command is, when the guard must estimate it: <c>ExecuteDelete</c>/<c>ExecuteUpdate</c> by their
+    /// command source, a raw command (<c>ExecuteSql</c>, <c>FromSql</c>) when its text may delete or update. Every
+    /// other command — queries, SaveChanges batches, migrations, raw SQL without those words — is <see langword="null"/>
+    /// after a check of its source and, for raw SQL, a case-insensitive search of its text for four words.
+    /// </summary>
+    /// <remarks>EF Core 10 reports <see cref="CommandSource.ExecuteUpdate"/> for the DELETE of <c>ExecuteDelete</c> too,
+    /// so the operation is named after the statement once it is read.</remarks>
+    public static string? OperationOf(CommandSource source, DbCommand command) => source switch
+    {
+        CommandSource.ExecuteDelete or CommandSource.ExecuteUpdate => LinqOperation,
+        CommandSource.ExecuteSqlRaw or CommandSource.FromSqlQuery when BulkStatement.MayWrite(command.CommandText) => RawOperation,
+        _ => null,
+    };
+
+
+    /// <summary>Estimates <paramref name="command"/>; the probes run on its connection and transaction.</summary>
+    public static async ValueTask<BulkCommandEstimate> EstimateAsync(DbContext context, DbCommand command, string operation, BulkSafetyOptions options, bool async, CancellationToken cancellationToken)
+    {
+        var contextName = context.GetType().Name;
+        if (BulkStatement.TryParse(command.CommandText, out var refusal) is not { } statement)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the SQL is not read: {refusal}");
+        }
+
+        var delete = statement.Kind == BulkStatementKind.Delete;
+        operation = operation == RawOperation ? (delete ? "raw DELETE" : "raw UPDATE") : (delete ? "ExecuteDelete" : "ExecuteUpdate");
+
+        if (command.Connection is not { } connection || SqlDialect.Detect(context.Database.ProviderName, connection) is not { } dialect)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the database ({context.Database.ProviderName}) cannot be probed; the guard probes SQLite and PostgreSQL");
+        }
+
+        if (FindTable(context.Model, statement) is not { } table || MappedTableOf(table) is not { } mapped)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the table {statement.TableText} is not mapped in the EF model of {contextName}");
+        }
+
+        var session = new ProbeSession(connection, command.Transaction, dialect, command.CommandTimeout);
+        var shape = mapped.Shape;
+        var measured = VariableLengthColumns(shape);
+        UnitOfWorkEstimate estimate;
+        var tableRows = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            var affected = await BulkStatementProbe.MeasureAsync(session, statement, command, measured, async, cancellationToken).ConfigureAwait(false);
+            estimate = new UnitOfWorkEstimate(options.Profile, contextName, operation) { Basis = affected.Basis };
+            if (affected.Rows > 0)
+            {
+                var rows = (int)Math.Min(affected.Rows, int.MaxValue);
+                var change = TypicalRow(statement, command, shape, measured, affected);
+                var bytes = options.Profile.EstimateStatement(shape, change.Row, rows);
+                var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
+                estimate.AddStatement(mapped.Identity, kind, rows, bytes, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
+                await CountTableAsync(session, table, affected.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+                if (statement.Kind == BulkStatementKind.Delete)
+                {
+                    await AddDatabaseCascadesAsync(session, statement, command, mapped, estimate, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (DbException exception)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the probe failed: {exception.Message}");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the estimate failed ({exception.GetType().Name}: {exception.Message})");
+        }
+
+        estimate.Complete();
+        return new BulkCommandEstimate(estimate, null, tableRows);
+    }
+
+    // The rows the database deletes below the statement through ON DELETE CASCADE (EF does not know them): one probe per
+    // dependent table, priced by the profile (PostgreSQL logs each; MariaDB none) and counted for the blast radius.
+    private static async ValueTask AddDatabaseCascadesAsync(ProbeSession session, BulkStatement statement, DbCommand command, MappedTable mapped, UnitOfWorkEstimate estimate, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
+    {
+        foreach (var cascades in mapped.DatabaseCascades.GroupBy(c => c.Table))
+        {
+            DatabaseCascade[] chains = [.. cascades];
+            var shape = chains[0].Shape;
+            var measured = VariableLengthColumns(shape);
+            var reached = await BulkStatementProbe.MeasureCascadeAsync(session, statement, command, chains, measured, async, cancellationToken).ConfigureAwait(false);
+            if (reached.Rows == 0)
+            {
+                continue;
+            }
+
+            var typical = new ColumnValue[shape.Columns.Count];
+            for (var i = 0; i < typical.Length; i++)
+            {
+                typical[i] = TypicalValue(shape.Columns[i], measured, reached);
+            }
+
+            estimate.AddDatabaseCascade(cascades.Key.SchemaQualifiedName, reached.Rows, options.Profile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), reached.Rows));
+            await CountTableAsync(session, cascades.Key, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // A table's row count, when touching this many of its rows could exceed the blast radius.
+    private static async ValueTask CountTableAsync(ProbeSession session, ITable table, long touched, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
+    {
+        if (BudgetRules.MayExceedTableFraction(touched, options)
+            && await TableRowCountProbe.CountAsync(session, table.Schema, table.Name, async, cancellationToken).ConfigureAwait(false) is { } count)
+        {
+            tableRows[table.SchemaQualifiedName] = count.Rows;
+        }
+    }
+
+    private static ColumnShape[] VariableLengthColumns(TableShape shape) => [.. shape.Columns.Where(c => c.Type.IsVariableLength)];
+
+    // A text or binary column at its mean stored size over the measured rows (NULL when all of them are NULL; a NULL
+    // among values counts as 0 bytes); fixed-width columns present.
+    private static ColumnValue TypicalValue(ColumnShape column, ColumnShape[] measured, AffectedRows affected)
+    {
+        var index = Array.IndexOf(measured, column);
+        return index < 0 ? ColumnValue.Present
+            : affected.StoredBytes[index] < 0 ? ColumnValue.Null
+            : ColumnValue.OfLength(CeilingDivide(affected.StoredBytes[index], Math.Max(1, affected.MeasuredRows)));
+    }
+
+    // A row as the statement finds it (TypicalValue per column). An UPDATE's new values are those it assigns: a
+    // parameter's or literal's size, NULL, or — for an expression — the stored size again.
+    private static TypicalChange TypicalRow(BulkStatement statement, DbCommand command, TableShape shape, ColumnShape[] measured, AffectedRows affected)
+    {
+        var columns = shape.Columns;
+        var before = new ColumnValue[columns.Count];
+        for (var i = 0; i < before.Length; i++)
+        {
+            before[i] = TypicalValue(columns[i], measured, affected);
+        }
+
+        var textLength = Encoding.UTF8.GetByteCount(command.CommandText);
+        if (statement.Kind == BulkStatementKind.Delete)
+        {
+            return new TypicalChange(before, [], [], textLength);
+        }
+
+        var after = (ColumnValue[])before.Clone();
+        var assigned = new bool[columns.Count];
+        foreach (var assignment in statement.Assignments)
+        {
+            var i = IndexOf(columns, assignment.Column);
+            if (i < 0)
+            {
+                continue;
+            }
+
+            assigned[i] = true;
+            after[i] = assignment.Value.Kind switch
+            {
+                BulkValueKind.Null => ColumnValue.Null,
+                BulkValueKind.Literal => ColumnValue.OfLength(assignment.Value.LiteralBytes),
+                BulkValueKind.Parameter when FindParameter(command, assignment.Value.ParameterName!) is { } parameter => SizeOf(parameter.Value, columns[i].Type),
+                _ => before[i],
+            };
+        }
+
+        return new TypicalChange(before, after, assigned, textLength);
+    }
+
+    private static ColumnValue SizeOf(object? value, ColumnType type) => value switch
+    {
+        null or DBNull => ColumnValue.Null,
+        string text when type.IsVariableLength => ColumnValue.Of(text),
+        byte[] bytes when type.IsVariableLength => ColumnValue.Of(bytes),
+        _ when type.IsVariableLength => ColumnValue.OfLength(StoreTypeMapper.UnknownValueBytes),
+        _ => ColumnValue.Present,
+    };
+
+    // An UPDATE of one row by its single-column key is a rewrite of that row: the hot-row budget counts it as it counts
+    // SaveChanges' UPDATEs (the incident's per-child parent update, done with ExecuteUpdate).
+    private static RowIdentity? RewrittenRow(BulkStatement statement, DbCommand command, ITable table, MappedTable mapped)
+    {
+        if (statement.Kind != BulkStatementKind.Update || mapped.KeyProperties is not [var key] || statement.SingleEquality() is not var (column, token))
+        {
+            return null;
+        }
+
+        if (key.GetColumnName(StoreObjectIdentifier.Table(table.Name, table.Schema)) is not { } keyColumn || !column.Matches(keyColumn))
+        {
+            return null;
+        }
+
+        var raw = token.Kind == SqlTokenKind.Parameter
+            ? FindParameter(command, token.Text(command.CommandText).ToString())?.Value
+            : token.Text(command.CommandText).Trim('\'').ToString();
+        try
+        {
+            var value = raw is null || raw.GetType() == key.ClrType ? raw : Convert.ChangeType(raw, Nullable.GetUnderlyingType(key.ClrType) ?? key.ClrType, System.Globalization.CultureInfo.InvariantCulture);
+            return value is null ? null : new RowIdentity(mapped.Identity, mapped.KeyNames, [value]);
+        }
+        catch (Exception exception) when (exception is InvalidCastException or FormatException or OverflowException)
+        {
+            return null;
+        }
+    }
+
+    private static DbParameter? FindParameter(DbCommand command, string placeholder)
+    {
+        var name = placeholder.AsSpan().TrimStart("@:$");
+        foreach (DbParameter parameter in command.Parameters)
+        {
+            if (parameter.ParameterName.AsSpan().TrimStart("@:$").Equals(name, StringComparison.Ordinal))
+            {
+                return parameter;
+            }
+        }
+
+        return null;
+    }
+
+    private static int IndexOf(IReadOnlyList<ColumnShape> columns, SqlName name)
+    {
+        for (var i = 0; i < columns.Count; i++)
+        {
+            if (name.Matches(columns[i].Name))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    // The table the statement names: by name and, when it names one, schema; unqualified, a table of the model's default
+    // schema wins over same-named tables elsewhere.
+    private static ITable? FindTable(IModel model, BulkStatement statement)
+    {
+        var candidates = model.GetRelationalModel().Tables
+            .Where(t => statement.Table.Matches(t.Name) && (statement.Schema is not { } schema || (t.Schema is { } tableSchema && schema.Matches(tableSchema))))
+            .ToArray();
+        if (candidates.Length <= 1)
+        {
+            return candidates.FirstOrDefault();
+        }
+
+        var defaultSchema = model.GetDefaultSchema();
+        return candidates.SingleOrDefault(t => t.Schema == defaultSchema);
+    }
+
+    private static MappedTable? MappedTableOf(ITable table)
+        => table.EntityTypeMappings.Select(m => m.TypeBase).OfType<IEntityType>().FirstOrDefault() is { } entityType
+            ? MappedTable.For(entityType).FirstOrDefault(m => m.Identity == table.SchemaQualifiedName)
+            : null;
+
+    private static long CeilingDivide(long total, long count) => (total + count - 1) / count;
+
+    /// <summary>The arrays of a typical <see cref="RowChange"/>, which as a ref struct cannot be kept itself.</summary>
+    private sealed class TypicalChange(ColumnValue[] before, ColumnValue[] after, bool[] assigned, int textLength)
+    {
+        public RowChange Row => new(
+            after.Length == 0 ? RowChangeKind.Delete : RowChangeKind.Update, before, after, assigned, textLength);
+    }
+}
+
+/// <summary>A bulk command's estimate, or why there is none, and the row counts of the tables the blast radius needs.</summary>
+internal sealed record BulkCommandEstimate(UnitOfWorkEstimate? Estimate, string? UnknownReason, IReadOnlyDictionary<string, long>? TableRows)
+{
+    /// <summary>The operation, for reports when there is no estimate.</summary>
+    public string Operation { get; init; } = Estimate?.Operation ?? "";
+
+    public static BulkCommandEstimate Unknown(string operation, string reason) => new(null, reason, null) { Operation = operation };
+}

@@ -1,0 +1,220 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using BulkSafety.Estimation;
+using BulkSafety.Estimation.Probes;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace BulkSafety.Probes;
+
+/// <summary>What a probe found about the rows a bulk statement matches.</summary>
+/// <param name="Rows">The rows the statement would delete or update.</param>
+/// <param name="MeasuredRows">The rows <paramref name="StoredBytes"/> were summed over: all of them, or a sample.</param>
+/// <param name="StoredBytes">Per measured column, the sum of its values' stored byte lengths over the measured rows; -1
+/// when every value is NULL (or no row matched).</param>
+/// <param name="Basis">How the figures were obtained, for reports.</param>
+internal sealed record AffectedRows(long Rows, long MeasuredRows, long[] StoredBytes, string Basis);
+
+/// <summary>
+/// Asks the database which rows a <see cref="BulkStatement"/> matches before it runs. The probe is the statement turned
+/// into a SELECT over the same table, alias and predicate, with the command's own parameters:
+/// <code>
+/// DELETE FROM t AS x WHERE p                →  SELECT COUNT(*), SUM(c1), ... FROM (SELECT 1, size(x.col1) AS c1, ... FROM t AS x WHERE p) AS probe
+/// UPDATE t AS x SET ... FROM f WHERE p      →  ... FROM t AS x WHERE EXISTS (SELECT 1 FROM f WHERE p) ...
+/// </code>
+/// so it counts each target row once, as the statement changes it once, and sums the stored byte length of every
+/// text and binary column over those rows (what FULL row images log, untouched columns included). On PostgreSQL the
+/// statement itself is first planned with <c>EXPLAIN (FORMAT JSON)</c>: when the plan expects more than
+/// <see cref="ExactCountMaxPlanRows"/> rows, the plan's row estimate is used and the sizes are measured on the first
+/// <see cref="SampleRows"/> matching rows only, so that probing a huge statement does not cost a second pass over it.
+/// </summary>
+internal static class BulkStatementProbe
+{
+    /// <summary>Above this many plan rows (PostgreSQL), rows come from the plan and sizes from a sample.</summary>
+    public const long ExactCountMaxPlanRows = 100_000;
+
+    /// <summary>The rows whose sizes are measured when the plan's estimate is used.</summary>
+    public const int SampleRows = 1_000;
+
+    public static async ValueTask<AffectedRows> MeasureAsync(ProbeSession session, BulkStatement statement, DbCommand command, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
+    {
+        var planRows = session.Dialect.IsPostgres ? await PlanRowsAsync(session, command, async, cancellationToken).ConfigureAwait(false) : null;
+        var sampled = planRows > ExactCountMaxPlanRows;
+        var sql = CountingQuery(session.Dialect, statement, measured, sampled ? SampleRows : null);
+        var (count, sums) = await session.QueryAsync(sql, command, ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
+        return sampled
+            ? new AffectedRows((long)Math.Ceiling(planRows!.Value), count, sums!, string.Create(CultureInfo.InvariantCulture, $"rows from the EXPLAIN plan ({planRows:N0}), stored sizes from {count:N0} sampled matching rows"))
+            : new AffectedRows(count, count, sums!, planRows is { } planned
+                ? string.Create(CultureInfo.InvariantCulture, $"COUNT(*) over the statement's predicate (EXPLAIN plan: {planned:N0} rows), stored sizes summed over them")
+                : "COUNT(*) over the statement's predicate, stored sizes summed over them");
+    }
+
+    /// <summary>The SELECT that counts the statement's rows and sums the stored sizes of <paramref name="measured"/>.</summary>
+    public static string CountingQuery(SqlDialect dialect, BulkStatement statement, IReadOnlyList<ColumnShape> measured, int? limit)
+    {
+        var inner = new StringBuilder("SELECT 1 AS bulksafety_row");
+        var outer = new StringBuilder("SELECT COUNT(*)");
+        for (var i = 0; i < measured.Count; i++)
+        {
+            inner.Append(CultureInfo.InvariantCulture, $", {dialect.StoredBytes(statement.Qualifier, measured[i].Name, measured[i].Type)} AS bulksafety_c{i}");
+            outer.Append(CultureInfo.InvariantCulture, $", SUM(bulksafety_c{i})");
+        }
+
+        inner.Append(" FROM ").Append(statement.Only ? "ONLY " : "").Append(statement.TableText);
+        if (statement.Alias is { } alias)
+        {
+            inner.Append(" AS ").Append(alias);
+        }
+
+        if (statement.FromList is { } from)
+        {
+            inner.Append(" WHERE EXISTS (SELECT 1 FROM ").Append(from);
+            if (statement.Predicate is { } joined)
+            {
+                inner.Append(" WHERE ").Append(joined);
+            }
+
+            inner.Append(')');
+        }
+        else if (statement.Predicate is { } predicate)
+        {
+            inner.Append(" WHERE ").Append(predicate);
+        }
+
+        if (limit is { } rows)
+        {
+            inner.Append(CultureInfo.InvariantCulture, $" LIMIT {rows}");
+        }
+
+        return outer.Append(" FROM (").Append(inner).Append(") AS bulksafety_probe").ToString();
+    }
+
+    /// <summary>
+    /// The rows of one dependent table that the database will delete through <c>ON DELETE CASCADE</c> when the DELETE runs,
+    /// reached by any of <paramref name="cascades"/> (chains of foreign keys from the statement's table), counted once,
+    /// with the stored sizes of <paramref name="measured"/> summed over them.
+    /// </summary>
+    public static async ValueTask<AffectedRows> MeasureCascadeAsync(ProbeSession session, BulkStatement statement, DbCommand command, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
+    {
+        var (count, sums) = await session.QueryAsync(CascadeQuery(session.Dialect, statement, cascades, measured), command, ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
+        return new AffectedRows(count, count, sums!, "COUNT(*) of the rows ON DELETE CASCADE reaches from the statement's predicate");
+    }
+
+    /// <summary>
+    /// <c>SELECT COUNT(*), SUM(size(d0.c)), ... FROM dependent AS d0 WHERE chain OR chain ...</c>: each chain climbs the foreign
+    /// keys with nested <c>EXISTS</c> (aliases <c>bulksafety_d0</c> at the dependent, <c>bulksafety_d1</c> one level up...)
+    /// to the statement's own table under its own alias and predicate.
+    /// </summary>
+    public static string CascadeQuery(SqlDialect dialect, BulkStatement statement, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured)
+    {
+        var table = cascades[0].Table;
+        var text = new StringBuilder("SELECT COUNT(*)");
+        foreach (var column in measured)
+        {
+            text.Append(", SUM(").Append(dialect.StoredBytes(DependentAlias(0), column.Name, column.Type)).Append(')');
+        }
+
+        text.Append(" FROM ").Append(SqlDialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(DependentAlias(0)).Append(" WHERE ");
+        for (var i = 0; i < cascades.Count; i++)
+        {
+            text.Append(i > 0 ? " OR " : "(");
+            AppendChain(text, statement, cascades[i].Path, cascades[i].Path.Length);
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    // The row aliased for level (path.Length - level) descends from a row the statement deletes.
+    private static void AppendChain(StringBuilder text, BulkStatement statement, IForeignKeyConstraint[] path, int level)
+    {
+        var foreignKey = path[level - 1];
+        var child = DependentAlias(path.Length - level);
+        var atRoot = level == 1;
+        var parent = atRoot ? statement.Qualifier : DependentAlias(path.Length - level + 1);
+        text.Append("EXISTS (SELECT 1 FROM ");
+        if (atRoot)
+        {
+            text.Append(statement.Only ? "ONLY " : "").Append(statement.TableText);
+            if (statement.Alias is { } alias)
+            {
+                text.Append(" AS ").Append(alias);
+            }
+        }
+        else
+        {
+            text.Append(SqlDialect.QuoteTable(foreignKey.PrincipalTable.Schema, foreignKey.PrincipalTable.Name)).Append(" AS ").Append(parent);
+        }
+
+        text.Append(" WHERE ");
+        for (var i = 0; i < foreignKey.Columns.Count; i++)
+        {
+            text.Append(i > 0 ? " AND " : "").Append(parent).Append('.').Append(SqlDialect.Quote(foreignKey.PrincipalColumns[i].Name))
+                .Append(" = ").Append(child).Append('.').Append(SqlDialect.Quote(foreignKey.Columns[i].Name));
+        }
+
+        if (!atRoot)
+        {
+            text.Append(" AND ");
+            AppendChain(text, statement, path, level - 1);
+        }
+        else if (statement.FromList is { } from)
+        {
+            text.Append(" AND EXISTS (SELECT 1 FROM ").Append(from).Append(statement.Predicate is { } joined ? $" WHERE {joined}" : "").Append(')');
+        }
+        else if (statement.Predicate is { } predicate)
+        {
+            text.Append(" AND (").Append(predicate).Append(')');
+        }
+
+        text.Append(')');
+    }
+
+    private static string DependentAlias(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
+
+    private static Func<DbDataReader, (long Count, long[] Sums)> ReadCountAndSums(int measured) => reader =>
+    {
+        var sums = new long[measured];
+        for (var i = 0; i < sums.Length; i++)
+        {
+            sums[i] = reader.IsDBNull(i + 1) ? -1 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
+        }
+
+        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), sums);
+    };
+
+    // The rows the plan expects the statement to change: the input of its ModifyTable node.
+    private static async ValueTask<double?> PlanRowsAsync(ProbeSession session, DbCommand command, bool async, CancellationToken cancellationToken)
+    {
+        var plan = await session.QueryAsync($"EXPLAIN (FORMAT JSON) {command.CommandText}", command, reader => reader.GetString(0), async, cancellationToken).ConfigureAwait(false);
+        if (plan is null)
+        {
+            return null;
+        }
+
+        using var document = JsonDocument.Parse(plan);
+        return ModifyTableInputRows(document.RootElement[0].GetProperty("Plan"));
+    }
+
+    private static double? ModifyTableInputRows(JsonElement node)
+    {
+        var children = node.TryGetProperty("Plans", out var plans) ? plans : default;
+        if (node.GetProperty("Node Type").GetString() == "ModifyTable")
+        {
+            return children.ValueKind == JsonValueKind.Array && children.GetArrayLength() > 0 ? children[0].GetProperty("Plan Rows").GetDouble() : null;
+        }
+
+        if (children.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var child in children.EnumerateArray())
+            {
+                if (ModifyTableInputRows(child) is { } rows)
+                {
+                    return rows;
+                }
+            }
+        }
+
+        return null;
+    }
+}

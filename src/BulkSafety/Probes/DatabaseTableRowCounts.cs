@@ -1,0 +1,51 @@
+using System.Data;
+using System.Data.Common;
+using BulkSafety.Budgets;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace BulkSafety.Probes;
+
+/// <summary>
+/// The row counts of a context's own database (<see cref="TableRowCountProbe"/>), asked on the context's connection and
+/// inside its current transaction. The guard asks only when the rows a unit of work updates or deletes could exceed
+/// <see cref="BulkSafetyOptions.MaxTableFraction"/> of a table of <see cref="BulkSafetyOptions.MinTableRowsForFraction"/>
+/// rows, so ordinary SaveChanges never probe. A database the probes do not know, a table outside the EF model, or a
+/// failing probe give no count (the budget then does not apply).
+/// </summary>
+internal sealed class DatabaseTableRowCounts(DbContext context) : ITableRowCounts
+{
+    public long? RowCount(string table)
+    {
+        var database = context.Database;
+        var connection = database.GetDbConnection();
+        if (SqlDialect.Detect(database.ProviderName, connection) is not { } dialect
+            || context.Model.GetRelationalModel().Tables.FirstOrDefault(t => t.SchemaQualifiedName == table) is not { } mapped)
+        {
+            return null;
+        }
+
+        var opened = connection.State != ConnectionState.Open;
+        try
+        {
+            if (opened)
+            {
+                database.OpenConnection();
+            }
+
+            var session = new ProbeSession(connection, database.CurrentTransaction?.GetDbTransaction(), dialect, database.GetCommandTimeout());
+            return TableRowCountProbe.CountAsync(session, mapped.Schema, mapped.Name, async: false, CancellationToken.None).GetAwaiter().GetResult()?.Rows;
+        }
+        catch (DbException)
+        {
+            return null;
+        }
+        finally
+        {
+            if (opened)
+            {
+                database.CloseConnection();
+            }
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using BulkSafety.Estimation;
+using Microsoft.EntityFrameworkCore.Metadata;
+
+namespace BulkSafety.SafePaths;
+
+/// <summary>
+/// Prices a batch from the rows <see cref="KeysetPlan{T}.NextRows"/> read: each row's stored text and binary sizes in
+/// the columns of the entity's table(s), fixed widths from the model, through the guard's replication profile. A MySQL
+/// row-binlog batch is priced as the one statement it is (one Annotate_rows and Table_map, rows packed into 8 KB Rows
+/// events); other profiles as the sum of their rows. The checkpoint row of a named job is part of the batch.
+/// </summary>
+internal sealed class BatchEstimator
+{
+    // Column sources: a measured size (index into the row), or one of these.
+    private const int FixedPresent = -1;
+    private const int AlwaysNull = -2;
+    private const int Unsizable = -3;
+    private const int UnmeasuredVariable = -4;
+
+    private readonly ReplicationProfile _profile;
+    private readonly RowChangeKind _kind;
+    private readonly TablePlan[] _tables;
+    private readonly int _statementTextLength;
+    private readonly long _checkpointBytes;
+
+    /// <param name="tables">The entity's tables.</param>
+    /// <param name="keyCount">Key values at the start of each row read.</param>
+    /// <param name="measured">The measured properties, in the order the row reports their sizes after the key.</param>
+    /// <param name="profile">The guard's profile.</param>
+    /// <param name="kind">Delete or update.</param>
+    /// <param name="assigned">The properties an update assigns; <see langword="null"/> when unknown (then all of them).</param>
+    /// <param name="statementTextLength">The approximate length of a batch statement's text (MySQL logs it once per batch).</param>
+    /// <param name="checkpointBytes">The log bytes of a checkpoint write per batch; 0 without a checkpoint.</param>
+    public BatchEstimator(IReadOnlyList<MappedTable> tables, int keyCount, IReadOnlyList<IProperty> measured, ReplicationProfile profile, RowChangeKind kind, IReadOnlySet<IProperty>? assigned, int statementTextLength, long checkpointBytes)
+    {
+        _profile = profile;
+        _kind = kind;
+        _statementTextLength = statementTextLength;
+        _checkpointBytes = checkpointBytes;
+        _tables = [.. tables
+            .Select(t => new TablePlan(t, keyCount, measured, kind, assigned))
+            .Where(t => kind != RowChangeKind.Update || t.Assigned.Contains(true))];
+    }
+
+    /// <summary>Prices each row read, per table.</summary>
+    public Measurement Measure(IReadOnlyList<object?[]> rows)
+    {
+        var perTable = new long[_tables.Length][];
+        var perRow = new long[rows.Count];
+        for (var t = 0; t < _tables.Length; t++)
+        {
+            var table = _tables[t];
+            var bytes = perTable[t] = new long[rows.Count];
+            for (var r = 0; r < rows.Count; r++)
+            {
+                bytes[r] = table.RowBytes(_profile, _kind, rows[r]);
+                perRow[r] += bytes[r];
+            }
+        }
+
+        return new Measurement(perTable, perRow);
+    }
+
+    /// <summary>What a job's units of work are called in the guard's messages and reports.</summary>
+    public static string OperationName(RowChangeKind kind) => kind == RowChangeKind.Delete ? "DeleteInBatchesAsync" : "UpdateInBatchesAsync";
+
+    /// <summary>The unit of work of a batch of the first <paramref name="rows"/> measured rows.</summary>
+    public UnitOfWorkEstimate Estimate(Measurement measurement, int rows, string contextName)
+    {
+        var estimate = new UnitOfWorkEstimate(_profile, contextName, OperationName(_kind));
+        var kind = _kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
+        for (var t = 0; t < _tables.Length; t++)
+        {
+            var table = _tables[t];
+            var rowBytes = measurement.PerTable[t].AsSpan(0, rows);
+            var bytes = _profile is MySqlRowProfile mySql ? mySql.EstimateStatement(table.Table.Shape, _kind, _statementTextLength, rowBytes) : Sum(rowBytes);
+            estimate.AddStatement(table.Table.Identity, kind, rows, bytes, rewritten: null);
+            foreach (var property in table.UnsizableColumns)
+            {
+                estimate.AddUnknown(table.Table, property);
+            }
+        }
+
+        if (_checkpointBytes > 0)
+        {
+            estimate.AddStatement(BatchCheckpointStore.TableName, EntityStateKind.Updated, 1, _checkpointBytes, rewritten: null);
+        }
+
+        estimate.Complete();
+        return estimate;
+    }
+
+    private static long Sum(ReadOnlySpan<long> values)
+    {
+        long sum = 0;
+        foreach (var value in values)
+        {
+            sum += value;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Each read row's bytes per table (MySQL: its row images; others: its whole statement) and in total.</summary>
+    public sealed record Measurement(long[][] PerTable, long[] PerRow);
+
+    /// <summary>How to fill one table's row values from a row read.</summary>
+    private sealed class TablePlan
+    {
+        private readonly int[] _sources;
+        private readonly ColumnValue[] _values;
+
+        public TablePlan(MappedTable table, int keyCount, IReadOnlyList<IProperty> measured, RowChangeKind kind, IReadOnlySet<IProperty>? assigned)
+        {
+            Table = table;
+            var readers = table.Readers;
+            _sources = new int[readers.Length];
+            _values = new ColumnValue[readers.Length];
+            Assigned = new bool[readers.Length];
+            var unsizable = new List<IProperty>();
+            for (var i = 0; i < readers.Length; i++)
+            {
+                var property = readers[i].Property;
+                var type = table.Shape.Columns[i].Type;
+                var slot = property is null ? -1 : IndexOf(measured, property);
+                _sources[i] = property is null ? AlwaysNull
+                    : slot >= 0 ? keyCount + slot
+                    : readers[i].IsUnknown ? Unsizable
+                    : type.IsVariableLength ? UnmeasuredVariable
+                    : FixedPresent;
+                if (_sources[i] == Unsizable)
+                {
+                    unsizable.Add(property!);
+                }
+
+                Assigned[i] = kind == RowChangeKind.Update && property is not null && (assigned is null || assigned.Contains(property));
+            }
+
+            UnsizableColumns = unsizable;
+        }
+
+        public MappedTable Table { get; }
+
+        /// <summary>The columns an update assigns (all false for a delete).</summary>
+        public bool[] Assigned { get; }
+
+        public IReadOnlyList<IProperty> UnsizableColumns { get; }
+
+        public long RowBytes(ReplicationProfile profile, RowChangeKind kind, object?[] row)
+        {
+            var shape = Table.Shape;
+            for (var i = 0; i < _values.Length; i++)
+            {
+                _values[i] = _sources[i] switch
+                {
+                    FixedPresent => ColumnValue.Present,
+                    AlwaysNull => ColumnValue.Null,
+                    Unsizable => ColumnValue.OfLength(StoreTypeMapper.UnknownValueBytes),
+                    UnmeasuredVariable => ColumnValue.OfLength(shape.Columns[i].Type.MaxBytes ?? StoreTypeMapper.UnknownValueBytes),
+                    var slot => row[slot] is int length ? ColumnValue.OfLength(length) : ColumnValue.Null,
+                };
+            }
+
+            // An update's new values are sized like the stored ones: a setter rarely changes a value's size much, and
+            // the new values are not known before the statement runs.
+            var change = kind == RowChangeKind.Delete ? RowChange.Delete(_values) : RowChange.Update(_values, _values, Assigned);
+            return profile is MySqlRowProfile mySql ? mySql.RowImagesBytes(shape, change) : profile.EstimateRow(shape, change);
+        }
+
+        private static int IndexOf(IReadOnlyList<IProperty> properties, IProperty property)
+        {
+            for (var i = 0; i < properties.Count; i++)
+            {
+                if (ReferenceEquals(properties[i], property))
+                {
+                    return i;
+                }
+            }
+
+            return -1;
+        }
+    }
+}

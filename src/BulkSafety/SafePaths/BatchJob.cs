@@ -1,0 +1,380 @@
+using System.Globalization;
+using BulkSafety.Budgets;
+using BulkSafety.Estimation;
+using BulkSafety.Interception;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Query;
+
+namespace BulkSafety.SafePaths;
+
+/// <summary>
+/// One run of a batched delete or update: reads the next keys, prices the batch, waits for the probes and for room in
+/// the budget, runs the batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a named
+/// job), records it in the guard's ledger, reports progress — until no row is left.
+/// </summary>
+internal sealed class BatchJob<T>
+{
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
+
+    private readonly KeysetPlan<T> _plan;
+    private readonly DbContext _context;
+    private readonly GuardedContext _guard;
+    private readonly BulkSafetyOptions _budgets;
+    private readonly BatchOptions _options;
+    private readonly IPacingProbe[] _probes;
+    private readonly Action<UpdateSettersBuilder<T>>? _setters;
+    private readonly IProgress<BatchProgress>? _progress;
+    private readonly BatchCheckpointStore? _store;
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private readonly string _name;
+    private readonly string _target;
+    private readonly long _targetBytes;
+    private readonly int _maxRows;
+    private long _totalRows;
+    private long _rows;
+    private long _bytes;
+    private int _batches;
+    private int _waits;
+    private TimeSpan _waited;
+    private long _rowsBefore;
+    private long _bytesBefore;
+
+    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardedContext guard, BatchOptions options, Action<UpdateSettersBuilder<T>>? setters, IProgress<BatchProgress>? progress, long totalRows)
+    {
+        _plan = plan;
+        _context = context;
+        _guard = guard;
+        _options = options;
+        _probes = [.. options.PacingProbes];
+        _setters = setters;
+        _progress = progress;
+        _totalRows = totalRows;
+        _time = guard.Ledger.Time;
+        _started = _time.GetTimestamp();
+        var guardOptions = guard.Options;
+        var perMinute = Math.Min(options.MaxBytesPerMinute ?? guardOptions.MaxBytesPerMinute / 2, guardOptions.MaxBytesPerMinute);
+        _budgets = guardOptions.WithMaxBytesPerMinute(perMinute);
+        _targetBytes = Math.Max(1, Math.Min(options.TargetBytesPerBatch, Math.Min(guardOptions.MaxBytesPerUnitOfWork, perMinute) / 4));
+        _maxRows = Math.Min(options.MaxRowsPerBatch, guardOptions.MaxRowsPerUnitOfWork);
+        var table = MappedTable.For(plan.EntityType)[0].Identity;
+        _target = string.Create(CultureInfo.InvariantCulture, $"{Operation} {table}({string.Join(", ", plan.Key.Select(p => p.Name))})");
+        _name = options.JobName ?? _target;
+        _store = options.JobName is null ? null : BatchCheckpointStore.For(context);
+    }
+
+    private string Operation => _setters is null ? "delete" : "update";
+
+    private RowChangeKind Kind => _setters is null ? RowChangeKind.Delete : RowChangeKind.Update;
+
+    public static async Task<BatchResult> RunAsync(IQueryable<T> source, Action<UpdateSettersBuilder<T>>? setters, BatchOptions? options, IProgress<BatchProgress>? progress, CancellationToken cancellationToken)
+    {
+        options ??= new BatchOptions();
+        options.Validate();
+        var plan = KeysetPlan<T>.Create(source);
+
+        // The count is the job's first query: it tells the guarded context and the rows to go (for the ETA).
+        var (totalRows, context) = await BatchContextCapture.CaptureAsync(() => plan.Source.LongCountAsync(cancellationToken)).ConfigureAwait(false);
+        if (context is null || BulkSafetyInterceptor.Find(context) is not { } guard)
+        {
+            throw new InvalidOperationException(
+                "Batched deletes and updates run under the guard, whose profile prices the batches and whose ledger paces them: configure the context with UseBulkSafety().");
+        }
+
+        if (context.Database.CurrentTransaction is not null || System.Transactions.Transaction.Current is not null)
+        {
+            throw new InvalidOperationException(
+                "Each batch commits in its own transaction, so that a crash loses nothing and long transactions do not hold the replicas back: run the batched job outside a transaction.");
+        }
+
+        var job = new BatchJob<T>(plan, context, guard.Guard.StateOf(context), options, setters, progress, totalRows);
+        return await job.RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<BatchResult> RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var resumed = "";
+            if (_store is not null)
+            {
+                await _store.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
+                if (await _store.ReadAsync(_name, cancellationToken).ConfigureAwait(false) is { } checkpoint)
+                {
+                    if (checkpoint.Target != _target)
+                    {
+                        throw new InvalidOperationException($"The job '{_name}' was checkpointed as \"{checkpoint.Target}\", not \"{_target}\": give this job another name.");
+                    }
+
+                    _rowsBefore = checkpoint.Rows;
+                    _bytesBefore = checkpoint.Bytes;
+                    if (checkpoint.Completed)
+                    {
+                        BatchLog.JobCompleted(_guard.Logger, _name, 0, 0, 0, _budgets.Profile.Name, 0, 0);
+                        return Result(alreadyCompleted: true);
+                    }
+
+                    if (checkpoint.LastKey is { } lastKey)
+                    {
+                        _plan.SetLower(BatchCheckpointStore.DeserializeKey(lastKey, [.. _plan.Key.Select(p => p.ClrType)]));
+                        _totalRows = await _plan.Remaining.LongCountAsync(cancellationToken).ConfigureAwait(false);
+                        resumed = string.Create(CultureInfo.InvariantCulture, $", resuming after key {lastKey} ({checkpoint.Rows:N0} rows done before)");
+                    }
+                }
+            }
+
+            CheckBlastRadius();
+            BatchLog.JobStarted(_guard.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows, resumed);
+            Report(BatchState.Running);
+            await RunBatchesAsync(cancellationToken).ConfigureAwait(false);
+            if (_store is not null)
+            {
+                await _store.SaveAsync(_name, Checkpoint(lastKey: null, completed: true), cancellationToken).ConfigureAwait(false);
+            }
+
+            var result = Result(alreadyCompleted: false);
+            BatchLog.JobCompleted(_guard.Logger, _name, _rows, _batches, _bytes, _budgets.Profile.Name, result.Elapsed.TotalSeconds, _waited.TotalSeconds);
+            Report(BatchState.Completed);
+            return result;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            BatchLog.JobCanceled(_guard.Logger, _name, _rows, _batches);
+            throw new BatchJobCanceledException(Result(alreadyCompleted: false), cancellationToken);
+        }
+    }
+
+    private async Task RunBatchesAsync(CancellationToken cancellationToken)
+    {
+        var estimator = CreateEstimator();
+        var keyCount = _plan.Key.Count;
+        var sizer = new BatchSizer(_targetBytes, _maxRows, _plan.Measured.Count == 0 ? estimator.Measure([new object?[keyCount]]).PerRow[0] : null);
+        var contextName = _context.GetType().Name;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await WaitForProbesAsync(cancellationToken).ConfigureAwait(false);
+            var rows = await _plan.NextRows(sizer.NextReadCount()).ToListAsync(cancellationToken).ConfigureAwait(false);
+            if (rows.Count == 0)
+            {
+                return;
+            }
+
+            var measurement = estimator.Measure(rows);
+            var take = sizer.Take(measurement.PerRow);
+            var estimate = estimator.Estimate(measurement, take, contextName);
+            while (take > 1 && estimate.TotalBytes > _targetBytes)
+            {
+                // The rows fit; with the statement's and the transaction's own bytes the batch does not: shrink it by the
+                // excess (at least one row) and price it again.
+                take = (int)Math.Max(1, Math.Min(take - 1, (long)take * _targetBytes / estimate.TotalBytes));
+                estimate = estimator.Estimate(measurement, take, contextName);
+            }
+
+            var ticket = await AdmitAsync(estimate, cancellationToken).ConfigureAwait(false);
+            object?[] upper = rows[take - 1][..keyCount];
+            _plan.SetUpper(upper);
+            int affected;
+            try
+            {
+                // Once admitted, a batch runs to its commit: cancellation takes effect between batches.
+                affected = await ExecuteAsync(upper, estimate.TotalBytes).ConfigureAwait(false);
+            }
+            catch
+            {
+                Release(ticket);
+                throw;
+            }
+
+            _guard.Ledger.Commit(ticket);
+            GuardMetrics.Committed(estimate);
+            _rows += affected;
+            _bytes += estimate.TotalBytes;
+            _batches++;
+            _plan.SetLower(upper);
+            sizer.Observe(take, measurement.PerRow.Take(take).Sum());
+            BatchLog.BatchCommitted(_guard.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.Profile.Name, _rows);
+            Report(BatchState.Running);
+        }
+    }
+
+    // The batches are judged one by one against the per-unit and window budgets; the share of the table is a property of
+    // the job's whole filter (an empty id list that became no filter), so it is judged once, on the rows to go.
+    private void CheckBlastRadius()
+    {
+        var job = new UnitOfWorkEstimate(_budgets.Profile, _context.GetType().Name, BatchEstimator.OperationName(Kind));
+        job.AddStatement(MappedTable.For(_plan.EntityType)[0].Identity, Kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated,
+            (int)Math.Min(_totalRows, int.MaxValue), 0, rewritten: null);
+        if (BudgetRules.CheckTableFraction(job, _budgets, _guard.RowCounts) is { } violation)
+        {
+            Judge(job, violation, _guard.Ledger.Inspect(job, _budgets));
+        }
+    }
+
+    private BatchEstimator CreateEstimator()
+    {
+        var profile = _budgets.Profile;
+        var tables = MappedTable.For(_plan.EntityType);
+        var assigned = _setters is null ? null : UpdateSetters.AssignedProperties(_plan.EntityType, _setters);
+
+        // MySQL logs each statement's text once (Annotate_rows); the batch's SELECT text is close to it in length.
+        var statementText = profile is MySqlRowProfile ? _plan.Batch.ToQueryString().Length : 0;
+        var checkpointBytes = _store is null ? 0 : BatchCheckpointStore.WriteBytes(profile, _name, _target);
+        return new BatchEstimator(tables, _plan.Key.Count, _plan.Measured, profile, Kind, assigned, statementText, checkpointBytes);
+    }
+
+    private async Task<int> ExecuteAsync(object?[] upper, long batchBytes)
+    {
+        if (_store is null)
+        {
+            return await RunStatementAsync().ConfigureAwait(false);
+        }
+
+        var database = _context.Database;
+        await using var transaction = await database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+        var affected = await RunStatementAsync().ConfigureAwait(false);
+        var checkpoint = Checkpoint(BatchCheckpointStore.SerializeKey(upper), completed: false, affected, batchBytes);
+        await _store.SaveAsync(_name, checkpoint, CancellationToken.None).ConfigureAwait(false);
+        await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        return affected;
+    }
+
+    private Task<int> RunStatementAsync()
+        => BulkCommandInterceptor.RunAdmitted(() => _setters is null
+            ? _plan.Batch.ExecuteDeleteAsync(CancellationToken.None)
+            : _plan.Batch.ExecuteUpdateAsync(_setters, CancellationToken.None));
+
+    private BatchCheckpoint Checkpoint(string? lastKey, bool completed, long moreRows = 0, long moreBytes = 0)
+        => new(_target, lastKey, _rowsBefore + _rows + moreRows, _bytesBefore + _bytes + moreBytes, completed);
+
+    // The guard's per-unit budgets first (only a single huge row can exceed them, given the batch sizing), then room in
+    // the job's share of the rolling window, waiting as long as it takes.
+    private async Task<LedgerTicket> AdmitAsync(UnitOfWorkEstimate estimate, CancellationToken cancellationToken)
+    {
+        var ledger = _guard.Ledger;
+        var force = false;
+        Allowance? charged = null;
+        if (BudgetRules.CheckUnitOfWork(estimate, _budgets, UnknownTableRowCounts.Instance) is { } unitViolation)
+        {
+            (force, charged) = Judge(estimate, unitViolation, ledger.Inspect(estimate, _budgets));
+        }
+
+        long? waitingSince = null;
+        while (true)
+        {
+            var ticket = ledger.TryAdmit(estimate, _budgets, force, out var verdict);
+            if (ticket is not null)
+            {
+                ticket.ChargedAllowance = charged;
+                EndWait(waitingSince);
+                return ticket;
+            }
+
+            if (verdict.RetryAfter is not { } retryAfter)
+            {
+                // Larger than the whole window: no wait can make room.
+                (force, charged) = Judge(estimate, BudgetRules.CheckWindow(verdict, estimate, _budgets)!, verdict);
+                continue;
+            }
+
+            if (waitingSince is null)
+            {
+                waitingSince = _time.GetTimestamp();
+                _waits++;
+                var reason = string.Create(CultureInfo.InvariantCulture, $"{verdict.BytesInWindow:N0} B in the last minute; the next batch ({estimate.TotalBytes:N0} B) would exceed {_budgets.MaxBytesPerMinute:N0} B/min");
+                BatchLog.WaitingForBudget(_guard.Logger, _name, retryAfter.TotalSeconds, verdict.BytesInWindow, _budgets.MaxBytesPerMinute, estimate.TotalBytes);
+                Report(BatchState.WaitingForBudget, reason);
+            }
+
+            await Task.Delay(retryAfter < MinimumWait ? MinimumWait : retryAfter, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WaitForProbesAsync(CancellationToken cancellationToken)
+    {
+        long? waitingSince = null;
+        while (true)
+        {
+            PacingVerdict? wait = null;
+            IPacingProbe? waitingFor = null;
+            foreach (var probe in _probes)
+            {
+                var verdict = await probe.CheckAsync(cancellationToken).ConfigureAwait(false);
+                if (verdict.ShouldWait)
+                {
+                    (wait, waitingFor) = (verdict, probe);
+                    break;
+                }
+            }
+
+            if (wait is null)
+            {
+                EndWait(waitingSince);
+                return;
+            }
+
+            if (waitingSince is null)
+            {
+                waitingSince = _time.GetTimestamp();
+                _waits++;
+                BatchLog.WaitingForProbe(_guard.Logger, _name, waitingFor!.GetType().Name, wait.Observation);
+                Report(BatchState.WaitingForProbe, wait.Observation);
+            }
+
+            await Task.Delay(_options.ProbeInterval, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void EndWait(long? waitingSince)
+    {
+        if (waitingSince is { } since)
+        {
+            var waited = _time.GetElapsedTime(since);
+            _waited += waited;
+            BatchLog.WaitOver(_guard.Logger, _name, waited.TotalSeconds);
+            Report(BatchState.Running);
+        }
+    }
+
+    // A batch over a budget: an open allowance takes it (charged), Warn lets it through, Enforce and Throttle stop the job.
+    private (bool Force, Allowance? Charged) Judge(UnitOfWorkEstimate estimate, BulkSafetyViolation violation, LedgerVerdict verdict)
+    {
+        if (Allowance.Current is { } allowance && allowance.TryCharge(estimate.TotalBytes))
+        {
+            GuardLog.AllowanceUsed(_guard.Logger, allowance.Reason, estimate.ContextName, violation.RuleId, allowance.Charged, allowance.MaxBytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited", violation.Detail);
+            GuardMetrics.Allowance(violation.RuleId, allowance.Reason);
+            return (true, allowance);
+        }
+
+        var report = BudgetRules.Report(estimate, verdict, _budgets, violation);
+        var letThrough = _budgets.Mode == BulkSafetyMode.Warn;
+        GuardLog.BudgetExceeded(_guard.Logger, violation.RuleId, letThrough ? BulkSafetyGuard.LetThrough : BulkSafetyGuard.Blocked, _budgets.Mode, report);
+        GuardMetrics.Violation(violation.RuleId, letThrough ? BulkSafetyGuard.LetThrough : BulkSafetyGuard.Blocked, estimate.Profile.Name);
+        return letThrough ? (true, null) : throw new BulkSafetyViolationException(report);
+    }
+
+    private void Release(LedgerTicket ticket)
+    {
+        if (_guard.Ledger.Release(ticket))
+        {
+            ticket.ChargedAllowance?.Refund(ticket.Estimate.TotalBytes);
+        }
+    }
+
+    private void Report(BatchState state, string? waitReason = null)
+    {
+        if (_progress is null)
+        {
+            return;
+        }
+
+        var elapsed = _time.GetElapsedTime(_started);
+        TimeSpan? remaining = state == BatchState.Completed ? TimeSpan.Zero
+            : _rows > 0 ? TimeSpan.FromSeconds(Math.Max(0, _totalRows - _rows) * elapsed.TotalSeconds / _rows)
+            : null;
+        _progress.Report(new BatchProgress(state, _rows, _bytes, _batches, _totalRows, elapsed, remaining, waitReason));
+    }
+
+    private BatchResult Result(bool alreadyCompleted)
+        => new(_options.JobName, _budgets.Profile.Name, _rows, _bytes, _batches, _time.GetElapsedTime(_started), _waited, _waits, _rowsBefore, alreadyCompleted);
+}

@@ -1,0 +1,133 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+
+namespace BulkSafety.SafePaths;
+
+/// <summary>
+/// The binlog rate of a MySQL or MariaDB primary, from <c>SHOW MASTER STATUS</c> (<c>SHOW BINARY LOG STATUS</c> on MySQL
+/// 8.2+) position deltas: a batched job waits while the server as a whole has written more than
+/// <c>maxBytesPerMinute</c> of binlog within the window — the fleet-wide truth that no process's own ledger sees.
+/// </summary>
+/// <remarks>
+/// When the binlog rotates to a new file between two checks, <c>SHOW BINARY LOGS</c> supplies the sizes of the files
+/// in between. It runs over any ADO.NET <see cref="DbConnection"/>; this repository has no MySQL driver for .NET, so its
+/// tests check the statements, the parsing and the rotation arithmetic against the real MariaDB through the
+/// <c>mariadb</c> command-line client, not this class's connection path. Needs the <c>REPLICATION CLIENT</c> (MySQL) or
+/// <c>BINLOG MONITOR</c> (MariaDB) privilege.
+/// </remarks>
+public sealed class MySqlBinlogRateProbe : IPacingProbe
+{
+    internal static readonly string[] StatusStatements = ["SHOW MASTER STATUS", "SHOW BINARY LOG STATUS"];
+
+    internal const string ListStatement = "SHOW BINARY LOGS";
+
+    private readonly Func<DbConnection> _connectionFactory;
+    private readonly TimeProvider _time;
+    private readonly LogRateWindow _window;
+    private readonly StrongBox<int> _statement = new(0);
+    private BinlogPosition? _last;
+    private long _written;
+
+    /// <summary>Creates the probe.</summary>
+    /// <param name="connectionFactory">Returns a new connection to the primary (opened or not) each call; the probe disposes it.</param>
+    /// <param name="maxBytesPerMinute">The binlog rate above which the job waits.</param>
+    /// <param name="window">The window the rate is measured over; default one minute.</param>
+    /// <param name="time">The clock; <see langword="null"/> for the system clock.</param>
+    public MySqlBinlogRateProbe(Func<DbConnection> connectionFactory, long maxBytesPerMinute, TimeSpan? window = null, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(connectionFactory);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytesPerMinute);
+        _connectionFactory = connectionFactory;
+        MaxBytesPerMinute = maxBytesPerMinute;
+        _window = new LogRateWindow(window ?? TimeSpan.FromMinutes(1));
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>The binlog rate above which the job waits.</summary>
+    public long MaxBytesPerMinute { get; }
+
+    /// <summary>Reads the binlog position and returns the rate over the window, in bytes per minute.</summary>
+    /// <param name="cancellationToken">Cancels the queries.</param>
+    public async Task<long> MeasureAsync(CancellationToken cancellationToken = default)
+    {
+        var status = await ProbeQuery.ReadFirstSupportedAsync(_connectionFactory, StatusStatements, _statement, cancellationToken).ConfigureAwait(false);
+        var position = FromStatus(status);
+        if (_last is { } last)
+        {
+            var logs = last.File == position.File ? [] : FromBinaryLogs(await ProbeQuery.ReadAsync(_connectionFactory, ListStatement, cancellationToken).ConfigureAwait(false));
+            _written += BytesBetween(last, position, logs) ?? 0;
+        }
+
+        _last = position;
+        return _window.AddAndMeasurePerMinute(_time.GetUtcNow(), _written);
+    }
+
+    /// <inheritdoc/>
+    public async ValueTask<PacingVerdict> CheckAsync(CancellationToken cancellationToken)
+    {
+        var rate = await MeasureAsync(cancellationToken).ConfigureAwait(false);
+        var observation = string.Create(CultureInfo.InvariantCulture, $"the primary writes {rate:N0} B of binlog per minute (limit {MaxBytesPerMinute:N0} B/min, over {_window.Window.TotalSeconds:0.###} s)");
+        return rate > MaxBytesPerMinute ? PacingVerdict.Wait(observation) : PacingVerdict.Proceed(observation);
+    }
+
+    /// <summary>The current file and position in a <c>SHOW MASTER STATUS</c> result; throws when binary logging is off (no row).</summary>
+    internal static BinlogPosition FromStatus(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
+    {
+        if (rows.Count == 0 || ProbeQuery.Text(rows[0], "File") is not { Length: > 0 } file || ProbeQuery.Int64(rows[0], "Position") is not { } position)
+        {
+            throw new InvalidOperationException("SHOW MASTER STATUS returned no position: binary logging is off on the server the probe connects to.");
+        }
+
+        return new BinlogPosition(file, position);
+    }
+
+    /// <summary>The files and sizes in a <c>SHOW BINARY LOGS</c> result, oldest first.</summary>
+    internal static IReadOnlyList<(string Name, long Size)> FromBinaryLogs(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
+        => [.. rows.Select(r => (ProbeQuery.Text(r, "Log_name") ?? "", ProbeQuery.Int64(r, "File_size") ?? 0))];
+
+    /// <summary>
+    /// The binlog bytes written from <paramref name="from"/> to <paramref name="to"/>: within one file, the position's
+    /// difference; across a rotation, the rest of the first file, the files in between and the start of the last (from
+    /// <paramref name="logs"/>). <see langword="null"/> when the first file is no longer listed (purged) or the order
+    /// does not add up.
+    /// </summary>
+    internal static long? BytesBetween(BinlogPosition from, BinlogPosition to, IReadOnlyList<(string Name, long Size)> logs)
+    {
+        if (from.File == to.File)
+        {
+            return to.Position >= from.Position ? to.Position - from.Position : null;
+        }
+
+        var first = -1;
+        var last = -1;
+        for (var i = 0; i < logs.Count; i++)
+        {
+            if (logs[i].Name == from.File)
+            {
+                first = i;
+            }
+
+            if (logs[i].Name == to.File)
+            {
+                last = i;
+            }
+        }
+
+        if (first < 0 || last <= first)
+        {
+            return null;
+        }
+
+        var bytes = logs[first].Size - from.Position + to.Position;
+        for (var i = first + 1; i < last; i++)
+        {
+            bytes += logs[i].Size;
+        }
+
+        return bytes;
+    }
+}
+
+/// <summary>A place in a MySQL/MariaDB binlog: the file and the byte position in it.</summary>
+internal readonly record struct BinlogPosition(string File, long Position);
