@@ -1,3 +1,4 @@
+using BulkSafety.Bookkeeping;
 using BulkSafety.Interception;
 using BulkSafety.SafePaths;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +13,8 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     /// against the budgets before any command is sent — and every bulk command that bypasses SaveChanges
     /// (<c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, raw DELETE/UPDATE), estimated with read-only probes before it
     /// executes. Budgets per minute and per row are counted in one ledger for the whole process (the one registered by
-    /// <c>AddBulkSafety</c>, or a static default one).
+    /// <c>AddBulkSafety</c>, or a static default one). The counter caches and touches the model declares
+    /// (<c>HasCounterCache</c>, <c>Touches</c>) are kept too, one write per parent per SaveChanges.
     /// </summary>
     /// <param name="optionsBuilder">The context's options builder.</param>
     /// <param name="configure">
@@ -23,6 +25,7 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     public static DbContextOptionsBuilder UseBulkSafety(this DbContextOptionsBuilder optionsBuilder, Action<BulkSafetyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
+        BookkeepingInterceptor.AddTo(optionsBuilder);
         var interceptor = new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure));
 
         // The third interceptor lets the batched API (BulkSafety.SafePaths) find the context of a query.

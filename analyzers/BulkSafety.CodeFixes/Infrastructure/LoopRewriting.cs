@@ -48,8 +48,11 @@ internal sealed class FixInputs(SyntaxNode root, SemanticModel model, EfCoreSymb
     }
 }
 
-/// <summary>A planned fix: replace one statement (the loop) with a new one, e.g. a set-based <c>ExecuteDelete</c>.</summary>
-internal sealed class StatementRewrite(StatementSyntax statement, string newStatementText, bool isAsync)
+/// <summary>
+/// A planned fix: replace one statement (the loop) with a new one, e.g. a set-based <c>ExecuteDelete</c>, importing the
+/// namespace of the new call when it would not bind without it.
+/// </summary>
+internal sealed class StatementRewrite(StatementSyntax statement, string newStatementText, bool isAsync, string importNamespace = LoopRewriting.EfCoreNamespace)
 {
     /// <summary>The statement to replace.</summary>
     public StatementSyntax Statement { get; } = statement;
@@ -60,14 +63,17 @@ internal sealed class StatementRewrite(StatementSyntax statement, string newStat
     /// <summary>Whether the replacement awaits an async call (the action's title says so).</summary>
     public bool IsAsync { get; } = isAsync;
 
+    /// <summary>The namespace that declares the new call.</summary>
+    public string ImportNamespace { get; } = importNamespace;
+
     /// <summary>The document with the statement replaced.</summary>
-    public Document Apply(Document document, FixInputs inputs) => LoopRewriting.ReplaceStatement(document, inputs, Statement, NewStatementText);
+    public Document Apply(Document document, FixInputs inputs) => LoopRewriting.ReplaceStatement(document, inputs, Statement, NewStatementText, ImportNamespace);
 }
 
 /// <summary>Syntax helpers for fixes that replace a loop with one set-based call or move a statement out of a loop.</summary>
 internal static class LoopRewriting
 {
-    private const string EfCoreNamespace = "Microsoft.EntityFrameworkCore";
+    public const string EfCoreNamespace = "Microsoft.EntityFrameworkCore";
 
     /// <summary>
     /// The statement that is the loop: the loop statement itself, or the expression statement <c>list.ForEach(...);</c> /
@@ -119,16 +125,16 @@ internal static class LoopRewriting
     }
 
     /// <summary>
-    /// Replaces <paramref name="statement"/> with <paramref name="newStatementText"/> (its trivia kept), and imports the EF
-    /// Core namespace when the new call would not bind without it.
+    /// Replaces <paramref name="statement"/> with <paramref name="newStatementText"/> (its trivia kept), and imports
+    /// <paramref name="importNamespace"/> when the new call would not bind without it.
     /// </summary>
-    public static Document ReplaceStatement(Document document, FixInputs inputs, StatementSyntax statement, string newStatementText)
+    public static Document ReplaceStatement(Document document, FixInputs inputs, StatementSyntax statement, string newStatementText, string importNamespace)
     {
         var replacement = SyntaxFactory.ParseStatement(newStatementText).WithTriviaFrom(statement);
         var root = inputs.Root.ReplaceNode(statement, replacement);
         if (!BindsWithoutImport(inputs.Model, statement.SpanStart, replacement) && root is CompilationUnitSyntax unit)
         {
-            root = unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(EfCoreNamespace)).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
+            root = unit.AddUsings(SyntaxFactory.UsingDirective(SyntaxFactory.ParseName(importNamespace)).WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed));
         }
 
         return document.WithSyntaxRoot(root);

@@ -14,16 +14,21 @@ using Microsoft.CodeAnalysis.Operations;
 namespace BulkSafety.CodeFixes.Rules;
 
 /// <summary>
-/// BS1001 fix: replace a loop that only removes each entity of an EF query (or a <c>RemoveRange</c> of a query) with
-/// one <c>ExecuteDelete</c>/<c>ExecuteDeleteAsync</c> on the same query, in step with the loop's sync/async form and
-/// with its cancellation token. Offered only when the rewrite deletes the same rows: the loop body is the single
-/// <c>Remove</c> of the element, the collection is the query itself (or its <c>ToList</c>/<c>ToListAsync</c>/
-/// <c>AsEnumerable</c>/<c>AsAsyncEnumerable</c>), the elements are the query's entities, and nothing is
-/// <c>Include</c>d. Each rewrite is one action; a batched delete can be added as a second, preferred action.
+/// BS1001 fixes: replace a loop that only removes each entity of an EF query (or a <c>RemoveRange</c> of a query) with
+/// one set-based delete of the same query. First, where the compilation references BulkSafety's batched API and the
+/// statement may await: <c>await query.DeleteInBatchesAsync()</c> — keyset batches in their own transactions, paced to
+/// the guard's budgets (one unbounded DELETE is one huge binlog transaction). Second: one <c>ExecuteDelete</c>/
+/// <c>ExecuteDeleteAsync</c>, in step with the loop's sync/async form. Both pass on the loop's cancellation token.
+/// Offered only when the rewrite deletes the same rows: the loop body is the single <c>Remove</c> of the element, the
+/// collection is the query itself (or its <c>ToList</c>/<c>ToListAsync</c>/<c>AsEnumerable</c>/<c>AsAsyncEnumerable</c>),
+/// the elements are the query's entities, and nothing is <c>Include</c>d.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PerEntityDeleteLoopCodeFix)), Shared]
 public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
 {
+    /// <summary>The equivalence key of "Delete in paced batches with DeleteInBatchesAsync".</summary>
+    public const string DeleteInBatchesEquivalenceKey = "BS1001.DeleteInBatches";
+
     /// <summary>The equivalence key of "Delete with one ExecuteDelete".</summary>
     public const string ExecuteDeleteEquivalenceKey = "BS1001.ExecuteDelete";
 
@@ -41,22 +46,31 @@ public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
             var inputs = await FixInputs.LoadAsync(context.Document, diagnostic.Location.SourceSpan, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken).ConfigureAwait(false);
             if (inputs?.Operation is not IInvocationOperation invocation
                 || !PerEntityDeleteLoopAnalyzer.TryMatch(invocation, inputs.Symbols, inputs.SmallSetMax, out var match)
-                || TryPlanExecuteDelete(match, inputs.Symbols) is not { } plan)
+                || TryPlanSetBasedDelete(match, inputs.Symbols) is not { } plan)
             {
                 continue;
             }
 
             var document = context.Document;
+            if (BatchedApi.IsAvailable(inputs.Model.Compilation, BatchedApi.DeleteInBatchesAsync) && BatchedApi.CanAwaitAt(plan.Statement))
+            {
+                var batched = plan.DeleteInBatches();
+                context.RegisterCodeFix(
+                    CodeAction.Create("Delete in paced batches with DeleteInBatchesAsync", _ => Task.FromResult(batched.Apply(document, inputs)), DeleteInBatchesEquivalenceKey),
+                    diagnostic);
+            }
+
+            var executeDelete = plan.ExecuteDelete();
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    plan.IsAsync ? "Delete with one ExecuteDeleteAsync on the query" : "Delete with one ExecuteDelete on the query",
-                    _ => Task.FromResult(plan.Apply(document, inputs)),
+                    executeDelete.IsAsync ? "Delete with one ExecuteDeleteAsync on the query" : "Delete with one ExecuteDelete on the query",
+                    _ => Task.FromResult(executeDelete.Apply(document, inputs)),
                     ExecuteDeleteEquivalenceKey),
                 diagnostic);
         }
     }
 
-    private static StatementRewrite? TryPlanExecuteDelete(PerEntityDelete match, EfCoreSymbols symbols)
+    private static SetBasedDelete? TryPlanSetBasedDelete(PerEntityDelete match, EfCoreSymbols symbols)
     {
         IOperation collection;
         StatementSyntax? statement;
@@ -98,11 +112,7 @@ public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
             return null;
         }
 
-        isAsync |= query.IsAsync;
-        cancellationToken ??= query.CancellationToken;
-        var arguments = isAsync && cancellationToken is not null ? cancellationToken.Syntax.ToString() : string.Empty;
-        var call = $"{LoopRewriting.ReceiverText(query.Query.Syntax)}.{(isAsync ? "ExecuteDeleteAsync" : "ExecuteDelete")}({arguments})";
-        return new StatementRewrite(statement, (isAsync ? "await " : string.Empty) + call + ";", isAsync);
+        return new SetBasedDelete(statement, LoopRewriting.ReceiverText(query.Query.Syntax), isAsync || query.IsAsync, (cancellationToken ?? query.CancellationToken)?.Syntax.ToString());
     }
 
     private static bool IsElementReference(IOperation operation, ISymbol element)
@@ -112,4 +122,21 @@ public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
             IParameterReferenceOperation parameter => SymbolEqualityComparer.Default.Equals(parameter.Parameter, element),
             _ => false,
         };
+
+    /// <summary>The loop statement, the query it deletes from, and how the loop ran (async, with which token).</summary>
+    private sealed class SetBasedDelete(StatementSyntax statement, string query, bool isAsync, string? cancellationToken)
+    {
+        public StatementSyntax Statement { get; } = statement;
+
+        public StatementRewrite DeleteInBatches()
+        {
+            var arguments = cancellationToken is null ? string.Empty : "cancellationToken: " + cancellationToken;
+            return new StatementRewrite(Statement, $"await {query}.{BatchedApi.DeleteInBatchesAsync}({arguments});", isAsync: true, BatchedApi.Namespace);
+        }
+
+        public StatementRewrite ExecuteDelete()
+            => isAsync
+                ? new StatementRewrite(Statement, $"await {query}.ExecuteDeleteAsync({cancellationToken});", isAsync: true)
+                : new StatementRewrite(Statement, $"{query}.ExecuteDelete();", isAsync: false);
+    }
 }

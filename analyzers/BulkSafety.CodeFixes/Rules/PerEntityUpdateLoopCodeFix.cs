@@ -17,17 +17,21 @@ using Microsoft.CodeAnalysis.Operations;
 namespace BulkSafety.CodeFixes.Rules;
 
 /// <summary>
-/// BS1003 fix: replace the loop with one <c>ExecuteUpdate</c>/<c>ExecuteUpdateAsync</c> on the same query, one
-/// <c>SetProperty</c> per assignment (EF Core 10 syntax:
-/// <c>q.ExecuteUpdate(s =&gt; s.SetProperty(p =&gt; p.IsSpam, true).SetProperty(p =&gt; p.Score, p =&gt; p.Score + 1))</c>).
-/// Offered only when the rewrite computes the same values: the loop iterates the query itself (optionally materialized),
-/// nothing is <c>Include</c>d, no column is assigned twice, no value reads a column an earlier statement assigned (the
-/// database reads the old values), and compound assignments keep the column's type. Each rewrite is one action; a batched
-/// update can be added as a second action.
+/// BS1003 fixes: replace the loop with one set-based update of the same query, one <c>SetProperty</c> per assignment
+/// (EF Core 10 syntax: <c>s =&gt; s.SetProperty(p =&gt; p.IsSpam, true).SetProperty(p =&gt; p.Score, p =&gt; p.Score + 1)</c>).
+/// First, where the compilation references BulkSafety's batched API and the statement may await:
+/// <c>await query.UpdateInBatchesAsync(setters)</c> — keyset batches in their own transactions, paced to the guard's
+/// budgets. Second: one <c>ExecuteUpdate</c>/<c>ExecuteUpdateAsync</c>, in step with the loop's sync/async form. Offered
+/// only when the rewrite computes the same values: the loop iterates the query itself (optionally materialized), nothing
+/// is <c>Include</c>d, no column is assigned twice, no value reads a column an earlier statement assigned (the database
+/// reads the old values), and compound assignments keep the column's type.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(PerEntityUpdateLoopCodeFix)), Shared]
 public sealed class PerEntityUpdateLoopCodeFix : CodeFixProvider
 {
+    /// <summary>The equivalence key of "Update in paced batches with UpdateInBatchesAsync".</summary>
+    public const string UpdateInBatchesEquivalenceKey = "BS1003.UpdateInBatches";
+
     /// <summary>The equivalence key of "Update with one ExecuteUpdate".</summary>
     public const string ExecuteUpdateEquivalenceKey = "BS1003.ExecuteUpdate";
 
@@ -50,22 +54,31 @@ public sealed class PerEntityUpdateLoopCodeFix : CodeFixProvider
             if (inputs is null
                 || Loop.TryCreate(inputs.Operation, inputs.Symbols) is not { } loop
                 || !PerEntityUpdateLoopAnalyzer.TryMatch(loop, inputs.Symbols, inputs.SmallSetMax, out var match)
-                || TryPlanExecuteUpdate(match, inputs) is not { } plan)
+                || TryPlanSetBasedUpdate(match, inputs) is not { } plan)
             {
                 continue;
             }
 
             var document = context.Document;
+            if (BatchedApi.IsAvailable(inputs.Model.Compilation, BatchedApi.UpdateInBatchesAsync) && BatchedApi.CanAwaitAt(plan.Statement))
+            {
+                var batched = plan.UpdateInBatches();
+                context.RegisterCodeFix(
+                    CodeAction.Create("Update in paced batches with UpdateInBatchesAsync", _ => Task.FromResult(batched.Apply(document, inputs)), UpdateInBatchesEquivalenceKey),
+                    diagnostic);
+            }
+
+            var executeUpdate = plan.ExecuteUpdate();
             context.RegisterCodeFix(
                 CodeAction.Create(
-                    plan.IsAsync ? "Update with one ExecuteUpdateAsync on the query" : "Update with one ExecuteUpdate on the query",
-                    _ => Task.FromResult(plan.Apply(document, inputs)),
+                    executeUpdate.IsAsync ? "Update with one ExecuteUpdateAsync on the query" : "Update with one ExecuteUpdate on the query",
+                    _ => Task.FromResult(executeUpdate.Apply(document, inputs)),
                     ExecuteUpdateEquivalenceKey),
                 diagnostic);
         }
     }
 
-    private static StatementRewrite? TryPlanExecuteUpdate(PerEntityUpdate match, FixInputs inputs)
+    private static SetBasedUpdate? TryPlanSetBasedUpdate(PerEntityUpdate match, FixInputs inputs)
     {
         var loop = match.Loop;
         if (loop.Form is LoopForm.Select
@@ -98,9 +111,7 @@ public sealed class PerEntityUpdateLoopCodeFix : CodeFixProvider
             ? (((IInvocationOperation)loop.Operation).GetArgument("cancellationToken") is { IsImplicit: false } token ? token.Value : null)
             : query.CancellationToken;
         var builder = FreeName(inputs.Model, statement.SpanStart, element);
-        var tokenArgument = isAsync && cancellationToken is not null ? ", " + cancellationToken.Syntax : string.Empty;
-        var call = $"{LoopRewriting.ReceiverText(query.Query.Syntax)}.{(isAsync ? "ExecuteUpdateAsync" : "ExecuteUpdate")}({builder} => {builder}{string.Concat(setters)}{tokenArgument})";
-        return new StatementRewrite(statement, (isAsync ? "await " : string.Empty) + call + ";", isAsync);
+        return new SetBasedUpdate(statement, LoopRewriting.ReceiverText(query.Query.Syntax), $"{builder} => {builder}{string.Concat(setters)}", isAsync, cancellationToken?.Syntax.ToString());
     }
 
     // The SetProperty value: the expression itself, or a lambda over the element when it reads the element's columns.
@@ -172,4 +183,20 @@ public sealed class PerEntityUpdateLoopCodeFix : CodeFixProvider
         return "setters_" + element;
     }
 
+    /// <summary>The loop statement, the query it updates, the setters, and how the loop ran (async, with which token).</summary>
+    private sealed class SetBasedUpdate(StatementSyntax statement, string query, string setters, bool isAsync, string? cancellationToken)
+    {
+        public StatementSyntax Statement { get; } = statement;
+
+        public StatementRewrite UpdateInBatches()
+        {
+            var tokenArgument = cancellationToken is null ? string.Empty : ", cancellationToken: " + cancellationToken;
+            return new StatementRewrite(Statement, $"await {query}.{BatchedApi.UpdateInBatchesAsync}({setters}{tokenArgument});", isAsync: true, BatchedApi.Namespace);
+        }
+
+        public StatementRewrite ExecuteUpdate()
+            => isAsync
+                ? new StatementRewrite(Statement, $"await {query}.ExecuteUpdateAsync({setters}{(cancellationToken is null ? string.Empty : ", " + cancellationToken)});", isAsync: true)
+                : new StatementRewrite(Statement, $"{query}.ExecuteUpdate({setters});", isAsync: false);
+    }
 }

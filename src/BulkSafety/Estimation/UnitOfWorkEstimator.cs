@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections;
+using BulkSafety.Bookkeeping;
 using BulkSafety.Estimation.Probes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -14,7 +15,8 @@ namespace BulkSafety.Estimation;
 /// Added/Modified/Deleted entry and table it writes, with before values from the tracked originals and after values
 /// from the current ones. Dependents that EF will delete by cascade are included: they are already Deleted under the
 /// default immediate cascade timing; under <see cref="CascadeTiming.OnSaveChanges"/> they are found through the loaded
-/// navigations without changing the tracker.
+/// navigations without changing the tracker. The parent UPDATEs of declared bookkeeping that SaveChanges runs as
+/// statements of their own (<see cref="BookkeepingEstimate"/>) are included too.
 /// </summary>
 internal static class UnitOfWorkEstimator
 {
@@ -65,6 +67,7 @@ internal static class UnitOfWorkEstimator
             DatabaseCascadeProbe.AddTo(estimate, context, databaseCascadeRoots, pendingCascades ?? []);
         }
 
+        BookkeepingEstimate.AddPlannedParentWrites(estimate, context);
         estimate.Complete();
         return estimate;
     }

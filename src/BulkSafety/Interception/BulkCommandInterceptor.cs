@@ -14,9 +14,9 @@ namespace BulkSafety.Interception;
 /// </summary>
 internal sealed class BulkCommandInterceptor(BulkSafetyGuard guard) : DbCommandInterceptor
 {
-    // Set while a batched job runs a batch it has already estimated and admitted itself: estimating the statement again
-    // would count it twice in the window and judge the blast radius batch by batch (the last batch of a job that empties
-    // a table deletes all that is left). The job judges the blast radius of its whole filter once, at its start.
+    // Set while a caller runs a statement it has already estimated and admitted itself: estimating it again would count
+    // it twice in the window — and, for a batched job, judge the blast radius batch by batch (the last batch of a job that
+    // empties a table deletes all that is left); the job judges the blast radius of its whole filter once, at its start.
     private static readonly AsyncLocal<bool> AdmittedByCaller = new();
 
     // The unit of each command between its Executing and its Executed/Failed events.
@@ -24,13 +24,21 @@ internal sealed class BulkCommandInterceptor(BulkSafetyGuard guard) : DbCommandI
 
     /// <summary>
     /// Runs <paramref name="statement"/> with its commands left to the caller, which has estimated, admitted and will record
-    /// their unit of work.
+    /// their unit of work (a batched job's batch, the bookkeeping's parent updates inside SaveChanges).
     /// </summary>
-    public static async Task<TResult> RunAdmittedAsync<TResult>(Func<Task<TResult>> statement)
+    public static TResult RunAdmitted<TResult>(Func<TResult> statement)
     {
-        // An async method restores its caller's AsyncLocal values when it returns: the flag ends with the statement.
+        // A task the statement returns keeps the flag: its continuations run in the context captured at its awaits.
+        var outer = AdmittedByCaller.Value;
         AdmittedByCaller.Value = true;
-        return await statement().ConfigureAwait(false);
+        try
+        {
+            return statement();
+        }
+        finally
+        {
+            AdmittedByCaller.Value = outer;
+        }
     }
 
     public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)

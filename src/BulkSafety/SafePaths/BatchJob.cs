@@ -240,7 +240,7 @@ internal sealed class BatchJob<T>
     }
 
     private Task<int> RunStatementAsync()
-        => BulkCommandInterceptor.RunAdmittedAsync(() => _setters is null
+        => BulkCommandInterceptor.RunAdmitted(() => _setters is null
             ? _plan.Batch.ExecuteDeleteAsync(CancellationToken.None)
             : _plan.Batch.ExecuteUpdateAsync(_setters, CancellationToken.None));
 

@@ -660,7 +660,8 @@ public sealed class PerEntityDeleteLoopTests
                     await db.SaveChangesAsync(ct);
                 }
             }
-            """);
+            """,
+            PerEntityDeleteLoopCodeFix.ExecuteDeleteEquivalenceKey);
 
     [Fact]
     public Task Fix_ForEachOverToListAsync_BecomesExecuteDeleteAsync()
@@ -685,7 +686,8 @@ public sealed class PerEntityDeleteLoopTests
                     await db.Posts.Where(p => p.CreatedAt < cutoff).ExecuteDeleteAsync(cancellationToken);
                 }
             }
-            """);
+            """,
+            PerEntityDeleteLoopCodeFix.ExecuteDeleteEquivalenceKey);
 
     [Fact]
     public Task Fix_ListForEach_BecomesExecuteDelete()
@@ -729,7 +731,8 @@ public sealed class PerEntityDeleteLoopTests
                     await db.Posts.Where(p => p.IsSpam).ExecuteDeleteAsync(ct);
                 }
             }
-            """);
+            """,
+            PerEntityDeleteLoopCodeFix.ExecuteDeleteEquivalenceKey);
 
     [Fact]
     public Task Fix_RemoveRangeOfQuery_BecomesExecuteDelete()
@@ -837,6 +840,192 @@ public sealed class PerEntityDeleteLoopTests
                 : before.Sources[1]);
 
         return VerifyFix.VerifyFixAllAsync(before, after, scope, PerEntityDeleteLoopCodeFix.ExecuteDeleteEquivalenceKey);
+    }
+
+    // ---- Code fix: DeleteInBatchesAsync, first where BulkSafety's runtime is referenced ------------------------
+
+    private const string Batched = "Delete in paced batches with DeleteInBatchesAsync";
+
+    [Fact]
+    public async Task Fixes_InAnAsyncMethod_OfferTheBatchedDeleteFirst()
+    {
+        var fixes = await VerifyFix.GetOfferedFixesAsync("""
+            class Cleanup
+            {
+                async Task Run(AppDbContext db, CancellationToken ct)
+                {
+                    foreach (var post in await db.Posts.Where(p => p.IsSpam).ToListAsync(ct))
+                        db.Posts.[|Remove|](post);
+                }
+            }
+            """);
+
+        Assert.Equal(
+            [(Batched, PerEntityDeleteLoopCodeFix.DeleteInBatchesEquivalenceKey), ("Delete with one ExecuteDeleteAsync on the query", PerEntityDeleteLoopCodeFix.ExecuteDeleteEquivalenceKey)],
+            fixes);
+    }
+
+    [Fact]
+    public async Task Fixes_WithoutTheBulkSafetyRuntime_OfferOnlyExecuteDelete()
+    {
+        var fixes = await VerifyFix.GetOfferedFixesAsync(new AnalyzerTestCase("""
+            class Cleanup
+            {
+                async Task Run(AppDbContext db, CancellationToken ct)
+                {
+                    foreach (var post in await db.Posts.Where(p => p.IsSpam).ToListAsync(ct))
+                        db.Posts.[|Remove|](post);
+                }
+            }
+            """) { ReferenceBulkSafety = false });
+
+        Assert.Equal([("Delete with one ExecuteDeleteAsync on the query", PerEntityDeleteLoopCodeFix.ExecuteDeleteEquivalenceKey)], fixes);
+    }
+
+    [Theory]
+    [InlineData("void Run(AppDbContext db) { foreach (var post in db.Posts.ToList()) db.Posts.[|Remove|](post); }")]
+    [InlineData("async Task Run(AppDbContext db, object gate) { await Task.Yield(); lock (gate) { foreach (var post in db.Posts.ToList()) db.Posts.[|Remove|](post); } }")]
+    [InlineData("void Run(AppDbContext db) { Action run = () => { foreach (var post in db.Posts.ToList()) db.Posts.[|Remove|](post); }; run(); }")]
+    [InlineData("Task Run(AppDbContext db) { foreach (var post in db.Posts.ToList()) db.Posts.[|Remove|](post); return Task.CompletedTask; }")]
+    public async Task Fixes_WhereTheStatementCannotAwait_OfferOnlyExecuteDelete(string method)
+    {
+        var fixes = await VerifyFix.GetOfferedFixesAsync($$"""
+            class Cleanup
+            {
+                {{method}}
+            }
+            """);
+
+        Assert.Equal([("Delete with one ExecuteDelete on the query", PerEntityDeleteLoopCodeFix.ExecuteDeleteEquivalenceKey)], fixes);
+    }
+
+    [Fact]
+    public Task BatchedFix_AwaitForEachWithCancellation_PassesTheTokenAndImportsTheApi()
+        => VerifyFix.VerifyFixAsync(
+            """
+            class Cleanup
+            {
+                async Task Run(AppDbContext db, CancellationToken ct)
+                {
+                    await foreach (var g in db.Groups.Where(g => g.IsSpam).AsAsyncEnumerable().WithCancellation(ct))
+                        db.Groups.[|Remove|](g);
+                    await db.SaveChangesAsync(ct);
+                }
+            }
+            """,
+            """
+            using BulkSafety.SafePaths;
+
+            class Cleanup
+            {
+                async Task Run(AppDbContext db, CancellationToken ct)
+                {
+                    await db.Groups.Where(g => g.IsSpam).DeleteInBatchesAsync(cancellationToken: ct);
+                    await db.SaveChangesAsync(ct);
+                }
+            }
+            """,
+            PerEntityDeleteLoopCodeFix.DeleteInBatchesEquivalenceKey);
+
+    [Fact]
+    public Task BatchedFix_SyncLoopInAnAsyncLambda_AwaitsTheBatchedDelete()
+        => VerifyFix.VerifyFixAsync(
+            """
+            using BulkSafety.SafePaths;
+
+            class Cleanup
+            {
+                Func<Task> Later(AppDbContext db) => async () =>
+                {
+                    foreach (var m in db.Memberships.ToList())
+                    {
+                        db.[|Remove|](m);
+                    }
+                };
+            }
+            """,
+            """
+            using BulkSafety.SafePaths;
+
+            class Cleanup
+            {
+                Func<Task> Later(AppDbContext db) => async () =>
+                {
+                    await db.Memberships.DeleteInBatchesAsync();
+                };
+            }
+            """);
+
+    [Fact]
+    public Task BatchedFix_RemoveRangeOfAQuery_InTopLevelStatements()
+        => VerifyFix.VerifyFixAsync(
+            new AnalyzerTestCase("""
+                using var db = new AppDbContext();
+                db.Posts.[|RemoveRange|](db.Posts.Where(p => p.Score < 0));
+                await db.SaveChangesAsync();
+                """) { OutputKind = OutputKind.ConsoleApplication },
+            new AnalyzerTestCase("""
+                using BulkSafety.SafePaths;
+
+                using var db = new AppDbContext();
+                await db.Posts.Where(p => p.Score < 0).DeleteInBatchesAsync();
+                await db.SaveChangesAsync();
+                """) { OutputKind = OutputKind.ConsoleApplication },
+            PerEntityDeleteLoopCodeFix.DeleteInBatchesEquivalenceKey);
+
+    [Theory]
+    [InlineData(FixAllScope.Document)]
+    [InlineData(FixAllScope.Project)]
+    public Task BatchedFix_FixAll_RewritesEveryLoopThatCanAwait(FixAllScope scope)
+    {
+        var before = new AnalyzerTestCase(
+            """
+            class First
+            {
+                async Task Run(AppDbContext db, CancellationToken ct)
+                {
+                    foreach (var post in db.Posts.Where(p => p.IsSpam).ToList())
+                        db.Posts.[|Remove|](post);
+                    await foreach (var m in db.Memberships.AsAsyncEnumerable())
+                        db.Memberships.[|Remove|](m);
+                }
+
+                void NotAsync(AppDbContext db) { db.Groups.[|RemoveRange|](db.Groups.Where(g => g.IsSpam)); }
+            }
+            """,
+            """
+            class Second
+            {
+                async Task Run(AppDbContext db) { db.Groups.[|RemoveRange|](db.Groups.Where(g => g.IsSpam)); await db.SaveChangesAsync(); }
+            }
+            """);
+        var after = new AnalyzerTestCase(
+            """
+            using BulkSafety.SafePaths;
+
+            class First
+            {
+                async Task Run(AppDbContext db, CancellationToken ct)
+                {
+                    await db.Posts.Where(p => p.IsSpam).DeleteInBatchesAsync();
+                    await db.Memberships.DeleteInBatchesAsync();
+                }
+
+                void NotAsync(AppDbContext db) { db.Groups.[|RemoveRange|](db.Groups.Where(g => g.IsSpam)); }
+            }
+            """,
+            scope == FixAllScope.Project
+                ? """
+                  using BulkSafety.SafePaths;
+
+                  class Second
+                  {
+                      async Task Run(AppDbContext db) { await db.Groups.Where(g => g.IsSpam).DeleteInBatchesAsync(); await db.SaveChangesAsync(); }
+                  }
+                  """
+                : before.Sources[1]);
+
+        return VerifyFix.VerifyFixAllAsync(before, after, scope, PerEntityDeleteLoopCodeFix.DeleteInBatchesEquivalenceKey);
     }
 
     // ---- Options, severity, scope -----------------------------------------------------------------------------

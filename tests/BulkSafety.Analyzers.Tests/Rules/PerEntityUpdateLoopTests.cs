@@ -153,9 +153,35 @@ public sealed class PerEntityUpdateLoopTests
         => VerifyFix.VerifyFixAsync(InMethod(loop), InMethod(expected), PerEntityUpdateLoopCodeFix.ExecuteUpdateEquivalenceKey);
 
     [Fact]
-    public async Task Fix_IsOfferedOnce_WithItsPublicKey()
+    public async Task Fixes_InAnAsyncMethod_OfferTheBatchedUpdateFirst_WithTheirPublicKeys()
     {
         var fixes = await VerifyFix.GetOfferedFixesAsync(InMethod("[|foreach|] (var p in db.Posts) p.Score = 0;"));
+
+        Assert.Equal(
+            [(Batched, PerEntityUpdateLoopCodeFix.UpdateInBatchesEquivalenceKey), ("Update with one ExecuteUpdate on the query", PerEntityUpdateLoopCodeFix.ExecuteUpdateEquivalenceKey)],
+            fixes);
+    }
+
+    [Fact]
+    public async Task Fixes_WithoutTheBulkSafetyRuntime_OfferOnlyExecuteUpdate()
+    {
+        var fixes = await VerifyFix.GetOfferedFixesAsync(new AnalyzerTestCase(InMethod("[|foreach|] (var p in db.Posts) p.Score = 0;")) { ReferenceBulkSafety = false });
+
+        Assert.Equal([("Update with one ExecuteUpdate on the query", PerEntityUpdateLoopCodeFix.ExecuteUpdateEquivalenceKey)], fixes);
+    }
+
+    [Theory]
+    [InlineData("void Run(AppDbContext db) { [|foreach|] (var p in db.Posts) p.Score = 0; }")]
+    [InlineData("async Task Run(AppDbContext db, object gate) { await Task.Yield(); lock (gate) { [|foreach|] (var p in db.Posts) p.Score = 0; } }")]
+    [InlineData("int Count { get { foreach (var p in new AppDbContext().Posts) p.Score = 0; return 0; } }")]
+    public async Task Fixes_WhereTheStatementCannotAwait_OfferOnlyExecuteUpdate(string member)
+    {
+        var fixes = await VerifyFix.GetOfferedFixesAsync($$"""
+            class Moderation
+            {
+                {{member.Replace("foreach (var p in new", "[|foreach|] (var p in new", StringComparison.Ordinal)}}
+            }
+            """);
 
         Assert.Equal([("Update with one ExecuteUpdate on the query", PerEntityUpdateLoopCodeFix.ExecuteUpdateEquivalenceKey)], fixes);
     }
@@ -187,6 +213,86 @@ public sealed class PerEntityUpdateLoopTests
                 ? InMethod("db.Groups.ExecuteUpdate(s => s.SetProperty(g => g.PostsCount, 0));").Replace("Moderation", "Second", StringComparison.Ordinal)
                 : second);
         return VerifyFix.VerifyFixAllAsync(before, after, scope, PerEntityUpdateLoopCodeFix.ExecuteUpdateEquivalenceKey);
+    }
+
+    // ---- Code fix: UpdateInBatchesAsync, first where BulkSafety's runtime is referenced ------------------------
+
+    private const string Batched = "Update in paced batches with UpdateInBatchesAsync";
+
+    [Theory]
+    [InlineData(
+        "[|foreach|] (var p in db.Posts.Where(p => p.Score < 0).ToList()) p.IsSpam = true;",
+        "await db.Posts.Where(p => p.Score < 0).UpdateInBatchesAsync(s => s.SetProperty(p => p.IsSpam, true));")]
+    [InlineData(
+        "[|foreach|] (var p in db.Posts) { p.IsSpam = false; p.Score += 10; p.CreatedAt = now; }",
+        "await db.Posts.UpdateInBatchesAsync(s => s.SetProperty(p => p.IsSpam, false).SetProperty(p => p.Score, p => p.Score + 10).SetProperty(p => p.CreatedAt, now));")]
+    [InlineData(
+        "await [|foreach|] (var p in db.Posts.Where(p => p.IsSpam).AsAsyncEnumerable().WithCancellation(ct)) p.Score = 0;",
+        "await db.Posts.Where(p => p.IsSpam).UpdateInBatchesAsync(s => s.SetProperty(p => p.Score, 0), cancellationToken: ct);")]
+    [InlineData(
+        "[|foreach|] (var g in await db.Groups.Where(g => g.IsSpam).ToListAsync(ct)) g.UpdatedAt = now;",
+        "await db.Groups.Where(g => g.IsSpam).UpdateInBatchesAsync(s => s.SetProperty(g => g.UpdatedAt, now), cancellationToken: ct);")]
+    [InlineData(
+        "await db.Posts.[|ForEachAsync|](p => p.IsSpam = p.Score < 0, ct);",
+        "await db.Posts.UpdateInBatchesAsync(s => s.SetProperty(p => p.IsSpam, p => p.Score < 0), cancellationToken: ct);")]
+    [InlineData(
+        "db.Posts.Where(p => p.IsSpam).ToList().[|ForEach|](p => p.Score = 0);",
+        "await db.Posts.Where(p => p.IsSpam).UpdateInBatchesAsync(s => s.SetProperty(p => p.Score, 0));")]
+    public Task BatchedFix_BecomesUpdateInBatchesAndImportsTheApi(string loop, string expected)
+        => VerifyFix.VerifyFixAsync(InMethod(loop), "using BulkSafety.SafePaths;\n\n" + InMethod(expected), PerEntityUpdateLoopCodeFix.UpdateInBatchesEquivalenceKey);
+
+    [Fact]
+    public Task BatchedFix_FirstOfferedInAnAsyncLocalFunction()
+        => VerifyFix.VerifyFixAsync(
+            """
+            using BulkSafety.SafePaths;
+
+            class Moderation
+            {
+                Task Run(AppDbContext db)
+                {
+                    return HideAll();
+
+                    async Task HideAll()
+                    {
+                        [|foreach|] (var p in db.Posts.Where(p => p.Score < 0)) p.IsSpam = true;
+                    }
+                }
+            }
+            """,
+            """
+            using BulkSafety.SafePaths;
+
+            class Moderation
+            {
+                Task Run(AppDbContext db)
+                {
+                    return HideAll();
+
+                    async Task HideAll()
+                    {
+                        await db.Posts.Where(p => p.Score < 0).UpdateInBatchesAsync(s => s.SetProperty(p => p.IsSpam, true));
+                    }
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData(FixAllScope.Document)]
+    [InlineData(FixAllScope.Project)]
+    public Task BatchedFix_FixAll_RewritesEveryLoopThatCanAwait(FixAllScope scope)
+    {
+        const string notAsync = "\n    void Reset(AppDbContext db) { [|foreach|] (var g in db.Groups) g.PostsCount = 0; }\n}";
+        var second = InMethod("[|foreach|] (var g in db.Groups) g.PostsCount = 0;").Replace("Moderation", "Second", StringComparison.Ordinal);
+        var before = new AnalyzerTestCase(
+            InMethod("[|foreach|] (var p in db.Posts.Where(p => p.IsSpam)) p.Score = 0;\n        db.Memberships.ToList().[|ForEach|](m => m.UserId = 0);").TrimEnd().TrimEnd('}') + notAsync,
+            second);
+        var after = new AnalyzerTestCase(
+            "using BulkSafety.SafePaths;\n\n" + InMethod("await db.Posts.Where(p => p.IsSpam).UpdateInBatchesAsync(s => s.SetProperty(p => p.Score, 0));\n        await db.Memberships.UpdateInBatchesAsync(s => s.SetProperty(m => m.UserId, 0));").TrimEnd().TrimEnd('}') + notAsync,
+            scope == FixAllScope.Project
+                ? "using BulkSafety.SafePaths;\n\n" + InMethod("await db.Groups.UpdateInBatchesAsync(s => s.SetProperty(g => g.PostsCount, 0));").Replace("Moderation", "Second", StringComparison.Ordinal)
+                : second);
+        return VerifyFix.VerifyFixAllAsync(before, after, scope, PerEntityUpdateLoopCodeFix.UpdateInBatchesEquivalenceKey);
     }
 
     // ---- Options, severity, scope -----------------------------------------------------------------------------

@@ -25,6 +25,12 @@ internal sealed class AnalyzerTestCase
     /// <summary>Whether the snippets compile against EF Core; false proves a rule stays silent without it.</summary>
     public bool ReferenceEfCore { get; set; } = true;
 
+    /// <summary>Whether the snippets compile against the BulkSafety runtime (with EF Core); false proves a fix that calls it is not offered without it.</summary>
+    public bool ReferenceBulkSafety { get; set; } = true;
+
+    /// <summary>What the project builds: a library, or an executable (for top-level statements).</summary>
+    public OutputKind OutputKind { get; set; } = OutputKind.DynamicallyLinkedLibrary;
+
     /// <summary>References beyond the default set, e.g. a provider from <see cref="TestReferences.Provider"/>.</summary>
     public List<MetadataReference> AdditionalReferences { get; } = new();
 
@@ -33,19 +39,22 @@ internal sealed class AnalyzerTestCase
 
     internal const string ProjectDirectory = "/src/";
 
+    private ImmutableArray<MetadataReference> References
+        => !ReferenceEfCore ? TestReferences.Runtime : ReferenceBulkSafety ? TestReferences.RuntimeAndEfCore : TestReferences.RuntimeAndEfCoreOnly;
+
     /// <summary>Builds the project with the clean sources; returns it with each test document's expected diagnostics.</summary>
     internal (Project Project, ImmutableArray<(DocumentId Document, IReadOnlyList<ExpectedDiagnostic> Expected)> Documents) CreateProject()
     {
         var workspace = new AdhocWorkspace();
         var projectId = ProjectId.CreateNewId();
         var parseOptions = new CSharpParseOptions(LanguageVersion.Latest);
-        var compilationOptions = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable);
+        var compilationOptions = new CSharpCompilationOptions(OutputKind, nullableContextOptions: NullableContextOptions.Enable);
         var solution = workspace.CurrentSolution
             .AddProject(ProjectInfo.Create(projectId, VersionStamp.Default, "TestProject", "TestProject", LanguageNames.CSharp,
                 filePath: ProjectDirectory + "TestProject.csproj",
                 compilationOptions: compilationOptions,
                 parseOptions: parseOptions,
-                metadataReferences: (ReferenceEfCore ? TestReferences.RuntimeAndEfCore : TestReferences.Runtime).AddRange(AdditionalReferences)));
+                metadataReferences: References.AddRange(AdditionalReferences)));
 
         if (IncludePrelude)
         {

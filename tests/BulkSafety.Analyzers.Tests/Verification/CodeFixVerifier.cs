@@ -72,9 +72,13 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
     }
 
     /// <summary>The titles and equivalence keys of the fixes offered for the first fixable diagnostic.</summary>
-    public static async Task<IReadOnlyList<(string Title, string? EquivalenceKey)>> GetOfferedFixesAsync(string markup, string? editorConfig = null)
+    public static Task<IReadOnlyList<(string Title, string? EquivalenceKey)>> GetOfferedFixesAsync(string markup, string? editorConfig = null)
+        => GetOfferedFixesAsync(new AnalyzerTestCase(markup) { EditorConfig = editorConfig });
+
+    /// <inheritdoc cref="GetOfferedFixesAsync(string, string?)"/>
+    public static async Task<IReadOnlyList<(string Title, string? EquivalenceKey)>> GetOfferedFixesAsync(AnalyzerTestCase testCase)
     {
-        var (project, documents) = await CreateVerifiedProjectAsync(new AnalyzerTestCase(markup) { EditorConfig = editorConfig }).ConfigureAwait(false);
+        var (project, documents) = await CreateVerifiedProjectAsync(testCase).ConfigureAwait(false);
         var fixer = new TCodeFix();
         foreach (var diagnostic in await GetFixableDiagnosticsAsync(project, documents, fixer).ConfigureAwait(false))
         {

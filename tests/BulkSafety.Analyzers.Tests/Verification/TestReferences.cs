@@ -12,14 +12,19 @@ namespace BulkSafety.Analyzers.Tests.Verification;
 internal static class TestReferences
 {
     private static readonly Lazy<ImmutableArray<MetadataReference>> LazyRuntime = new(() => Load(RuntimeAssemblyPaths()));
-    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyRuntimeAndEfCore = new(() =>
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyRuntimeAndEfCoreOnly = new(() =>
         LazyRuntime.Value.AddRange(Load(EfCoreAssemblyPaths())));
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyRuntimeAndEfCore = new(() =>
+        LazyRuntimeAndEfCoreOnly.Value.AddRange(Load([Path.Combine(AppContext.BaseDirectory, "BulkSafety.dll")])));
 
     /// <summary>The BCL only: a project that does not use EF Core.</summary>
     public static ImmutableArray<MetadataReference> Runtime => LazyRuntime.Value;
 
     /// <summary>The BCL, EF Core (relational + SQLite) and BulkSafety.</summary>
     public static ImmutableArray<MetadataReference> RuntimeAndEfCore => LazyRuntimeAndEfCore.Value;
+
+    /// <summary>The BCL and EF Core without BulkSafety: a project that has the analyzers but not the runtime library.</summary>
+    public static ImmutableArray<MetadataReference> RuntimeAndEfCoreOnly => LazyRuntimeAndEfCoreOnly.Value;
 
     /// <summary>
     /// A database provider's assemblies (e.g. <c>Microsoft.EntityFrameworkCore.SqlServer</c>, <c>Npgsql</c>), for
@@ -39,8 +44,7 @@ internal static class TestReferences
             return (name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)
                     && !name.StartsWith("Microsoft.EntityFrameworkCore.SqlServer", StringComparison.Ordinal))
                 || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
-                || name.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal)
-                || name == "BulkSafety.dll";
+                || name.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal);
         });
 
     private static ImmutableArray<MetadataReference> Load(IEnumerable<string> paths)

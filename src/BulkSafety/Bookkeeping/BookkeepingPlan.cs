@@ -1,0 +1,168 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+
+namespace BulkSafety.Bookkeeping;
+
+/// <summary>
+/// The bookkeeping of one SaveChanges, coalesced per parent. Computing it applies the changes of parents that
+/// SaveChanges writes anyway (tracked Added or Modified) to their tracked values, skips parents being deleted, and
+/// leaves one relative UPDATE for every other parent: <see cref="RelativeWrites"/>.
+/// </summary>
+internal sealed class BookkeepingPlan
+{
+    private BookkeepingPlan(IReadOnlyList<ParentChanges> relativeWrites, DateTimeOffset now)
+    {
+        RelativeWrites = relativeWrites;
+        Now = now;
+    }
+
+    /// <summary>Parents SaveChanges does not write: each gets one <c>UPDATE … SET counter = counter + @delta, touched = @now</c>.</summary>
+    public IReadOnlyList<ParentChanges> RelativeWrites { get; }
+
+    /// <summary>The instant every touch of this SaveChanges writes.</summary>
+    public DateTimeOffset Now { get; }
+
+    /// <summary>
+    /// Reads the tracked changes (the caller has detected them and turned automatic detection off) and returns the
+    /// plan, or <see langword="null"/> when no parent needs a write of its own. <paramref name="apply"/> makes the
+    /// tracked Added and Modified parents carry their bookkeeping; a dry run leaves the tracker as it is.
+    /// </summary>
+    public static BookkeepingPlan? Compute(DbContext context, BookkeepingModel model, DateTimeOffset now, bool apply)
+    {
+        Dictionary<ParentKey, ParentChanges>? parents = null;
+        List<EntityEntry>? possibleParents = null;
+        foreach (var entry in context.ChangeTracker.Entries())
+        {
+            var entityType = entry.Metadata;
+            if (model.ParentKeysOf(entityType).Count > 0)
+            {
+                (possibleParents ??= []).Add(entry);
+            }
+
+            var state = entry.State;
+            if (state is not (EntityState.Added or EntityState.Deleted or EntityState.Modified))
+            {
+                continue;
+            }
+
+            foreach (var relationship in model.RelationshipsOf(entityType))
+            {
+                parents ??= new Dictionary<ParentKey, ParentChanges>(ParentKeyComparer.Instance);
+                switch (state)
+                {
+                    case EntityState.Added:
+                        Record(parents, relationship, ParentOf(entry, relationship, original: false), +1);
+                        break;
+                    case EntityState.Deleted:
+                        Record(parents, relationship, ParentOf(entry, relationship, original: true), -1);
+                        break;
+                    default:
+                        var before = ParentOf(entry, relationship, original: true);
+                        var after = ParentOf(entry, relationship, original: false);
+                        if (before is { } b && after is { } a && ParentKeyComparer.Instance.Equals(b, a))
+                        {
+                            Record(parents, relationship, after, 0);
+                        }
+                        else
+                        {
+                            Record(parents, relationship, before, -1);
+                            Record(parents, relationship, after, +1);
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        if (parents is null || parents.Count == 0)
+        {
+            return null;
+        }
+
+        foreach (var entry in possibleParents ?? [])
+        {
+            foreach (var key in model.ParentKeysOf(entry.Metadata))
+            {
+                if (parents.TryGetValue(new ParentKey(key, ValuesOf(entry, key.Properties, original: false)), out var parent))
+                {
+                    parent.TrackedAs(entry);
+                }
+            }
+        }
+
+        var relativeWrites = new List<ParentChanges>();
+        foreach (var parent in parents.Values)
+        {
+            if (parent.IsEmpty)
+            {
+                continue;
+            }
+
+            switch (parent.Tracked?.State)
+            {
+                case EntityState.Deleted:
+                    // Deleted in this SaveChanges: its counters and timestamp die with it.
+                    break;
+                case EntityState.Added or EntityState.Modified:
+                    // SaveChanges writes this row anyway: the bookkeeping rides in the same INSERT or UPDATE.
+                    if (apply)
+                    {
+                        parent.ApplyTo(parent.Tracked, now, accept: false);
+                    }
+
+                    break;
+                default:
+                    // Unchanged or not tracked: never loaded, never written absolutely from a possibly stale read.
+                    relativeWrites.Add(parent);
+                    break;
+            }
+        }
+
+        return relativeWrites.Count == 0 ? null : new BookkeepingPlan(relativeWrites, now);
+    }
+
+    private static void Record(Dictionary<ParentKey, ParentChanges> parents, BookkeepingRelationship relationship, ParentKey? key, long delta)
+    {
+        if (key is not { } parentKey || ((relationship.Counter is null || delta == 0) && relationship.Touch is null))
+        {
+            return;
+        }
+
+        if (!parents.TryGetValue(parentKey, out var parent))
+        {
+            parent = new ParentChanges(relationship.ForeignKey.PrincipalEntityType, parentKey);
+            parents.Add(parentKey, parent);
+        }
+
+        parent.Named(relationship.ForeignKey.PrincipalEntityType);
+        if (relationship.Counter is { } counter && delta != 0)
+        {
+            parent.Count(counter, delta);
+        }
+
+        if (relationship.Touch is { } touch)
+        {
+            parent.Touch(touch);
+        }
+    }
+
+    // The parent a dependent points to by its foreign key, before or after this SaveChanges; null when the key is null.
+    private static ParentKey? ParentOf(EntityEntry dependent, BookkeepingRelationship relationship, bool original)
+    {
+        var foreignKey = relationship.ForeignKey;
+        var values = ValuesOf(dependent, foreignKey.Properties, original);
+        return values.Any(v => v is null) ? null : new ParentKey(foreignKey.PrincipalKey, values);
+    }
+
+    private static object?[] ValuesOf(EntityEntry entry, IReadOnlyList<Microsoft.EntityFrameworkCore.Metadata.IProperty> properties, bool original)
+    {
+        var values = new object?[properties.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var property = entry.Property(properties[i]);
+            values[i] = original ? property.OriginalValue : property.CurrentValue;
+        }
+
+        return values;
+    }
+}
