@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.IO.Compression;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -13,8 +11,6 @@ namespace BulkSafety.PackageTests;
 /// </summary>
 public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumerTests.PackedPackage>
 {
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(10);
-
     private readonly PackedPackage _package;
 
     public PackageConsumerTests(PackedPackage package) => _package = package;
@@ -77,7 +73,7 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
         var consumer = CreateConsumer("default", editorConfig: null);
         var sarif = Path.Combine(consumer, "bulksafety.sarif");
 
-        var build = Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _package.ChildEnvironment);
+        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _package.ChildEnvironment);
 
         Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
         AssertReportedLines(build.Output, "warning", [NaiveLine]);
@@ -102,7 +98,7 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
             dotnet_diagnostic.BS1001.severity = error
             """);
 
-        var build = Run("dotnet", $"build \"{consumer}\" -nologo", consumer, _package.ChildEnvironment);
+        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo", consumer, _package.ChildEnvironment);
 
         Assert.True(build.ExitCode != 0, "An error-severity BS1001 should fail the build:\n" + build.Output);
         AssertReportedLines(build.Output, "error", [NaiveLine, SafeLine]);
@@ -148,36 +144,6 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
     private static string LineOf(string code)
         => (ConsumerProgram.Split('\n').ToList().FindIndex(l => l.Contains(code, StringComparison.Ordinal)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static (int ExitCode, string Output) Run(string fileName, string arguments, string workingDirectory, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(fileName, arguments)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in environment)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(CommandTimeout))
-        {
-            process.Kill(entireProcessTree: true);
-            return (-1, $"'{fileName} {arguments}' timed out after {CommandTimeout}:\n{output}");
-        }
-
-        process.WaitForExit();
-        return (process.ExitCode, $"> {fileName} {arguments}\n{output}");
-    }
-
     [GeneratedRegex(@"Program\.cs\((?<line>\d+),\d+\): (?<severity>warning|error) BS1001")]
     private static partial Regex ReportedBS1001();
 
@@ -194,8 +160,8 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
             WorkDirectory = Directory.CreateTempSubdirectory("bulksafety-package-").FullName;
             Feed = Directory.CreateDirectory(Path.Combine(WorkDirectory, "feed")).FullName;
             Version = $"0.0.0-packagetest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-            var repository = FindRepositoryRoot();
-            var pack = Run(
+            var repository = ChildProcess.RepositoryRoot();
+            var pack = ChildProcess.Run(
                 "dotnet",
                 $"pack \"{Path.Combine(repository, "src", "BulkSafety")}\" -c Release -nologo -o \"{Feed}\" -p:PackageVersion={Version}",
                 repository,
@@ -215,13 +181,7 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
 
         public string NupkgPath { get; }
 
-        /// <summary>Keeps the user's global packages folder (EF Core stays cached) and quiets first-run output.</summary>
-        public IReadOnlyDictionary<string, string> ChildEnvironment { get; } = new Dictionary<string, string>
-        {
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["DOTNET_NOLOGO"] = "1",
-            ["MSBUILDDISABLENODEREUSE"] = "1",
-        };
+        public IReadOnlyDictionary<string, string> ChildEnvironment => ChildProcess.Environment;
 
         /// <summary>
         /// The consumer's NuGet.config: like the repository's, every package comes from the machine's default source
@@ -254,19 +214,6 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
             {
                 Directory.Delete(cached, recursive: true);
             }
-        }
-
-        private static string FindRepositoryRoot()
-        {
-            for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "BulkSafety.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("The repository root (with BulkSafety.sln) is not above " + AppContext.BaseDirectory);
         }
     }
 }
