@@ -16,15 +16,12 @@ namespace BulkSafety.SafePaths;
 /// <c>mariadb</c> command-line client, not this class's connection path. Needs the <c>REPLICATION CLIENT</c> (MySQL) or
 /// <c>BINLOG MONITOR</c> (MariaDB) privilege.
 /// </remarks>
-public sealed class MySqlBinlogRateProbe : IPacingProbe
+public sealed class MySqlBinlogRateProbe : LogRateProbe
 {
     internal static readonly string[] StatusStatements = ["SHOW MASTER STATUS", "SHOW BINARY LOG STATUS"];
 
     internal const string ListStatement = "SHOW BINARY LOGS";
 
-    private readonly Func<DbConnection> _connectionFactory;
-    private readonly TimeProvider _time;
-    private readonly LogRateWindow _window;
     private readonly StrongBox<int> _statement = new(0);
     private BinlogPosition? _last;
     private long _written;
@@ -35,40 +32,25 @@ public sealed class MySqlBinlogRateProbe : IPacingProbe
     /// <param name="window">The window the rate is measured over; default one minute.</param>
     /// <param name="time">The clock; <see langword="null"/> for the system clock.</param>
     public MySqlBinlogRateProbe(Func<DbConnection> connectionFactory, long maxBytesPerMinute, TimeSpan? window = null, TimeProvider? time = null)
+        : base(connectionFactory, maxBytesPerMinute, window, time)
     {
-        ArgumentNullException.ThrowIfNull(connectionFactory);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytesPerMinute);
-        _connectionFactory = connectionFactory;
-        MaxBytesPerMinute = maxBytesPerMinute;
-        _window = new LogRateWindow(window ?? TimeSpan.FromMinutes(1));
-        _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>The binlog rate above which the job waits.</summary>
-    public long MaxBytesPerMinute { get; }
+    private protected override string LogName => "binlog";
 
-    /// <summary>Reads the binlog position and returns the rate over the window, in bytes per minute.</summary>
-    /// <param name="cancellationToken">Cancels the queries.</param>
-    public async Task<long> MeasureAsync(CancellationToken cancellationToken = default)
+    // The binlog bytes written since the first read: positions are per file, so a rotation adds the files in between.
+    private protected override async Task<long> ReadPositionAsync(CancellationToken cancellationToken)
     {
-        var status = await ProbeQuery.ReadFirstSupportedAsync(_connectionFactory, StatusStatements, _statement, cancellationToken).ConfigureAwait(false);
+        var status = await ProbeQuery.ReadFirstSupportedAsync(ConnectionFactory, StatusStatements, _statement, cancellationToken).ConfigureAwait(false);
         var position = FromStatus(status);
         if (_last is { } last)
         {
-            var logs = last.File == position.File ? [] : FromBinaryLogs(await ProbeQuery.ReadAsync(_connectionFactory, ListStatement, cancellationToken).ConfigureAwait(false));
+            var logs = last.File == position.File ? [] : FromBinaryLogs(await ProbeQuery.ReadAsync(ConnectionFactory, ListStatement, cancellationToken).ConfigureAwait(false));
             _written += BytesBetween(last, position, logs) ?? 0;
         }
 
         _last = position;
-        return _window.AddAndMeasurePerMinute(_time.GetUtcNow(), _written);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<PacingVerdict> CheckAsync(CancellationToken cancellationToken)
-    {
-        var rate = await MeasureAsync(cancellationToken).ConfigureAwait(false);
-        var observation = string.Create(CultureInfo.InvariantCulture, $"the primary writes {rate:N0} B of binlog per minute (limit {MaxBytesPerMinute:N0} B/min, over {_window.Window.TotalSeconds:0.###} s)");
-        return rate > MaxBytesPerMinute ? PacingVerdict.Wait(observation) : PacingVerdict.Proceed(observation);
+        return _written;
     }
 
     /// <summary>The current file and position in a <c>SHOW MASTER STATUS</c> result; throws when binary logging is off (no row).</summary>

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
 
 namespace BulkSafety.SafePaths;
 
@@ -14,13 +13,9 @@ namespace BulkSafety.SafePaths;
 /// window has filled, what was written since the first check. Run it against the primary: a standby has no current WAL
 /// position.
 /// </remarks>
-public sealed class PostgresWalRateProbe : IPacingProbe
+public sealed class PostgresWalRateProbe : LogRateProbe
 {
     private const string Query = "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint AS position";
-
-    private readonly Func<DbConnection> _connectionFactory;
-    private readonly TimeProvider _time;
-    private readonly LogRateWindow _window;
 
     /// <summary>Creates the probe.</summary>
     /// <param name="connectionFactory">Returns a new connection to the primary (opened or not) each call; the probe disposes it.</param>
@@ -28,32 +23,15 @@ public sealed class PostgresWalRateProbe : IPacingProbe
     /// <param name="window">The window the rate is measured over; default one minute.</param>
     /// <param name="time">The clock; <see langword="null"/> for the system clock.</param>
     public PostgresWalRateProbe(Func<DbConnection> connectionFactory, long maxBytesPerMinute, TimeSpan? window = null, TimeProvider? time = null)
+        : base(connectionFactory, maxBytesPerMinute, window, time)
     {
-        ArgumentNullException.ThrowIfNull(connectionFactory);
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytesPerMinute);
-        _connectionFactory = connectionFactory;
-        MaxBytesPerMinute = maxBytesPerMinute;
-        _window = new LogRateWindow(window ?? TimeSpan.FromMinutes(1));
-        _time = time ?? TimeProvider.System;
     }
 
-    /// <summary>The WAL rate above which the job waits.</summary>
-    public long MaxBytesPerMinute { get; }
+    private protected override string LogName => "WAL";
 
-    /// <summary>Reads the WAL position and returns the rate over the window, in bytes per minute.</summary>
-    /// <param name="cancellationToken">Cancels the query.</param>
-    public async Task<long> MeasureAsync(CancellationToken cancellationToken = default)
+    private protected override async Task<long> ReadPositionAsync(CancellationToken cancellationToken)
     {
-        var rows = await ProbeQuery.ReadAsync(_connectionFactory, Query, cancellationToken).ConfigureAwait(false);
-        var position = ProbeQuery.Int64(rows[0], "position") ?? throw new InvalidOperationException("pg_current_wal_lsn() returned NULL.");
-        return _window.AddAndMeasurePerMinute(_time.GetUtcNow(), position);
-    }
-
-    /// <inheritdoc/>
-    public async ValueTask<PacingVerdict> CheckAsync(CancellationToken cancellationToken)
-    {
-        var rate = await MeasureAsync(cancellationToken).ConfigureAwait(false);
-        var observation = string.Create(CultureInfo.InvariantCulture, $"the primary writes {rate:N0} B of WAL per minute (limit {MaxBytesPerMinute:N0} B/min, over {_window.Window.TotalSeconds:0.###} s)");
-        return rate > MaxBytesPerMinute ? PacingVerdict.Wait(observation) : PacingVerdict.Proceed(observation);
+        var rows = await ProbeQuery.ReadAsync(ConnectionFactory, Query, cancellationToken).ConfigureAwait(false);
+        return ProbeQuery.Int64(rows[0], "position") ?? throw new InvalidOperationException("pg_current_wal_lsn() returned NULL.");
     }
 }
