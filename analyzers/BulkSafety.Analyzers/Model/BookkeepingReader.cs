@@ -199,6 +199,9 @@ internal sealed class BookkeepingReader
         }
     }
 
+    /// <summary>Whether a property of this type can be a counter cache or a touched timestamp (the model reader's binding filter).</summary>
+    public static bool CanHoldBookkeeping(ITypeSymbol type, EfModelSymbols symbols) => IsInteger(type) || symbols.IsDateTimeLike(type);
+
     private bool KindFits(IPropertySymbol property, BookkeepingKind kind)
         => !EfModelSymbols.HasAttribute(property, symbols.NotMappedAttribute)
             && (kind == BookkeepingKind.Touch ? symbols.IsDateTimeLike(property.Type) : IsInteger(property.Type));

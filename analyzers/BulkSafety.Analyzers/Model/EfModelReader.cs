@@ -35,7 +35,7 @@ internal sealed class EfModelReader
     private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = new();
     private readonly HashSet<INamedTypeSymbol> roots = new(SymbolEqualityComparer.Default);
     private readonly HashSet<INamedTypeSymbol> entities = new(SymbolEqualityComparer.Default);
-    private readonly List<IOperation> bookkeepingCandidates = new();
+    private readonly List<SyntaxNode> bookkeepingCandidates = new();
     private readonly List<(INamedTypeSymbol Entity, string Name)> dbSetNames = new();
 
     private EfModelReader(Compilation compilation, EfModelSymbols symbols, CancellationToken cancellationToken)
@@ -56,7 +56,7 @@ internal sealed class EfModelReader
         ScanStatements();
         DiscoverEntities(sourceTypes);
         var relationships = new RelationshipReader(symbols, configuration, entities).Read();
-        var bookkeeping = new BookkeepingReader(symbols, configuration, entities, relationships, TableNames()).Read(bookkeepingCandidates);
+        var bookkeeping = new BookkeepingReader(symbols, configuration, entities, relationships, TableNames()).Read(BindBookkeepingCandidates(sourceTypes));
         var columns = new ColumnReader(symbols, configuration, entities, relationships, bookkeeping).Read();
         return new EfModel(entities.ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), relationships, bookkeeping, columns);
     }
@@ -167,9 +167,9 @@ internal sealed class EfModelReader
     }
 
     /// <summary>
-    /// One syntax pass over every tree: <c>Set&lt;T&gt;()</c> calls (entity roots), and the statements that can be
-    /// bookkeeping (<c>++</c>, <c>--</c>, <c>+= 1</c>, assignments, <c>SetProperty</c>, raw SQL), bound only when the
-    /// syntax fits.
+    /// One syntax pass over every tree: <c>Set&lt;T&gt;()</c> calls (entity roots), bound at once, and the statements that
+    /// can be bookkeeping (<c>++</c>, <c>--</c>, <c>+= 1</c>, assignments, <c>SetProperty</c>, raw SQL), kept as syntax
+    /// until the entities are known (<see cref="BindBookkeepingCandidates"/>).
     /// </summary>
     private void ScanStatements()
     {
@@ -184,21 +184,68 @@ internal sealed class EfModelReader
                     continue;
                 }
 
-                var operation = SemanticModelFor(tree).GetOperation(node, cancellationToken);
-                if (operation is IInvocationOperation { TargetMethod: { Name: "Set", IsGenericMethod: true } set } && symbols.IsDbContext(set.ContainingType))
+                if (node is not InvocationExpressionSyntax { Expression: GenericNameSyntax { Identifier.ValueText: "Set" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Set" } })
                 {
-                    if (set.TypeArguments[0] is INamedTypeSymbol entity)
-                    {
-                        roots.Add(entity);
-                    }
+                    bookkeepingCandidates.Add(node);
                 }
-                else if (operation is not null)
+                else if (SemanticModelFor(tree).GetOperation(node, cancellationToken) is IInvocationOperation { TargetMethod: { Name: "Set", IsGenericMethod: true } set }
+                    && symbols.IsDbContext(set.ContainingType) && set.TypeArguments[0] is INamedTypeSymbol entity)
                 {
-                    bookkeepingCandidates.Add(operation);
+                    roots.Add(entity);
                 }
             }
         }
     }
+
+    /// <summary>
+    /// Binds the bookkeeping candidates that can write an entity's counter or timestamp: calls (bulk updates, raw SQL)
+    /// and the increments and assignments whose target is named like an integer or date property of an entity type (or
+    /// of a class deriving from one). Binding is what costs; most candidates (<c>i++</c>, <c>Name = name</c>) stop here.
+    /// </summary>
+    private IEnumerable<IOperation> BindBookkeepingCandidates(List<INamedTypeSymbol> sourceTypes)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var type in sourceTypes.Where(t => TypeAndBases(t).Any(entities.Contains)))
+        {
+            names.UnionWith(TypeAndBases(type).SelectMany(t => t.GetMembers()).OfType<IPropertySymbol>()
+                .Where(p => BookkeepingReader.CanHoldBookkeeping(p.Type, symbols)).Select(p => p.Name));
+        }
+
+        foreach (var node in bookkeepingCandidates)
+        {
+            if ((node is InvocationExpressionSyntax || (WrittenName(node) is { } name && names.Contains(name)))
+                && SemanticModelFor(node.SyntaxTree).GetOperation(node, cancellationToken) is { } operation)
+            {
+                yield return operation;
+            }
+        }
+    }
+
+    private static IEnumerable<INamedTypeSymbol> TypeAndBases(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            yield return current;
+        }
+    }
+
+    // The member an increment or assignment candidate writes, as written: PostsCount in group.PostsCount++ or PostsCount = x.
+    private static string? WrittenName(SyntaxNode node)
+        => node switch
+        {
+            PostfixUnaryExpressionSyntax postfix => NameOf(postfix.Operand),
+            PrefixUnaryExpressionSyntax prefix => NameOf(prefix.Operand),
+            AssignmentExpressionSyntax assignment => NameOf(assignment.Left),
+            _ => null,
+        };
+
+    private static string? NameOf(ExpressionSyntax target)
+        => target switch
+        {
+            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
+            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
+            _ => null,
+        };
 
     private static bool IsCandidate(SyntaxNode node)
     {

@@ -1,3 +1,4 @@
+using BulkSafety.Analyzers.Infrastructure;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -72,6 +73,9 @@ internal sealed class EfModelSymbols
     public StoreProviders Providers { get; }
 
     /// <summary>Resolves the symbols, or returns <see langword="false"/> when the compilation does not reference EF Core.</summary>
+    /// <summary>The symbols of a compilation that references EF Core (its <see cref="EfCoreSymbols"/> resolved).</summary>
+    public static EfModelSymbols For(Compilation compilation, EfCoreSymbols core) => new(compilation, core.DbContext);
+
     public static bool TryCreate(Compilation compilation, out EfModelSymbols symbols)
     {
         var dbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");

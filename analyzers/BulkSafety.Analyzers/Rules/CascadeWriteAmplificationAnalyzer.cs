@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Immutable;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using BulkSafety.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
@@ -14,24 +15,15 @@ namespace BulkSafety.Analyzers.Rules;
 /// convention, on the navigation, from the per-compilation EF model.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class CascadeWriteAmplificationAnalyzer : DiagnosticAnalyzer
+public sealed class CascadeWriteAmplificationAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.CascadeWriteAmplification);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!EfModelSymbols.TryCreate(start.Compilation, out var symbols))
-            {
-                return;
-            }
-
-            var compilation = start.Compilation;
-            start.RegisterSemanticModelAction(c => Report(c, EfModelCache.Get(compilation, symbols, c.CancellationToken)));
-        });
+        var compilation = start.Compilation;
+        var modelSymbols = EfModelSymbols.For(compilation, symbols);
+        start.RegisterSemanticModelAction(c => Report(c, EfModelCache.Get(compilation, modelSymbols, c.CancellationToken)));
     }
 
     private static void Report(SemanticModelAnalysisContext context, EfModel model)

@@ -3,6 +3,8 @@ using System.Linq;
 using BulkSafety.Analyzers.Infrastructure;
 using BulkSafety.Analyzers.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -17,29 +19,32 @@ namespace BulkSafety.Analyzers.Rules;
 /// from the per-compilation EF model.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class ParentRewrittenPerChildAnalyzer : DiagnosticAnalyzer
+public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ParentRewrittenPerChild);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!EfCoreSymbols.TryCreate(start.Compilation, out var symbols) || !EfModelSymbols.TryCreate(start.Compilation, out var modelSymbols))
-            {
-                return;
-            }
-
-            var compilation = start.Compilation;
-            start.RegisterOperationAction(c => Analyze(c, symbols, () => EfModelCache.Get(compilation, modelSymbols, c.CancellationToken)), OperationKind.Invocation);
-        });
+        var compilation = start.Compilation;
+        var modelSymbols = EfModelSymbols.For(compilation, symbols);
+        start.RegisterSyntaxNodeAction(
+            c => Analyze(c, symbols, () => EfModelCache.Get(compilation, modelSymbols, c.CancellationToken)),
+            SyntaxKind.InvocationExpression);
     }
 
-    private static void Analyze(OperationAnalysisContext context, EfCoreSymbols symbols, System.Func<EfModel> getModel)
+    private static void Analyze(SyntaxNodeAnalysisContext context, EfCoreSymbols symbols, System.Func<EfModel> getModel)
     {
-        var invocation = (IInvocationOperation)context.Operation;
+        // Only a save, a bulk update or raw SQL in a loop can persist the parent per iteration: reject the rest in syntax,
+        // before the semantic model is asked anything.
+        var syntax = (InvocationExpressionSyntax)context.Node;
+        if (SyntaxFilter.GetInvokedName(syntax) is not { } name
+            || !(name is "SaveChanges" or "SaveChangesAsync" or "ExecuteUpdate" or "ExecuteUpdateAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal))
+            || !SyntaxFilter.IsInLoopOrLambda(syntax)
+            || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
+        {
+            return;
+        }
+
         var isSaveChanges = EntityChanges.IsSaveChanges(invocation, symbols);
         var isExecuteUpdate = !isSaveChanges && EntityChanges.IsExecuteUpdate(invocation, symbols);
         var isRawSql = !isSaveChanges && !isExecuteUpdate && invocation.TargetMethod.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)

@@ -17,26 +17,16 @@ namespace BulkSafety.Analyzers.Rules;
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
-public sealed class PerEntityDeleteLoopAnalyzer : DiagnosticAnalyzer
+public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PerEntityDeleteLoop);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!EfCoreSymbols.TryCreate(start.Compilation, out var symbols))
-            {
-                return;
-            }
-
-            var analyzer = new AnalyzerContext(symbols);
-            start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
-        });
+        var analyzer = new AnalyzerContext(symbols);
+        start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
     /// <summary>

@@ -19,27 +19,17 @@ namespace BulkSafety.Analyzers.Rules;
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
-public sealed class PerEntityUpdateLoopAnalyzer : DiagnosticAnalyzer
+public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PerEntityUpdateLoop);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!EfCoreSymbols.TryCreate(start.Compilation, out var symbols))
-            {
-                return;
-            }
-
-            var analyzer = new AnalyzerContext(symbols);
-            start.RegisterSyntaxNodeAction(analyzer.AnalyzeLoop, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
-            start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
-        });
+        var analyzer = new AnalyzerContext(symbols);
+        start.RegisterSyntaxNodeAction(analyzer.AnalyzeLoop, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
+        start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
     /// <summary>Whether <paramref name="loop"/> only assigns columns of each entity of a large set (see the class summary). Shared with the code fix.</summary>

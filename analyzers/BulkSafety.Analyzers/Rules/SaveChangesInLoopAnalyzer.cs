@@ -18,26 +18,16 @@ namespace BulkSafety.Analyzers.Rules;
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
-public sealed class SaveChangesInLoopAnalyzer : DiagnosticAnalyzer
+public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SaveChangesInLoop);
 
     /// <inheritdoc />
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!EfCoreSymbols.TryCreate(start.Compilation, out var symbols))
-            {
-                return;
-            }
-
-            var analyzer = new AnalyzerContext(symbols);
-            start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
-        });
+        var analyzer = new AnalyzerContext(symbols);
+        start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
     /// <summary>Whether <paramref name="invocation"/> saves once per iteration of a loop that changes entities (see the class summary). Shared with the code fix.</summary>

@@ -15,7 +15,7 @@ namespace BulkSafety.Analyzers.Rules;
 /// from the per-compilation EF model, in the document that declares the property.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-public sealed class UnboundedColumnAnalyzer : DiagnosticAnalyzer
+public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
 {
     /// <summary>The <c>.editorconfig</c> option with the length the message and the fix suggest.</summary>
     public const string MaxLengthOption = "max_length";
@@ -35,20 +35,11 @@ public sealed class UnboundedColumnAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.UnboundedColumnOnHotRow, Descriptors.UnboundedColumn);
 
-    public override void Initialize(AnalysisContext context)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
     {
-        context.EnableConcurrentExecution();
-        context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        context.RegisterCompilationStartAction(start =>
-        {
-            if (!EfModelSymbols.TryCreate(start.Compilation, out var symbols))
-            {
-                return;
-            }
-
-            var compilation = start.Compilation;
-            start.RegisterSemanticModelAction(c => Report(c, EfModelCache.Get(compilation, symbols, c.CancellationToken)));
-        });
+        var compilation = start.Compilation;
+        var modelSymbols = EfModelSymbols.For(compilation, symbols);
+        start.RegisterSemanticModelAction(c => Report(c, EfModelCache.Get(compilation, modelSymbols, c.CancellationToken)));
     }
 
     private static void Report(SemanticModelAnalysisContext context, EfModel model)
