@@ -9,11 +9,13 @@ using Microsoft.CodeAnalysis.Diagnostics;
 namespace BulkSafety.Benchmarks.Analyzers;
 
 /// <summary>
-/// What BulkSafety's loop analyzers add to compiling a large EF Core codebase (see docs/performance.md). Each operation
+/// What BulkSafety's analyzers add to compiling a large EF Core codebase (see docs/performance.md). Each operation
 /// compiles a fresh copy of the same compilation (syntax trees parsed once, in setup): the compiler's own diagnostics
 /// (binding every method), a full emit, the analyzer driver with an analyzer that registers nothing, the driver with an
 /// analyzer that registers the same syntax actions as the rules but returns at once (the dispatch cost every syntax or
-/// operation analyzer in a build shares, the SDK's CA rules included), and the driver with the three loop analyzers. Time is process CPU time
+/// operation analyzer in a build shares, the SDK's CA rules included), the driver with the three loop analyzers, with
+/// every BulkSafety rule, and — as in a .NET SDK build, where CA2016 asks for the operation tree of every invocation — with
+/// an analyzer that registers a no-op operation action, alone and beside every rule. Time is process CPU time
 /// (<see cref="ProcessCpuTimeConfig"/>).
 /// </summary>
 [MemoryDiagnoser]
@@ -25,17 +27,21 @@ public class AnalyzerOverheadBenchmarks
 
     private const int Entities = 60;
     private const int ServicesPerEntity = 6;
+    private const int Forums = 10;
 
     private CSharpCompilation _compilation = null!;
     private AnalyzerOptions _analyzerOptions = null!;
     private ImmutableArray<DiagnosticAnalyzer> _empty;
     private ImmutableArray<DiagnosticAnalyzer> _noOpSyntax;
-    private ImmutableArray<DiagnosticAnalyzer> _bulkSafety;
+    private ImmutableArray<DiagnosticAnalyzer> _loopRules;
+    private ImmutableArray<DiagnosticAnalyzer> _allRules;
+    private ImmutableArray<DiagnosticAnalyzer> _noOpOperation;
+    private ImmutableArray<DiagnosticAnalyzer> _noOpOperationAndAllRules;
 
     [GlobalSetup]
     public void Setup()
     {
-        var codebase = GeneratedEfCodebase.Create(Entities, ServicesPerEntity);
+        var codebase = GeneratedEfCodebase.Create(Entities, ServicesPerEntity, Forums);
         if (codebase.LineCount < 50_000)
         {
             throw new InvalidOperationException($"The generated codebase has {codebase.LineCount} lines; the benchmark needs at least 50,000.");
@@ -52,7 +58,10 @@ public class AnalyzerOverheadBenchmarks
         _analyzerOptions = new AnalyzerOptions([]);
         _empty = [new EmptyAnalyzer()];
         _noOpSyntax = [new NoOpSyntaxAnalyzer()];
-        _bulkSafety = [new PerEntityDeleteLoopAnalyzer(), new SaveChangesInLoopAnalyzer(), new PerEntityUpdateLoopAnalyzer()];
+        _loopRules = [new PerEntityDeleteLoopAnalyzer(), new SaveChangesInLoopAnalyzer(), new PerEntityUpdateLoopAnalyzer()];
+        _allRules = [.. _loopRules, new CascadeWriteAmplificationAnalyzer(), new ParentRewrittenPerChildAnalyzer(), new UnboundedColumnAnalyzer()];
+        _noOpOperation = [new NoOpOperationAnalyzer()];
+        _noOpOperationAndAllRules = [.. _noOpOperation, .. _allRules];
 
         // Sanity: the codebase compiles, and the rules find exactly the planted patterns — no more, no less.
         var errors = _compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
@@ -61,22 +70,23 @@ public class AnalyzerOverheadBenchmarks
             throw new InvalidOperationException("The generated codebase does not compile:\n" + string.Join("\n", errors.Take(20)));
         }
 
-        var found = RunAnalyzers(_bulkSafety).Where(d => d.Id.StartsWith("BS", StringComparison.Ordinal))
-            .GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Count());
-        foreach (var id in new[] { DiagnosticIds.PerEntityDeleteLoop, DiagnosticIds.SaveChangesInLoop, DiagnosticIds.PerEntityUpdateLoop })
+        var expected = new Dictionary<string, int>
         {
-            if (found.GetValueOrDefault(id) != codebase.ServicesWithPatterns)
-            {
-                throw new InvalidOperationException($"Expected {codebase.ServicesWithPatterns} {id}, found {found.GetValueOrDefault(id)}.");
-            }
+            [DiagnosticIds.PerEntityDeleteLoop] = codebase.ServicesWithPatterns,
+            [DiagnosticIds.SaveChangesInLoop] = codebase.ServicesWithPatterns,
+            [DiagnosticIds.PerEntityUpdateLoop] = codebase.ServicesWithPatterns,
+            [DiagnosticIds.CascadeWriteAmplification] = codebase.Forums,
+            [DiagnosticIds.ParentRewrittenPerChild] = codebase.Forums,
+            [DiagnosticIds.UnboundedColumnOnHotRow] = codebase.Forums,
+            [DiagnosticIds.UnboundedColumn] = codebase.Forums,
+        };
+        var found = RunAnalyzers(_allRules).Where(d => !d.Id.StartsWith("CS", StringComparison.Ordinal)).GroupBy(d => d.Id).ToDictionary(g => g.Key, g => g.Count());
+        if (!found.OrderBy(p => p.Key).SequenceEqual(expected.OrderBy(p => p.Key)))
+        {
+            throw new InvalidOperationException($"Expected {Describe(expected)}; found {Describe(found)}.");
         }
 
-        if (found.Count != 3)
-        {
-            throw new InvalidOperationException("Unexpected diagnostics: " + string.Join(", ", found.Keys));
-        }
-
-        Console.WriteLine($"// Generated codebase: {codebase.Files.Count} files, {codebase.LineCount:N0} lines, {codebase.ServicesWithPatterns} services with patterns ({codebase.ServicesWithPatterns * 3} diagnostics).");
+        Console.WriteLine($"// Generated codebase: {codebase.Files.Count} files, {codebase.LineCount:N0} lines; diagnostics as expected: {Describe(found)}.");
         if (Environment.GetEnvironmentVariable(WriteProjectVariable) is { Length: > 0 } directory)
         {
             WriteProject(codebase, directory);
@@ -96,7 +106,19 @@ public class AnalyzerOverheadBenchmarks
     public int NoOpSyntaxAnalyzerDiagnostics() => RunAnalyzers(_noOpSyntax).Length;
 
     [Benchmark(Description = "Analyzer driver + BS1001-BS1003")]
-    public int BulkSafetyDiagnostics() => RunAnalyzers(_bulkSafety).Length;
+    public int LoopRulesDiagnostics() => RunAnalyzers(_loopRules).Length;
+
+    [Benchmark(Description = "Analyzer driver + all BulkSafety rules")]
+    public int AllRulesDiagnostics() => RunAnalyzers(_allRules).Length;
+
+    [Benchmark(Description = "Analyzer driver + no-op operation action")]
+    public int NoOpOperationDiagnostics() => RunAnalyzers(_noOpOperation).Length;
+
+    [Benchmark(Description = "Analyzer driver + no-op operation action + all BulkSafety rules")]
+    public int NoOpOperationAndAllRulesDiagnostics() => RunAnalyzers(_noOpOperationAndAllRules).Length;
+
+    private static string Describe(Dictionary<string, int> counts)
+        => string.Join(", ", counts.OrderBy(p => p.Key).Select(p => $"{p.Value} {p.Key}"));
 
     private ImmutableArray<Diagnostic> RunAnalyzers(ImmutableArray<DiagnosticAnalyzer> analyzers)
         => _compilation.Clone()
@@ -186,6 +208,22 @@ public class AnalyzerOverheadBenchmarks
             context.EnableConcurrentExecution();
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
             context.RegisterSyntaxNodeAction(_ => { }, SyntaxKind.InvocationExpression, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
+        }
+    }
+
+    /// <summary>Asks for the operation tree of every invocation and returns at once, as the SDK's CA2016 does in every build.</summary>
+    [DiagnosticAnalyzer(LanguageNames.CSharp)]
+    private sealed class NoOpOperationAnalyzer : DiagnosticAnalyzer
+    {
+        private static readonly DiagnosticDescriptor Descriptor = new("NOOP02", "No-op", "No-op", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
+
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Descriptor];
+
+        public override void Initialize(AnalysisContext context)
+        {
+            context.EnableConcurrentExecution();
+            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
+            context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
         }
     }
 #pragma warning restore RS1036, RS1041, RS2008

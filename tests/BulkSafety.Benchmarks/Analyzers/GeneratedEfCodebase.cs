@@ -6,17 +6,20 @@ namespace BulkSafety.Benchmarks.Analyzers;
 /// <summary>
 /// A synthetic EF Core application, generated in memory: entity types, one <c>DbContext</c>, and services that mostly do
 /// ordinary work (queries, projections, validation, formatting, bounded loops, imports that save once) and, in every
-/// <see cref="PatternEvery"/>-th service, one instance of each loop pattern. The expected diagnostics are known exactly.
+/// <see cref="PatternEvery"/>-th service, one instance of each loop pattern; plus a few incident-shaped forums (a group
+/// with a post counter, a touched timestamp and unbounded text, its posts, and a moderation loop that rewrites the group
+/// per post). The expected diagnostics are known exactly.
 /// </summary>
 internal sealed class GeneratedEfCodebase
 {
     /// <summary>Every n-th service carries one BS1001, one BS1002 and one BS1003.</summary>
     public const int PatternEvery = 4;
 
-    private GeneratedEfCodebase(IReadOnlyList<(string Name, string Text)> files, int servicesWithPatterns)
+    private GeneratedEfCodebase(IReadOnlyList<(string Name, string Text)> files, int servicesWithPatterns, int forums)
     {
         Files = files;
         ServicesWithPatterns = servicesWithPatterns;
+        Forums = forums;
     }
 
     /// <summary>The source files (name, text).</summary>
@@ -25,11 +28,14 @@ internal sealed class GeneratedEfCodebase
     /// <summary>How many services carry the three patterns; each adds exactly one diagnostic of each loop rule.</summary>
     public int ServicesWithPatterns { get; }
 
+    /// <summary>How many incident-shaped forums there are; each adds exactly one BS2001, BS2002, BS3001 and BS3002.</summary>
+    public int Forums { get; }
+
     /// <summary>Total source lines.</summary>
     public int LineCount => Files.Sum(f => f.Text.Count(c => c == '\n'));
 
-    /// <summary>Generates <paramref name="entities"/> entity types with <paramref name="servicesPerEntity"/> services each.</summary>
-    public static GeneratedEfCodebase Create(int entities, int servicesPerEntity)
+    /// <summary>Generates <paramref name="entities"/> entity types with <paramref name="servicesPerEntity"/> services each, and <paramref name="forums"/> forums.</summary>
+    public static GeneratedEfCodebase Create(int entities, int servicesPerEntity, int forums)
     {
         var files = new List<(string, string)>();
         var context = new StringBuilder("""
@@ -47,6 +53,13 @@ internal sealed class GeneratedEfCodebase
             context.Append(CultureInfo.InvariantCulture, $"    public DbSet<Entity{e}> Entity{e}s => Set<Entity{e}>();\n");
         }
 
+        for (var f = 0; f < forums; f++)
+        {
+            files.Add(($"Forums/Forum{f}.cs", Forum(f)));
+            context.Append(CultureInfo.InvariantCulture, $"    public DbSet<Forum{f}Group> Forum{f}Groups => Set<Forum{f}Group>();\n");
+            context.Append(CultureInfo.InvariantCulture, $"    public DbSet<Forum{f}Post> Forum{f}Posts => Set<Forum{f}Post>();\n");
+        }
+
         context.Append("}\n");
         files.Add(("Model/AppDbContext.cs", context.ToString()));
 
@@ -61,7 +74,7 @@ internal sealed class GeneratedEfCodebase
             }
         }
 
-        return new GeneratedEfCodebase(files, withPatterns);
+        return new GeneratedEfCodebase(files, withPatterns, forums);
     }
 
     private static string Entity(int e) => $$"""
@@ -103,6 +116,59 @@ internal sealed class GeneratedEfCodebase
             public int Quantity { get; set; }
 
             public decimal Price { get; set; }
+        }
+        """;
+
+    // BS3001 on Group.Description (hot row), BS3002 on Post.Body, BS2001 on the Group-Post relationship (cascade by
+    // convention), BS2002 on the ExecuteUpdate that rewrites the group once per post.
+    private static string Forum(int f) => $$"""
+        using System.ComponentModel.DataAnnotations;
+        using Microsoft.EntityFrameworkCore;
+
+        namespace Generated.Model;
+
+        public sealed class Forum{{f}}Group
+        {
+            public long Id { get; set; }
+
+            [MaxLength(200)]
+            public string Name { get; set; } = "";
+
+            public string Description { get; set; } = "";
+
+            public int PostsCount { get; set; }
+
+            public DateTime UpdatedAt { get; set; }
+
+            public List<Forum{{f}}Post> Posts { get; set; } = new();
+        }
+
+        public sealed class Forum{{f}}Post
+        {
+            public long Id { get; set; }
+
+            public long GroupId { get; set; }
+
+            public Forum{{f}}Group Group { get; set; } = null!;
+
+            public string Body { get; set; } = "";
+
+            public bool IsSpam { get; set; }
+        }
+
+        public sealed class Forum{{f}}Moderation(AppDbContext db)
+        {
+            public async Task RemoveSpamAsync(long groupId, CancellationToken ct)
+            {
+                var spam = await db.Forum{{f}}Posts.Where(p => p.GroupId == groupId && p.IsSpam).ToListAsync(ct);
+                foreach (var post in spam)
+                {
+                    await db.Forum{{f}}Groups.Where(g => g.Id == post.GroupId)
+                        .ExecuteUpdateAsync(s => s.SetProperty(g => g.PostsCount, g => g.PostsCount - 1).SetProperty(g => g.UpdatedAt, DateTime.UtcNow), ct);
+                }
+
+                await db.Forum{{f}}Posts.Where(p => p.GroupId == groupId && p.IsSpam).ExecuteDeleteAsync(ct);
+            }
         }
         """;
 
