@@ -258,7 +258,8 @@ internal sealed class EfModelReader
                 return prefix.Operand is MemberAccessExpressionSyntax or IdentifierNameSyntax
                     && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression));
             case AssignmentExpressionSyntax assignment:
-                if (assignment.Left is not (MemberAccessExpressionSyntax or IdentifierNameSyntax))
+                // An object or with-initializer fills in a row being created, never rewrites an existing parent.
+                if (assignment.Left is not (MemberAccessExpressionSyntax or IdentifierNameSyntax) || assignment.Parent is InitializerExpressionSyntax)
                 {
                     return false;
                 }

@@ -142,6 +142,17 @@ public sealed partial class DescriptorConventionsTests
     }
 
     [Fact]
+    public void Analyzers_ShareTheSkeleton_WhoseInitializeIsSealed()
+    {
+        foreach (var analyzer in Supported.Value.Select(s => s.Analyzer).Distinct())
+        {
+            Assert.True(typeof(EfCoreAnalyzer).IsAssignableFrom(analyzer), $"{analyzer.Name} does not derive from {nameof(EfCoreAnalyzer)}");
+        }
+
+        Assert.True(typeof(EfCoreAnalyzer).GetMethod(nameof(DiagnosticAnalyzer.Initialize))!.IsFinal, "EfCoreAnalyzer.Initialize is not sealed");
+    }
+
+    [Fact]
     public void CodeFixes_AreSealedExportedBatchFixers_ForSupportedIds_WithPublicKeys()
     {
         var fixes = typeof(PerEntityDeleteLoopCodeFix).Assembly.GetTypes().Where(t => typeof(CodeFixProvider).IsAssignableFrom(t) && !t.IsAbstract).ToList();

@@ -217,6 +217,39 @@ public sealed class ModelReaderTests
     }
 
     [Fact]
+    public async Task InitializersOfNewRows_AreNotBookkeeping_ButInheritedTimestampsAre()
+    {
+        var model = await ReadAsync(Usings + """
+            public abstract class Stamped { public DateTime UpdatedAt { get; set; } }
+            public class Group : Stamped
+            {
+                public long Id { get; set; }
+                public int PostsCount { get; set; }
+                public List<Post> Posts { get; set; } = new();
+            }
+            public record Post
+            {
+                public long Id { get; set; }
+                public long GroupId { get; set; }
+                public Group Group { get; set; } = null!;
+                public DateTime UpdatedAt { get; set; }
+            }
+            public class Db : DbContext { public DbSet<Group> Groups => Set<Group>(); }
+            public static class Rules
+            {
+                public static Group Split(Post post) => new Group { PostsCount = 1, UpdatedAt = DateTime.UtcNow };
+                public static Post Copy(Post post, Group group) => post with { UpdatedAt = DateTime.UtcNow };
+                public static void Touch(Post post) => post.Group.UpdatedAt = DateTime.UtcNow;
+            }
+            """);
+
+        var write = Assert.Single(model.Bookkeeping);
+        Assert.Equal(
+            ("UpdatedAt", BookkeepingKind.Touch, "Post", "post.Group.UpdatedAt = DateTime.UtcNow"),
+            (write.Property.Name, write.Kind, write.Dependent.Name, write.Syntax.ToString()));
+    }
+
+    [Fact]
     public async Task OwnedAttributeTypeReachedFromHotEntity_IsHot_AndUnreachedClassIsNotMapped()
     {
         var model = await ReadAsync(Usings + """
