@@ -198,9 +198,10 @@ internal sealed class EfModelReader
     }
 
     /// <summary>
-    /// Binds the bookkeeping candidates that can write an entity's counter or timestamp: calls (bulk updates, raw SQL)
-    /// and the increments and assignments whose target is named like an integer or date property of an entity type (or
-    /// of a class deriving from one). Binding is what costs; most candidates (<c>i++</c>, <c>Name = name</c>) stop here.
+    /// Binds the bookkeeping candidates that can write an entity's counter or timestamp: the increments, assignments and
+    /// <c>SetProperty</c> calls whose target is named like an integer or date property of an entity type (or of a class
+    /// deriving from one), and raw SQL. Binding is what costs; most candidates (<c>i++</c>, <c>Name = name</c>,
+    /// <c>SetProperty(x =&gt; x.IsActive, false)</c>) stop here.
     /// </summary>
     private IEnumerable<IOperation> BindBookkeepingCandidates(List<INamedTypeSymbol> sourceTypes)
     {
@@ -213,7 +214,7 @@ internal sealed class EfModelReader
 
         foreach (var node in bookkeepingCandidates)
         {
-            if ((node is InvocationExpressionSyntax || (WrittenName(node) is { } name && names.Contains(name)))
+            if ((WrittenName(node) is { } name ? names.Contains(name) : node is InvocationExpressionSyntax)
                 && SemanticModelFor(node.SyntaxTree).GetOperation(node, cancellationToken) is { } operation)
             {
                 yield return operation;
@@ -229,13 +230,15 @@ internal sealed class EfModelReader
         }
     }
 
-    // The member an increment or assignment candidate writes, as written: PostsCount in group.PostsCount++ or PostsCount = x.
+    // The member a candidate writes, as written: PostsCount in group.PostsCount++, in PostsCount = x and in
+    // SetProperty(g => g.PostsCount, ...). Null where the syntax does not say (raw SQL): such calls are always bound.
     private static string? WrittenName(SyntaxNode node)
         => node switch
         {
             PostfixUnaryExpressionSyntax postfix => NameOf(postfix.Operand),
             PrefixUnaryExpressionSyntax prefix => NameOf(prefix.Operand),
             AssignmentExpressionSyntax assignment => NameOf(assignment.Left),
+            InvocationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } when arguments[0].Expression is LambdaExpressionSyntax { ExpressionBody: { } property } => NameOf(property),
             _ => null,
         };
 
