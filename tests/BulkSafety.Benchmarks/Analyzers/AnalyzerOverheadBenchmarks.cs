@@ -56,11 +56,11 @@ public class AnalyzerOverheadBenchmarks
             References(),
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         _analyzerOptions = new AnalyzerOptions([]);
-        _empty = [new EmptyAnalyzer()];
-        _noOpSyntax = [new NoOpSyntaxAnalyzer()];
+        _empty = [new BaselineAnalyzer("EMPTY01", _ => { })];
+        _noOpSyntax = [new BaselineAnalyzer("NOOP01", c => c.RegisterSyntaxNodeAction(_ => { }, SyntaxKind.InvocationExpression, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement))];
         _loopRules = [new PerEntityDeleteLoopAnalyzer(), new SaveChangesInLoopAnalyzer(), new PerEntityUpdateLoopAnalyzer()];
         _allRules = [.. _loopRules, new CascadeWriteAmplificationAnalyzer(), new ParentRewrittenPerChildAnalyzer(), new UnboundedColumnAnalyzer()];
-        _noOpOperation = [new NoOpOperationAnalyzer()];
+        _noOpOperation = [new BaselineAnalyzer("NOOP02", c => c.RegisterOperationAction(_ => { }, OperationKind.Invocation))];
         _noOpOperationAndAllRules = [.. _noOpOperation, .. _allRules];
 
         // Sanity: the codebase compiles, and the rules find exactly the planted patterns — no more, no less.
@@ -177,53 +177,24 @@ public class AnalyzerOverheadBenchmarks
         Console.WriteLine($"// Wrote the generated project to {directory}");
     }
 
-    // A benchmark-only analyzer, never loaded by a compiler: the rules for shipping analyzers do not apply.
+    // Benchmark-only analyzers, never loaded by a compiler: the rules for shipping analyzers do not apply.
 #pragma warning disable RS1036, RS1041, RS2008
 
-    /// <summary>Registers nothing: the analyzer driver's own cost, the baseline for the rules' added cost.</summary>
+    /// <summary>
+    /// A baseline: registers <paramref name="register"/>'s actions, which do nothing — the analyzer driver's own cost (no
+    /// actions), the dispatch every syntax analyzer pays, or the operation trees an operation analyzer makes the driver build.
+    /// </summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class EmptyAnalyzer : DiagnosticAnalyzer
+    private sealed class BaselineAnalyzer(string id, Action<AnalysisContext> register) : DiagnosticAnalyzer
     {
-        private static readonly DiagnosticDescriptor Descriptor = new("EMPTY01", "Empty", "Empty", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Descriptor];
+        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
+            [new DiagnosticDescriptor(id, "Baseline", "Baseline", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true)];
 
         public override void Initialize(AnalysisContext context)
         {
             context.EnableConcurrentExecution();
             context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-        }
-    }
-
-    /// <summary>Registers the loop rules' syntax actions (invocations, foreach) and returns at once: the shared dispatch cost.</summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class NoOpSyntaxAnalyzer : DiagnosticAnalyzer
-    {
-        private static readonly DiagnosticDescriptor Descriptor = new("NOOP01", "No-op", "No-op", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Descriptor];
-
-        public override void Initialize(AnalysisContext context)
-        {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterSyntaxNodeAction(_ => { }, SyntaxKind.InvocationExpression, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
-        }
-    }
-
-    /// <summary>Asks for the operation tree of every invocation and returns at once, as the SDK's CA2016 does in every build.</summary>
-    [DiagnosticAnalyzer(LanguageNames.CSharp)]
-    private sealed class NoOpOperationAnalyzer : DiagnosticAnalyzer
-    {
-        private static readonly DiagnosticDescriptor Descriptor = new("NOOP02", "No-op", "No-op", "Benchmark", DiagnosticSeverity.Hidden, isEnabledByDefault: true);
-
-        public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics => [Descriptor];
-
-        public override void Initialize(AnalysisContext context)
-        {
-            context.EnableConcurrentExecution();
-            context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
-            context.RegisterOperationAction(_ => { }, OperationKind.Invocation);
+            register(context);
         }
     }
 #pragma warning restore RS1036, RS1041, RS2008
