@@ -14,7 +14,8 @@ namespace BulkSafety.Benchmarks.SafePaths;
 /// of the mechanism. The unbounded delete is one transaction of N rows — the statement the guard exists to stop. A third
 /// method runs the same job without batch limits (budgets out of reach: a first batch of 100 rows, then one of the rest):
 /// not a way to use the API, but the split of the batched job's extra time into the work it does per row (the count, the
-/// read of every key and text length, the pricing) and per batch.
+/// read of every key and text length, the pricing) and per batch. A fourth, without the guard, deletes the same keyset
+/// batches but reads only each batch's last key: what batching costs when no row is read, priced or counted.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
@@ -118,6 +119,28 @@ public class BatchedDeleteBenchmarks
         await using var context = new ItemsContext(_guardedWithoutLimits);
         var unlimited = new BatchOptions { MaxRowsPerBatch = int.MaxValue, TargetBytesPerBatch = long.MaxValue };
         return Check((await context.Items.Where(i => i.GroupId == 1).DeleteInBatchesAsync(unlimited)).Rows);
+    }
+
+    [Benchmark]
+    public async Task<long> KeysetBatchesWithoutReadingRows()
+    {
+        await using var context = new ItemsContext(_plain);
+        var matching = context.Items.Where(i => i.GroupId == 1);
+        long deleted = 0;
+        long after = 0;
+        while (true)
+        {
+            var last = await matching.Where(i => i.Id > after).OrderBy(i => i.Id).Select(i => i.Id).Skip(BatchOptions.DefaultMaxRowsPerBatch - 1).FirstOrDefaultAsync();
+            var upTo = last == 0 ? long.MaxValue : last;
+            var batch = await matching.Where(i => i.Id > after && i.Id <= upTo).ExecuteDeleteAsync();
+            deleted += batch;
+            if (last == 0)
+            {
+                return Check(deleted);
+            }
+
+            after = last;
+        }
     }
 
     private long Check(long deleted) => deleted == Rows ? deleted : throw new InvalidOperationException($"deleted {deleted} rows, expected {Rows}");
