@@ -1,5 +1,7 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Threading;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -16,6 +18,16 @@ internal static class EfModelCache
 
     public static EfModel Get(Compilation compilation, EfModelSymbols symbols, CancellationToken cancellationToken)
         => Entries.GetValue(compilation, static _ => new Entry()).Get(compilation, symbols, cancellationToken);
+
+    /// <summary>
+    /// What a rule registers at compilation start: the compilation's model, read on first use (by whichever rule needs it
+    /// first) and shared from then on.
+    /// </summary>
+    public static Func<CancellationToken, EfModel> For(Compilation compilation, EfCoreSymbols symbols)
+    {
+        var modelSymbols = EfModelSymbols.For(compilation, symbols);
+        return cancellationToken => Get(compilation, modelSymbols, cancellationToken);
+    }
 
     private sealed class Entry
     {

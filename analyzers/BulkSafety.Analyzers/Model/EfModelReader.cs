@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -184,7 +185,7 @@ internal sealed class EfModelReader
                     continue;
                 }
 
-                if (node is not InvocationExpressionSyntax { Expression: GenericNameSyntax { Identifier.ValueText: "Set" } or MemberAccessExpressionSyntax { Name.Identifier.ValueText: "Set" } })
+                if (node is not InvocationExpressionSyntax invocation || SyntaxFilter.GetInvokedName(invocation) != "Set")
                 {
                     bookkeepingCandidates.Add(node);
                 }

@@ -1,6 +1,6 @@
-using BulkSafety.Analyzers.Infrastructure;
 using System.Collections.Generic;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -72,10 +72,10 @@ internal sealed class EfModelSymbols
     /// <summary>The database providers the compilation references (decides how a maximum length maps to a store type).</summary>
     public StoreProviders Providers { get; }
 
-    /// <summary>Resolves the symbols, or returns <see langword="false"/> when the compilation does not reference EF Core.</summary>
     /// <summary>The symbols of a compilation that references EF Core (its <see cref="EfCoreSymbols"/> resolved).</summary>
     public static EfModelSymbols For(Compilation compilation, EfCoreSymbols core) => new(compilation, core.DbContext);
 
+    /// <summary>Resolves the symbols, or returns <see langword="false"/> when the compilation does not reference EF Core.</summary>
     public static bool TryCreate(Compilation compilation, out EfModelSymbols symbols)
     {
         var dbContext = compilation.GetTypeByMetadataName("Microsoft.EntityFrameworkCore.DbContext");

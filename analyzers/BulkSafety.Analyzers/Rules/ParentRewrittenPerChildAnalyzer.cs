@@ -25,14 +25,11 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
     {
-        var compilation = start.Compilation;
-        var modelSymbols = EfModelSymbols.For(compilation, symbols);
-        start.RegisterSyntaxNodeAction(
-            c => Analyze(c, symbols, () => EfModelCache.Get(compilation, modelSymbols, c.CancellationToken)),
-            SyntaxKind.InvocationExpression);
+        var model = EfModelCache.For(start.Compilation, symbols);
+        start.RegisterSyntaxNodeAction(c => Analyze(c, symbols, model), SyntaxKind.InvocationExpression);
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, EfCoreSymbols symbols, System.Func<EfModel> getModel)
+    private static void Analyze(SyntaxNodeAnalysisContext context, EfCoreSymbols symbols, System.Func<System.Threading.CancellationToken, EfModel> getModel)
     {
         // Only a save, a bulk update or raw SQL in a loop can persist the parent per iteration: reject the rest in syntax,
         // before the semantic model is asked anything.
@@ -60,7 +57,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
             return;
         }
 
-        var model = getModel();
+        var model = getModel(context.CancellationToken);
         foreach (var loop in loops)
         {
             if (ElementEntity(loop, model) is not { } dependent)

@@ -37,9 +37,8 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
     {
-        var compilation = start.Compilation;
-        var modelSymbols = EfModelSymbols.For(compilation, symbols);
-        start.RegisterSemanticModelAction(c => Report(c, EfModelCache.Get(compilation, modelSymbols, c.CancellationToken)));
+        var model = EfModelCache.For(start.Compilation, symbols);
+        start.RegisterSemanticModelAction(c => Report(c, model(c.CancellationToken)));
     }
 
     private static void Report(SemanticModelAnalysisContext context, EfModel model)
