@@ -275,14 +275,7 @@ internal sealed class EfModelReader
 
                 return assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && MayBeBookkeepingValue(assignment.Right);
             case InvocationExpressionSyntax invocation:
-                var name = invocation.Expression switch
-                {
-                    MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-                    GenericNameSyntax generic => generic.Identifier.ValueText,
-                    IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-                    _ => null,
-                };
-                return name is not null && CandidateInvocationNames.Contains(name);
+                return SyntaxFilter.GetInvokedName(invocation) is { } name && CandidateInvocationNames.Contains(name);
             default:
                 return false;
         }
