@@ -2,7 +2,7 @@ namespace BulkSafety.Budgets;
 
 /// <summary>
 /// Where the blast-radius budget (<see cref="BulkSafetyOptions.MaxTableFraction"/>) learns how many rows a table has.
-/// The guard asks the context's own database (<see cref="Probes.DatabaseTableRowCounts"/> for SaveChanges; a bulk command
+/// The guard asks the context's own database (<see cref="Databases.DatabaseTableRowCounts"/> for SaveChanges; a bulk command
 /// counts its table with its other probes). An implementation registered in the application's service provider replaces
 /// both — the seam tests use to fix a count.
 /// </summary>

@@ -1,9 +1,10 @@
 using System.Data.Common;
 using System.Text;
 using BulkSafety.Budgets;
+using BulkSafety.Databases;
 using BulkSafety.Estimation;
 using BulkSafety.Estimation.Probes;
-using BulkSafety.Probes;
+using BulkSafety.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -11,10 +12,11 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace BulkSafety.Interception;
 
 /// <summary>
-/// Estimates a DELETE or UPDATE command before it runs: reads its SQL (<see cref="BulkStatement"/>), finds its table in
-/// the EF model, asks the database how many rows it matches and how large their stored text and binary values are
-/// (<see cref="BulkStatementProbe"/>), and prices one such statement with the replication profile. The answer is an
-/// estimate, or the reason there is none.
+/// Estimates a command that may change existing rows before it runs: reads its SQL as its engine does
+/// (<see cref="BulkStatement"/>, <see cref="RawWrite"/>), finds its table in the EF model, asks the database — through
+/// read-only probes (<see cref="ProbeScope"/>) — how many rows it matches and how large their stored text and binary
+/// values are (<see cref="BulkStatementProbe"/>), and prices one such statement with the replication profile. The answer
+/// is an estimate, or the reason there is none.
 /// </summary>
 internal static class BulkCommandEstimator
 {
@@ -22,34 +24,82 @@ internal static class BulkCommandEstimator
     private const string RawOperation = "raw SQL";
 
     /// <summary>
-    /// The operation a command is, when the guard must estimate it: <c>ExecuteDelete</c>/<c>ExecuteUpdate</c> by their
-    /// command source, a raw command (<c>ExecuteSql</c>, <c>FromSql</c>) when its text may delete or update. Every
-    /// other command — queries, SaveChanges batches, migrations, raw SQL without those words — is <see langword="null"/>
-    /// after a check of its source and, for raw SQL, a case-insensitive search of its text for four words.
+    /// The command, when the guard must estimate it: <c>ExecuteDelete</c>/<c>ExecuteUpdate</c> by their command source, a
+    /// raw command (<c>ExecuteSql</c>, <c>FromSql</c>) when its text may change existing rows (<see cref="RawWrite.Classify"/>,
+    /// read with the rules of <paramref name="dialect"/>; with both engines' rules when the engine is not one the guard
+    /// knows, a write by either counting). Every other command — queries, SaveChanges batches, migrations, raw SQL without
+    /// a write word — is <see langword="null"/> after a check of its source and, for raw SQL, a case-insensitive search of
+    /// its text for a few words.
     /// </summary>
     /// <remarks>EF Core 10 reports <see cref="CommandSource.ExecuteUpdate"/> for the DELETE of <c>ExecuteDelete</c> too,
     /// so the operation is named after the statement once it is read.</remarks>
-    public static string? OperationOf(CommandSource source, DbCommand command) => source switch
+    public static BulkCommand? Recognize(CommandSource source, DbCommand command, DatabaseDialect? dialect) => source switch
     {
-        CommandSource.ExecuteDelete or CommandSource.ExecuteUpdate => LinqOperation,
-        CommandSource.ExecuteSqlRaw or CommandSource.FromSqlQuery when BulkStatement.MayWrite(command.CommandText) => RawOperation,
+        CommandSource.ExecuteDelete or CommandSource.ExecuteUpdate => new BulkCommand(LinqOperation, null),
+        CommandSource.ExecuteSqlRaw or CommandSource.FromSqlQuery when ClassifyRaw(command.CommandText, dialect) is { } write => new BulkCommand(RawOperation, write),
         _ => null,
     };
 
+    private static RawWrite? ClassifyRaw(string sql, DatabaseDialect? dialect)
+        => dialect is not null
+            ? RawWrite.Classify(sql, dialect.Lexicon)
+            : RawWrite.Classify(sql, SqlLexicon.Sqlite) ?? RawWrite.Classify(sql, SqlLexicon.Postgres);
 
     /// <summary>Estimates <paramref name="command"/>; the probes run on its connection and transaction.</summary>
-    public static async ValueTask<BulkCommandEstimate> EstimateAsync(DbContext context, DbCommand command, string operation, BulkSafetyOptions options, bool async, CancellationToken cancellationToken)
+    public static async ValueTask<BulkCommandEstimate> EstimateAsync(DbContext context, DbCommand command, BulkCommand bulk, BulkSafetyOptions options, bool async, CancellationToken cancellationToken)
     {
         var contextName = context.GetType().Name;
-        if (BulkStatement.TryParse(command.CommandText, out var refusal) is not { } statement)
+        var dialect = command.Connection is { } connection ? DatabaseDialect.Detect(context.Database.ProviderName, connection) : null;
+        var lexicon = dialect?.Lexicon ?? SqlLexicon.Sqlite;
+        var operation = bulk.Operation;
+        var probed = command;
+        switch (bulk.Raw)
+        {
+            case { Shape: RawWriteShape.Unpriceable } raw:
+                return BulkCommandEstimate.Unknown(operation, $"{raw.Description} changes rows the guard cannot count before it runs");
+            case { Shape: RawWriteShape.Truncate }:
+                if (TruncatedTable(command.CommandText, lexicon) is not { } delete)
+                {
+                    return BulkCommandEstimate.Unknown("raw TRUNCATE", "the TRUNCATE is not of one table without CASCADE, which is all the guard reads");
+                }
+
+                // A TRUNCATE deletes what a DELETE without WHERE would: it is probed and judged as that DELETE.
+                operation = "raw TRUNCATE";
+                probed = command.Connection!.CreateCommand();
+                probed.CommandText = delete;
+                probed.Transaction = command.Transaction;
+                break;
+        }
+
+        try
+        {
+            return await EstimateStatementAsync(context, probed, dialect, lexicon, operation, options, contextName, async, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!ReferenceEquals(probed, command))
+            {
+                await probed.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async ValueTask<BulkCommandEstimate> EstimateStatementAsync(DbContext context, DbCommand command, DatabaseDialect? dialect, SqlLexicon lexicon, string operation, BulkSafetyOptions options, string contextName, bool async, CancellationToken cancellationToken)
+    {
+        if (BulkStatement.TryParse(command.CommandText, lexicon, out var refusal) is not { } statement)
         {
             return BulkCommandEstimate.Unknown(operation, $"the SQL is not read: {refusal}");
         }
 
         var delete = statement.Kind == BulkStatementKind.Delete;
-        operation = operation == RawOperation ? (delete ? "raw DELETE" : "raw UPDATE") : (delete ? "ExecuteDelete" : "ExecuteUpdate");
+        operation = operation switch
+        {
+            RawOperation => delete ? "raw DELETE" : "raw UPDATE",
+            LinqOperation => delete ? "ExecuteDelete" : "ExecuteUpdate",
+            _ => operation,
+        };
 
-        if (command.Connection is not { } connection || SqlDialect.Detect(context.Database.ProviderName, connection) is not { } dialect)
+        if (dialect is null)
         {
             return BulkCommandEstimate.Unknown(operation, $"the database ({context.Database.ProviderName}) cannot be probed; the guard probes SQLite and PostgreSQL");
         }
@@ -59,14 +109,15 @@ internal static class BulkCommandEstimator
             return BulkCommandEstimate.Unknown(operation, $"the table {statement.TableText} is not mapped in the EF model of {contextName}");
         }
 
-        var session = new ProbeSession(connection, command.Transaction, dialect, command.CommandTimeout);
         var shape = mapped.Shape;
         var measured = VariableLengthColumns(shape);
         UnitOfWorkEstimate estimate;
         var tableRows = new Dictionary<string, long>(StringComparer.Ordinal);
+        ProbeScope? scope = null;
         try
         {
-            var affected = await BulkStatementProbe.MeasureAsync(session, statement, command, measured, async, cancellationToken).ConfigureAwait(false);
+            scope = await dialect.OpenProbeScopeAsync(command.Connection!, command.Transaction, command.CommandTimeout, async, cancellationToken).ConfigureAwait(false);
+            var affected = await BulkStatementProbe.MeasureAsync(scope, statement, table, command, measured, async, cancellationToken).ConfigureAwait(false);
             estimate = new UnitOfWorkEstimate(options.Profile, contextName, operation) { Basis = affected.Basis };
             if (affected.Rows > 0)
             {
@@ -75,12 +126,16 @@ internal static class BulkCommandEstimator
                 var bytes = options.Profile.EstimateStatement(shape, change.Row, rows);
                 var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
                 estimate.AddStatement(mapped.Identity, kind, rows, bytes, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
-                await CountTableAsync(session, table, affected.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+                await CountTableAsync(scope, table, affected.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
                 if (statement.Kind == BulkStatementKind.Delete)
                 {
-                    await AddDatabaseCascadesAsync(session, statement, command, mapped, estimate, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+                    await AddDatabaseCascadesAsync(scope, statement, command, mapped, estimate, options, tableRows, async, cancellationToken).ConfigureAwait(false);
                 }
             }
+        }
+        catch (ProbeRefusedException refused)
+        {
+            return BulkCommandEstimate.Unknown(operation, $"the probe refused: {refused.Message}");
         }
         catch (DbException exception)
         {
@@ -90,21 +145,71 @@ internal static class BulkCommandEstimator
         {
             return BulkCommandEstimate.Unknown(operation, $"the estimate failed ({exception.GetType().Name}: {exception.Message})");
         }
+        finally
+        {
+            if (scope is not null)
+            {
+                await scope.CloseAsync(async).ConfigureAwait(false);
+            }
+        }
 
         estimate.Complete();
         return new BulkCommandEstimate(estimate, null, tableRows);
     }
 
+    // TRUNCATE [TABLE] [ONLY] name [*] [RESTART IDENTITY | CONTINUE IDENTITY] [RESTRICT] as DELETE FROM [ONLY] name; null
+    // for several tables or CASCADE, which truncates the tables that refer to it as well.
+    private static string? TruncatedTable(string sql, SqlLexicon lexicon)
+    {
+        if (SqlTokenizer.Tokenize(sql, lexicon) is not { } tokens)
+        {
+            return null;
+        }
+
+        var end = tokens.Count;
+        while (end > 0 && tokens[end - 1].IsSymbol(sql, ';'))
+        {
+            end--;
+        }
+
+        var i = 1;
+        i += i < end && tokens[i].IsWord(sql, "TABLE") ? 1 : 0;
+        var only = i < end && tokens[i].IsWord(sql, "ONLY");
+        i += only ? 1 : 0;
+        var nameStart = i;
+        while (i < end && (tokens[i].Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier || tokens[i].IsSymbol(sql, '.'))
+            && !tokens[i].IsWord(sql, "RESTART") && !tokens[i].IsWord(sql, "CONTINUE") && !tokens[i].IsWord(sql, "RESTRICT") && !tokens[i].IsWord(sql, "CASCADE"))
+        {
+            i++;
+        }
+
+        if (i == nameStart)
+        {
+            return null;
+        }
+
+        var name = sql[tokens[nameStart].Start..tokens[i - 1].End];
+        for (; i < end; i++)
+        {
+            if (!(tokens[i].IsWord(sql, "RESTART") || tokens[i].IsWord(sql, "CONTINUE") || tokens[i].IsWord(sql, "IDENTITY") || tokens[i].IsWord(sql, "RESTRICT")))
+            {
+                return null;
+            }
+        }
+
+        return $"DELETE FROM {(only ? "ONLY " : "")}{name}";
+    }
+
     // The rows the database deletes below the statement through ON DELETE CASCADE (EF does not know them): one probe per
     // dependent table, priced by the profile (PostgreSQL logs each; MariaDB none) and counted for the blast radius.
-    private static async ValueTask AddDatabaseCascadesAsync(ProbeSession session, BulkStatement statement, DbCommand command, MappedTable mapped, UnitOfWorkEstimate estimate, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
+    private static async ValueTask AddDatabaseCascadesAsync(ProbeScope scope, BulkStatement statement, DbCommand command, MappedTable mapped, UnitOfWorkEstimate estimate, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
     {
         foreach (var cascades in mapped.DatabaseCascades.GroupBy(c => c.Table))
         {
             DatabaseCascade[] chains = [.. cascades];
             var shape = chains[0].Shape;
             var measured = VariableLengthColumns(shape);
-            var reached = await BulkStatementProbe.MeasureCascadeAsync(session, statement, command, chains, measured, async, cancellationToken).ConfigureAwait(false);
+            var reached = await BulkStatementProbe.MeasureCascadeAsync(scope, statement, command, chains, measured, async, cancellationToken).ConfigureAwait(false);
             if (reached.Rows == 0)
             {
                 continue;
@@ -117,15 +222,15 @@ internal static class BulkCommandEstimator
             }
 
             estimate.AddDatabaseCascade(cascades.Key.SchemaQualifiedName, reached.Rows, options.Profile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), reached.Rows));
-            await CountTableAsync(session, cascades.Key, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+            await CountTableAsync(scope, cascades.Key, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
         }
     }
 
     // A table's row count, when touching this many of its rows could exceed the blast radius.
-    private static async ValueTask CountTableAsync(ProbeSession session, ITable table, long touched, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
+    private static async ValueTask CountTableAsync(ProbeScope scope, ITable table, long touched, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
     {
         if (BudgetRules.MayExceedTableFraction(touched, options)
-            && await TableRowCountProbe.CountAsync(session, table.Schema, table.Name, async, cancellationToken).ConfigureAwait(false) is { } count)
+            && await TableRowCountProbe.CountAsync(scope, table.Schema, table.Name, async, cancellationToken).ConfigureAwait(false) is { } count)
         {
             tableRows[table.SchemaQualifiedName] = count.Rows;
         }
@@ -277,6 +382,9 @@ internal static class BulkCommandEstimator
             after.Length == 0 ? RowChangeKind.Delete : RowChangeKind.Update, before, after, assigned, textLength);
     }
 }
+
+/// <summary>A command the guard estimates before it runs: its operation and, for raw SQL, what kind of write it is.</summary>
+internal sealed record BulkCommand(string Operation, RawWrite? Raw);
 
 /// <summary>A bulk command's estimate, or why there is none, and the row counts of the tables the blast radius needs.</summary>
 internal sealed record BulkCommandEstimate(UnitOfWorkEstimate? Estimate, string? UnknownReason, IReadOnlyDictionary<string, long>? TableRows)

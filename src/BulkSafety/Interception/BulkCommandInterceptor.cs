@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using BulkSafety.Budgets;
+using BulkSafety.Databases;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BulkSafety.Interception;
@@ -123,12 +124,13 @@ internal sealed class BulkCommandInterceptor(BulkSafetyGuard guard) : DbCommandI
 
     private async ValueTask InspectAsync(DbCommand command, CommandEventData eventData, bool async, CancellationToken cancellationToken)
     {
-        if (AdmittedByCaller.Value || eventData.Context is not { } context || BulkCommandEstimator.OperationOf(eventData.CommandSource, command) is not { } operation)
+        if (AdmittedByCaller.Value || eventData.Context is not { } context
+            || BulkCommandEstimator.Recognize(eventData.CommandSource, command, DatabaseDialect.Detect(context.Database.ProviderName, command.Connection!)) is not { } bulk)
         {
             return;
         }
 
-        if (await guard.AdmitCommandAsync(context, command, operation, async, cancellationToken).ConfigureAwait(false) is { } ticket)
+        if (await guard.AdmitCommandAsync(context, command, bulk, async, cancellationToken).ConfigureAwait(false) is { } ticket)
         {
             _inFlight.AddOrUpdate(command, ticket);
         }

@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Transactions;
 using BulkSafety.Budgets;
 using BulkSafety.Estimation;
-using BulkSafety.Probes;
+using BulkSafety.Databases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -216,17 +216,17 @@ internal sealed class BulkSafetyGuard
     /// probes on its own connection and judges it like a SaveChanges. Returns the admitted ticket, which
     /// <see cref="CommandExecuted"/> or <see cref="CommandFailed"/> settles; throws before execution in Enforce mode.
     /// </summary>
-    public async ValueTask<LedgerTicket?> AdmitCommandAsync(DbContext context, DbCommand command, string operation, bool async, CancellationToken cancellationToken)
+    public async ValueTask<LedgerTicket?> AdmitCommandAsync(DbContext context, DbCommand command, BulkCommand bulk, bool async, CancellationToken cancellationToken)
     {
         var guarded = _contexts.GetValue(context, _resolve);
         BulkCommandEstimate result;
         try
         {
-            result = await BulkCommandEstimator.EstimateAsync(context, command, operation, guarded.Options, async, cancellationToken).ConfigureAwait(false);
+            result = await BulkCommandEstimator.EstimateAsync(context, command, bulk, guarded.Options, async, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
-            result = BulkCommandEstimate.Unknown(operation, $"the estimate failed ({exception.GetType().Name}: {exception.Message})");
+            result = BulkCommandEstimate.Unknown(bulk.Operation, $"the estimate failed ({exception.GetType().Name}: {exception.Message})");
         }
 
         if (result.Estimate is not { } estimate)

@@ -1,7 +1,7 @@
 using BulkSafety.Estimation;
 using BulkSafety.IntegrationTests.Postgres;
 using BulkSafety.IntegrationTests.Workloads;
-using BulkSafety.Probes;
+using BulkSafety.Databases;
 using Microsoft.EntityFrameworkCore;
 using BulkSafety.IntegrationTests.Infrastructure;
 using Npgsql;
@@ -174,20 +174,32 @@ public sealed class PostgresBulkCommandTests(PostgresFixture fixture, ITestOutpu
     {
         using var documents = await GuardedDocuments.CreateAsync(fixture.Server);
         await using var connection = await fixture.Server.OpenConnectionAsync();
-        var session = new ProbeSession(connection, null, SqlDialect.Postgres, null);
         await using (var insert = new NpgsqlCommand($"INSERT INTO {DocumentsContext.Schema}.documents (\"OwnerId\", \"Title\", \"Views\") SELECT g, 't', 0 FROM generate_series(1, 1234) g", connection))
         {
             await insert.ExecuteNonQueryAsync();
         }
 
-        var beforeAnalyze = await TableRowCountProbe.CountAsync(session, DocumentsContext.Schema, "documents", async: true, CancellationToken.None);
+        var beforeAnalyze = await CountRowsAsync(connection, "documents", async: true);
         await fixture.Server.ExecuteAsync($"ANALYZE {DocumentsContext.Schema}.documents");
-        var afterAnalyze = await TableRowCountProbe.CountAsync(session, DocumentsContext.Schema, "documents", async: false, CancellationToken.None);
-        var missing = await TableRowCountProbe.CountAsync(session, DocumentsContext.Schema, "no_such_table", async: true, CancellationToken.None);
+        var afterAnalyze = await CountRowsAsync(connection, "documents", async: false);
+        var missing = await CountRowsAsync(connection, "no_such_table", async: true);
 
         Assert.Equal(new TableRowCount(1234, TableRowCountProbe.CountSource), beforeAnalyze);
         Assert.Equal(new TableRowCount(1234, TableRowCountProbe.StatisticsSource), afterAnalyze);
         Assert.Null(missing);
+    }
+
+    private static async Task<TableRowCount?> CountRowsAsync(NpgsqlConnection connection, string table, bool async)
+    {
+        var scope = await DatabaseDialect.Postgres.OpenProbeScopeAsync(connection, null, null, async, CancellationToken.None);
+        try
+        {
+            return await TableRowCountProbe.CountAsync(scope, DocumentsContext.Schema, table, async, CancellationToken.None);
+        }
+        finally
+        {
+            await scope.CloseAsync(async);
+        }
     }
 
     private static async Task<int> Delete<T>(IQueryable<T> query, bool async)

@@ -1,5 +1,6 @@
 using BulkSafety.Estimation;
-using BulkSafety.Probes;
+using BulkSafety.Databases;
+using BulkSafety.Sql;
 using BulkSafety.Tests.Infrastructure;
 using IncidentReplay.Model;
 using Microsoft.EntityFrameworkCore;
@@ -82,11 +83,11 @@ public sealed class DatabaseCascadeTests
         using var context = harness.Guarded();
         var groups = MappedTable.For(context.Model.FindEntityType(typeof(Group))!)[0];
         var posts = groups.DatabaseCascades.Where(c => c.Table.Name == "posts").ToArray();
-        var statement = BulkStatement.TryParse("DELETE FROM \"groups\" AS \"g\" WHERE \"g\".\"Name\" = @name", out _)!;
+        var statement = BulkStatement.TryParse("DELETE FROM \"groups\" AS \"g\" WHERE \"g\".\"Name\" = @name", SqlLexicon.Sqlite, out _)!;
 
         Assert.Equal(
             "SELECT COUNT(*), SUM(length(CAST(bulksafety_d0.\"Body\" AS BLOB))) FROM \"posts\" AS bulksafety_d0 WHERE "
             + "(EXISTS (SELECT 1 FROM \"groups\" AS \"g\" WHERE \"g\".\"Id\" = bulksafety_d0.\"GroupId\" AND (\"g\".\"Name\" = @name)))",
-            BulkStatementProbe.CascadeQuery(SqlDialect.Sqlite, statement, posts, [.. posts[0].Shape.Columns.Where(c => c.Type.IsVariableLength)]));
+            BulkStatementProbe.CascadeQuery(DatabaseDialect.Sqlite, statement, posts, [.. posts[0].Shape.Columns.Where(c => c.Type.IsVariableLength)]));
     }
 }

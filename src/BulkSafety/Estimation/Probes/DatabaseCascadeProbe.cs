@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using BulkSafety.Databases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -224,19 +225,10 @@ internal static class DatabaseCascadeProbe
 
         try
         {
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            var rows = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
+            var (rows, lengths) = Read(context, command, sized.Count, columns.Length, sized);
 
             // Too many (or keyless) rows EF deletes itself to exclude by key: assume they all descend from these principals.
-            rows = excludeInSql ? rows : Math.Max(0, rows - excluded.Count);
-            var lengths = new long[columns.Length];
-            for (var i = 0; i < sized.Count; i++)
-            {
-                lengths[sized[i]] = reader.IsDBNull(i + 1) ? 0 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
-            }
-
-            return (rows, lengths);
+            return (excludeInSql ? rows : Math.Max(0, rows - excluded.Count), lengths);
         }
         finally
         {
@@ -244,6 +236,38 @@ internal static class DatabaseCascadeProbe
             {
                 context.Database.CloseConnection();
             }
+        }
+    }
+
+    // The count and summed lengths, read in a read-only probe scope where the guard knows the engine, else directly (the
+    // query is the guard's own SELECT over keys; there is no caller text in it).
+    private static (long Rows, long[] Lengths) Read(DbContext context, DbCommand command, int sizedCount, int columnCount, List<int> sized)
+    {
+        Func<DbDataReader, (long, long[])> read = reader =>
+        {
+            var lengths = new long[columnCount];
+            for (var i = 0; i < sizedCount; i++)
+            {
+                lengths[sized[i]] = reader.IsDBNull(i + 1) ? 0 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
+            }
+
+            return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), lengths);
+        };
+        if (DatabaseDialect.Detect(context.Database.ProviderName, command.Connection!) is not { } dialect)
+        {
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return read(reader);
+        }
+
+        var scope = dialect.OpenProbeScopeAsync(command.Connection!, command.Transaction, context.Database.GetCommandTimeout(), async: false, CancellationToken.None).GetAwaiter().GetResult();
+        try
+        {
+            return scope.QueryAsync(command.CommandText, command, [], read, async: false, CancellationToken.None).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            scope.CloseAsync(async: false).GetAwaiter().GetResult();
         }
     }
 

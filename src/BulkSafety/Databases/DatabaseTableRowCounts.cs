@@ -4,7 +4,7 @@ using BulkSafety.Budgets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
-namespace BulkSafety.Probes;
+namespace BulkSafety.Databases;
 
 /// <summary>
 /// The row counts of a context's own database (<see cref="TableRowCountProbe"/>), asked on the context's connection and
@@ -19,7 +19,7 @@ internal sealed class DatabaseTableRowCounts(DbContext context) : ITableRowCount
     {
         var database = context.Database;
         var connection = database.GetDbConnection();
-        if (SqlDialect.Detect(database.ProviderName, connection) is not { } dialect
+        if (DatabaseDialect.Detect(database.ProviderName, connection) is not { } dialect
             || context.Model.GetRelationalModel().Tables.FirstOrDefault(t => t.SchemaQualifiedName == table) is not { } mapped)
         {
             return null;
@@ -33,10 +33,17 @@ internal sealed class DatabaseTableRowCounts(DbContext context) : ITableRowCount
                 database.OpenConnection();
             }
 
-            var session = new ProbeSession(connection, database.CurrentTransaction?.GetDbTransaction(), dialect, database.GetCommandTimeout());
-            return TableRowCountProbe.CountAsync(session, mapped.Schema, mapped.Name, async: false, CancellationToken.None).GetAwaiter().GetResult()?.Rows;
+            var scope = dialect.OpenProbeScopeAsync(connection, database.CurrentTransaction?.GetDbTransaction(), database.GetCommandTimeout(), async: false, CancellationToken.None).GetAwaiter().GetResult();
+            try
+            {
+                return TableRowCountProbe.CountAsync(scope, mapped.Schema, mapped.Name, async: false, CancellationToken.None).GetAwaiter().GetResult()?.Rows;
+            }
+            finally
+            {
+                scope.CloseAsync(async: false).GetAwaiter().GetResult();
+            }
         }
-        catch (DbException)
+        catch (Exception exception) when (exception is DbException or ProbeRefusedException)
         {
             return null;
         }

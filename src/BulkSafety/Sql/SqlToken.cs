@@ -1,4 +1,4 @@
-namespace BulkSafety.Probes;
+namespace BulkSafety.Sql;
 
 /// <summary>What a <see cref="SqlToken"/> is.</summary>
 internal enum SqlTokenKind
@@ -15,7 +15,7 @@ internal enum SqlTokenKind
     /// <summary>A numeric literal.</summary>
     Number,
 
-    /// <summary>A named or numbered parameter: <c>@p</c>, <c>:p</c>, <c>$1</c>, <c>?1</c>.</summary>
+    /// <summary>A named or numbered parameter: <c>@p</c>, <c>:p</c>, <c>$1</c>, <c>?1</c> (SQLite also <c>$p</c>).</summary>
     Parameter,
 
     /// <summary>A bare <c>?</c>: a parameter bound by position.</summary>

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace BulkSafety.Probes;
+namespace BulkSafety.Databases;
 
 /// <summary>A table's row count and where it came from.</summary>
 /// <param name="Rows">The rows.</param>
@@ -21,14 +21,15 @@ internal static class TableRowCountProbe
     private const double AnalyzeScaleFactor = 0.1;
 
     /// <summary>The row count of a table, or <see langword="null"/> when the database does not know the table.</summary>
-    public static async ValueTask<TableRowCount?> CountAsync(ProbeSession session, string? schema, string table, bool async, CancellationToken cancellationToken)
+    public static async ValueTask<TableRowCount?> CountAsync(ProbeScope scope, string? schema, string table, bool async, CancellationToken cancellationToken)
     {
-        var quoted = SqlDialect.QuoteTable(schema, table);
-        if (session.Dialect.IsPostgres)
+        var quoted = DatabaseDialect.QuoteTable(schema, table);
+        if (scope.Dialect.PlansRowCounts)
         {
-            var statistics = await session.QueryAsync(
+            var statistics = await scope.QueryAsync(
                 "SELECT c.reltuples::bigint, coalesce(s.n_mod_since_analyze, 0) FROM pg_class c LEFT JOIN pg_stat_all_tables s ON s.relid = c.oid WHERE c.oid = to_regclass(@relation)",
-                (_, add) => add("relation", quoted),
+                null,
+                [new("relation", quoted)],
                 reader => ((long Tuples, long Modified)?)(reader.GetInt64(0), reader.GetInt64(1)),
                 async,
                 cancellationToken).ConfigureAwait(false);
@@ -43,9 +44,10 @@ internal static class TableRowCountProbe
             }
         }
 
-        var count = await session.QueryAsync(
+        var count = await scope.QueryAsync(
             $"SELECT COUNT(*) FROM {quoted}",
-            static (_, _) => { },
+            null,
+            [],
             reader => Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture),
             async,
             cancellationToken).ConfigureAwait(false);

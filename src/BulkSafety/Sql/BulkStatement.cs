@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace BulkSafety.Probes;
+namespace BulkSafety.Sql;
 
 /// <summary>Whether a bulk statement deletes or updates.</summary>
 internal enum BulkStatementKind
@@ -24,14 +24,13 @@ internal enum BulkStatementKind
 /// </summary>
 internal sealed class BulkStatement
 {
-    // Words whose presence anywhere in a raw command makes it worth tokenizing; the rest is free.
-    private static readonly string[] WriteWords = ["DELETE", "UPDATE", "TRUNCATE", "MERGE"];
-
     private readonly List<SqlToken> _tokens;
     private readonly (int Start, int End) _predicate;
+    private readonly (int Start, int End) _from;
 
     private BulkStatement(
         string sql,
+        SqlLexicon lexicon,
         List<SqlToken> tokens,
         BulkStatementKind kind,
         bool only,
@@ -39,25 +38,30 @@ internal sealed class BulkStatement
         SqlName table,
         string tableText,
         string? alias,
-        string? fromList,
         (int Start, int End) predicate,
+        (int Start, int End) from,
         IReadOnlyList<BulkAssignment> assignments)
     {
         Sql = sql;
+        Lexicon = lexicon;
         _tokens = tokens;
+        _from = from;
         Kind = kind;
         Only = only;
         Schema = schema;
         Table = table;
         TableText = tableText;
         Alias = alias;
-        FromList = fromList;
+        FromList = TextOf(from);
         _predicate = predicate;
-        Predicate = predicate.Start < predicate.End ? sql[tokens[predicate.Start].Start..tokens[predicate.End - 1].End] : null;
+        Predicate = TextOf(predicate);
         Assignments = assignments;
     }
 
     public string Sql { get; }
+
+    /// <summary>The lexical rules the statement was read with: its engine's.</summary>
+    public SqlLexicon Lexicon { get; }
 
     public BulkStatementKind Kind { get; }
 
@@ -86,72 +90,14 @@ internal sealed class BulkStatement
     /// <summary>How the predicate and the probe's size expressions name the target's columns: the alias, else the table.</summary>
     public string Qualifier => Alias ?? TableText;
 
-    /// <summary>
-    /// Whether a raw command may delete or update rows: a statement that starts with DELETE, UPDATE, TRUNCATE or MERGE,
-    /// or a <c>WITH</c> whose body deletes or updates (<c>FOR UPDATE</c> locks do not count). A text without any of those
-    /// words is answered without tokenizing; a text that does not tokenize is taken to write.
-    /// </summary>
-    public static bool MayWrite(string sql)
-    {
-        if (!ContainsWriteWord(sql))
-        {
-            return false;
-        }
-
-        if (SqlTokenizer.Tokenize(sql) is not { } tokens)
-        {
-            return true;
-        }
-
-        var statementStart = true;
-        var inWith = false;
-        for (var i = 0; i < tokens.Count; i++)
-        {
-            var token = tokens[i];
-            if (token.Depth == 0 && token.IsSymbol(sql, ';'))
-            {
-                statementStart = true;
-                inWith = false;
-                continue;
-            }
-
-            if (statementStart)
-            {
-                statementStart = false;
-                if (IsOneOf(sql, token, WriteWords))
-                {
-                    return true;
-                }
-
-                inWith = token.IsWord(sql, "WITH");
-            }
-            else if (inWith && (token.IsWord(sql, "DELETE") || token.IsWord(sql, "UPDATE")) && !(i > 0 && (tokens[i - 1].IsWord(sql, "FOR") || tokens[i - 1].IsWord(sql, "KEY"))))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    // The cheap first look: one vectorized search per word.
-    private static bool ContainsWriteWord(string sql)
-    {
-        foreach (var word in WriteWords)
-        {
-            if (sql.Contains(word, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>The tokens a probe evaluates: the <c>USING</c>/<c>FROM</c> list and the predicate (not the SET list).</summary>
+    public IEnumerable<SqlToken> EvaluatedTokens
+        => _tokens.Skip(_from.Start).Take(_from.End - _from.Start).Concat(_tokens.Skip(_predicate.Start).Take(_predicate.End - _predicate.Start));
 
     /// <summary>Reads <paramref name="sql"/>; <see langword="null"/> with the reason in <paramref name="refusal"/> when it cannot.</summary>
-    public static BulkStatement? TryParse(string sql, out string refusal)
+    public static BulkStatement? TryParse(string sql, SqlLexicon lexicon, out string refusal)
     {
-        if (SqlTokenizer.Tokenize(sql) is not { } tokens)
+        if (SqlTokenizer.Tokenize(sql, lexicon) is not { } tokens)
         {
             refusal = "the SQL text does not tokenize (an unterminated literal or comment, or unbalanced parentheses)";
             return null;
@@ -178,7 +124,7 @@ internal sealed class BulkStatement
             }
         }
 
-        var reader = new Reader(sql, tokens, end);
+        var reader = new Reader(sql, lexicon, tokens, end);
         var statement = reader.Statement();
         refusal = reader.Refusal ?? "";
         return statement;
@@ -226,21 +172,23 @@ internal sealed class BulkStatement
     {
         if (end - start == 1 && IsIdentifier(_tokens[start]))
         {
-            return SqlName.Of(Sql, _tokens[start]);
+            return SqlName.Of(Sql, _tokens[start], Lexicon);
         }
 
         return end - start == 3 && IsIdentifier(_tokens[start]) && _tokens[start + 1].IsSymbol(Sql, '.') && IsIdentifier(_tokens[start + 2])
             && Qualifier.AsSpan().Equals(_tokens[start].Text(Sql), StringComparison.Ordinal)
-            ? SqlName.Of(Sql, _tokens[start + 2])
+            ? SqlName.Of(Sql, _tokens[start + 2], Lexicon)
             : null;
     }
+
+    private string? TextOf((int Start, int End) range) => range.Start < range.End ? Sql[_tokens[range.Start].Start.._tokens[range.End - 1].End] : null;
 
     private static bool IsIdentifier(SqlToken token) => token.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier;
 
     private static bool IsOneOf(string sql, SqlToken token, string[] words) => Array.Exists(words, word => token.IsWord(sql, word));
 
     /// <summary>A recursive-descent reader over the top level of one statement's tokens.</summary>
-    private sealed class Reader(string sql, List<SqlToken> tokens, int end)
+    private sealed class Reader(string sql, SqlLexicon lexicon, List<SqlToken> tokens, int end)
     {
         private static readonly string[] ClauseWords = ["WHERE", "USING", "SET", "FROM", "RETURNING"];
         private static readonly string[] UnsupportedClauses = ["ORDER", "LIMIT", "OFFSET"];
@@ -370,6 +318,7 @@ internal sealed class BulkStatement
 
             return new BulkStatement(
                 sql,
+                lexicon,
                 tokens,
                 kind,
                 only,
@@ -377,8 +326,8 @@ internal sealed class BulkStatement
                 table,
                 tableText,
                 alias,
-                starts[from] >= 0 ? Span(starts[from], ends[from]) : null,
                 starts[where] >= 0 ? (starts[where], ends[where]) : (0, 0),
+                starts[from] >= 0 ? (starts[from], ends[from]) : (0, 0),
                 assignments);
         }
 
@@ -410,7 +359,7 @@ internal sealed class BulkStatement
                     return false;
                 }
 
-                assignments.Add(new BulkAssignment(SqlName.Of(sql, tokens[equals - 1]), ValueOf(equals + 1, i)));
+                assignments.Add(new BulkAssignment(SqlName.Of(sql, tokens[equals - 1], lexicon), ValueOf(equals + 1, i)));
                 itemStart = i + 1;
             }
 
@@ -440,7 +389,7 @@ internal sealed class BulkStatement
             var parts = new List<SqlName>();
             while (!AtEnd && IsIdentifier(Current) && !IsOneOf(sql, Current, ClauseWords))
             {
-                parts.Add(SqlName.Of(sql, Current));
+                parts.Add(SqlName.Of(sql, Current, lexicon));
                 _position++;
                 if (AtEnd || !Current.IsSymbol(sql, '.'))
                 {

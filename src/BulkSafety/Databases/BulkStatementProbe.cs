@@ -1,12 +1,12 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using BulkSafety.Estimation;
 using BulkSafety.Estimation.Probes;
+using BulkSafety.Sql;
 using Microsoft.EntityFrameworkCore.Metadata;
 
-namespace BulkSafety.Probes;
+namespace BulkSafety.Databases;
 
 /// <summary>What a probe found about the rows a bulk statement matches.</summary>
 /// <param name="Rows">The rows the statement would delete or update.</param>
@@ -24,10 +24,13 @@ internal sealed record AffectedRows(long Rows, long MeasuredRows, long[] StoredB
 /// UPDATE t AS x SET ... FROM f WHERE p      →  ... FROM t AS x WHERE EXISTS (SELECT 1 FROM f WHERE p) ...
 /// </code>
 /// so it counts each target row once, as the statement changes it once, and sums the stored byte length of every
-/// text and binary column over those rows (what FULL row images log, untouched columns included). On PostgreSQL the
-/// statement itself is first planned with <c>EXPLAIN (FORMAT JSON)</c>: when the plan expects more than
-/// <see cref="ExactCountMaxPlanRows"/> rows, the plan's row estimate is used and the sizes are measured on the first
-/// <see cref="SampleRows"/> matching rows only, so that probing a huge statement does not cost a second pass over it.
+/// text and binary column over those rows (what FULL row images log, untouched columns included). Everything runs in a
+/// <see cref="ProbeScope"/>, which first has the engine read the statement itself (<see cref="ProbeScope.ReadStatementAsync"/>):
+/// one statement, on the table the guard resolved, calling nothing with side effects. On PostgreSQL that reading is the
+/// statement's plan: when it expects more than <see cref="ExactCountMaxPlanRows"/> rows, the plan's row estimate is used
+/// and the sizes are measured on the first <see cref="SampleRows"/> matching rows only, so that probing a huge statement
+/// does not cost a second pass over it; and the counting query's plan must scan the same relations under the same
+/// conditions as the statement's (<see cref="ProbeScope.VerifyCountingQueryAsync"/>).
 /// </summary>
 internal static class BulkStatementProbe
 {
@@ -37,12 +40,14 @@ internal static class BulkStatementProbe
     /// <summary>The rows whose sizes are measured when the plan's estimate is used.</summary>
     public const int SampleRows = 1_000;
 
-    public static async ValueTask<AffectedRows> MeasureAsync(ProbeSession session, BulkStatement statement, DbCommand command, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
+    public static async ValueTask<AffectedRows> MeasureAsync(ProbeScope scope, BulkStatement statement, ITable table, DbCommand command, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
     {
-        var planRows = session.Dialect.IsPostgres ? await PlanRowsAsync(session, command, async, cancellationToken).ConfigureAwait(false) : null;
+        var reading = await scope.ReadStatementAsync(statement, table.Schema, table.Name, command, async, cancellationToken).ConfigureAwait(false);
+        var planRows = reading.PlanRows;
         var sampled = planRows > ExactCountMaxPlanRows;
-        var sql = CountingQuery(session.Dialect, statement, measured, sampled ? SampleRows : null);
-        var (count, sums) = await session.QueryAsync(sql, command, ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
+        var sql = CountingQuery(scope.Dialect, statement, measured, sampled ? SampleRows : null);
+        await scope.VerifyCountingQueryAsync(reading, sql, command, async, cancellationToken).ConfigureAwait(false);
+        var (count, sums) = await scope.QueryAsync(sql, command, [], ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
         return sampled
             ? new AffectedRows((long)Math.Ceiling(planRows!.Value), count, sums!, string.Create(CultureInfo.InvariantCulture, $"rows from the EXPLAIN plan ({planRows:N0}), stored sizes from {count:N0} sampled matching rows"))
             : new AffectedRows(count, count, sums!, planRows is { } planned
@@ -51,7 +56,7 @@ internal static class BulkStatementProbe
     }
 
     /// <summary>The SELECT that counts the statement's rows and sums the stored sizes of <paramref name="measured"/>.</summary>
-    public static string CountingQuery(SqlDialect dialect, BulkStatement statement, IReadOnlyList<ColumnShape> measured, int? limit)
+    public static string CountingQuery(DatabaseDialect dialect, BulkStatement statement, IReadOnlyList<ColumnShape> measured, int? limit)
     {
         var inner = new StringBuilder("SELECT 1 AS bulksafety_row");
         var outer = new StringBuilder("SELECT COUNT(*)");
@@ -95,9 +100,9 @@ internal static class BulkStatementProbe
     /// reached by any of <paramref name="cascades"/> (chains of foreign keys from the statement's table), counted once,
     /// with the stored sizes of <paramref name="measured"/> summed over them.
     /// </summary>
-    public static async ValueTask<AffectedRows> MeasureCascadeAsync(ProbeSession session, BulkStatement statement, DbCommand command, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
+    public static async ValueTask<AffectedRows> MeasureCascadeAsync(ProbeScope scope, BulkStatement statement, DbCommand command, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
     {
-        var (count, sums) = await session.QueryAsync(CascadeQuery(session.Dialect, statement, cascades, measured), command, ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
+        var (count, sums) = await scope.QueryAsync(CascadeQuery(scope.Dialect, statement, cascades, measured), command, [], ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
         return new AffectedRows(count, count, sums!, "COUNT(*) of the rows ON DELETE CASCADE reaches from the statement's predicate");
     }
 
@@ -106,7 +111,7 @@ internal static class BulkStatementProbe
     /// keys with nested <c>EXISTS</c> (aliases <c>bulksafety_d0</c> at the dependent, <c>bulksafety_d1</c> one level up...)
     /// to the statement's own table under its own alias and predicate.
     /// </summary>
-    public static string CascadeQuery(SqlDialect dialect, BulkStatement statement, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured)
+    public static string CascadeQuery(DatabaseDialect dialect, BulkStatement statement, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured)
     {
         var table = cascades[0].Table;
         var text = new StringBuilder("SELECT COUNT(*)");
@@ -115,7 +120,7 @@ internal static class BulkStatementProbe
             text.Append(", SUM(").Append(dialect.StoredBytes(DependentAlias(0), column.Name, column.Type)).Append(')');
         }
 
-        text.Append(" FROM ").Append(SqlDialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(DependentAlias(0)).Append(" WHERE ");
+        text.Append(" FROM ").Append(DatabaseDialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(DependentAlias(0)).Append(" WHERE ");
         for (var i = 0; i < cascades.Count; i++)
         {
             text.Append(i > 0 ? " OR " : "(");
@@ -143,14 +148,14 @@ internal static class BulkStatementProbe
         }
         else
         {
-            text.Append(SqlDialect.QuoteTable(foreignKey.PrincipalTable.Schema, foreignKey.PrincipalTable.Name)).Append(" AS ").Append(parent);
+            text.Append(DatabaseDialect.QuoteTable(foreignKey.PrincipalTable.Schema, foreignKey.PrincipalTable.Name)).Append(" AS ").Append(parent);
         }
 
         text.Append(" WHERE ");
         for (var i = 0; i < foreignKey.Columns.Count; i++)
         {
-            text.Append(i > 0 ? " AND " : "").Append(parent).Append('.').Append(SqlDialect.Quote(foreignKey.PrincipalColumns[i].Name))
-                .Append(" = ").Append(child).Append('.').Append(SqlDialect.Quote(foreignKey.Columns[i].Name));
+            text.Append(i > 0 ? " AND " : "").Append(parent).Append('.').Append(DatabaseDialect.Quote(foreignKey.PrincipalColumns[i].Name))
+                .Append(" = ").Append(child).Append('.').Append(DatabaseDialect.Quote(foreignKey.Columns[i].Name));
         }
 
         if (!atRoot)
@@ -182,39 +187,4 @@ internal static class BulkStatementProbe
 
         return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), sums);
     };
-
-    // The rows the plan expects the statement to change: the input of its ModifyTable node.
-    private static async ValueTask<double?> PlanRowsAsync(ProbeSession session, DbCommand command, bool async, CancellationToken cancellationToken)
-    {
-        var plan = await session.QueryAsync($"EXPLAIN (FORMAT JSON) {command.CommandText}", command, reader => reader.GetString(0), async, cancellationToken).ConfigureAwait(false);
-        if (plan is null)
-        {
-            return null;
-        }
-
-        using var document = JsonDocument.Parse(plan);
-        return ModifyTableInputRows(document.RootElement[0].GetProperty("Plan"));
-    }
-
-    private static double? ModifyTableInputRows(JsonElement node)
-    {
-        var children = node.TryGetProperty("Plans", out var plans) ? plans : default;
-        if (node.GetProperty("Node Type").GetString() == "ModifyTable")
-        {
-            return children.ValueKind == JsonValueKind.Array && children.GetArrayLength() > 0 ? children[0].GetProperty("Plan Rows").GetDouble() : null;
-        }
-
-        if (children.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var child in children.EnumerateArray())
-            {
-                if (ModifyTableInputRows(child) is { } rows)
-                {
-                    return rows;
-                }
-            }
-        }
-
-        return null;
-    }
 }

@@ -1,0 +1,64 @@
+using System.Data.Common;
+using BulkSafety.Estimation;
+using BulkSafety.Sql;
+
+namespace BulkSafety.Databases;
+
+/// <summary>
+/// Everything the guard knows about one database engine: how to recognise it, how it reads SQL (<see cref="Lexicon"/>),
+/// how it quotes names and measures stored values, and how a probe asks it something without being able to change
+/// anything (<see cref="OpenProbeScopeAsync"/>). Found from EF's provider name or, failing that, the connection's type
+/// name. One instance per engine: <see cref="Sqlite"/>, <see cref="Postgres"/>.
+/// </summary>
+internal abstract class DatabaseDialect
+{
+    public static DatabaseDialect Sqlite { get; } = new SqliteDialect();
+
+    public static DatabaseDialect Postgres { get; } = new PostgresDialect();
+
+    public abstract string Name { get; }
+
+    /// <summary>How the engine splits SQL text into tokens.</summary>
+    public abstract SqlLexicon Lexicon { get; }
+
+    /// <summary>Whether the engine's planner can estimate a statement's rows (then huge statements are sampled).</summary>
+    public virtual bool PlansRowCounts => false;
+
+    /// <summary>The dialect of a connection, or <see langword="null"/> for an engine the guard cannot probe.</summary>
+    /// <param name="providerName">EF's <c>Database.ProviderName</c>, when known.</param>
+    /// <param name="connection">The ADO.NET connection.</param>
+    public static DatabaseDialect? Detect(string? providerName, DbConnection connection)
+        => providerName switch
+        {
+            "Microsoft.EntityFrameworkCore.Sqlite" => Sqlite,
+            "Npgsql.EntityFrameworkCore.PostgreSQL" => Postgres,
+            _ => connection.GetType().Name switch
+            {
+                "SqliteConnection" => Sqlite,
+                "NpgsqlConnection" => Postgres,
+                _ => null,
+            },
+        };
+
+    /// <summary>An identifier quoted for the SQL text (both engines quote the SQL-standard way); the only way a name enters a probe.</summary>
+    public static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+
+    /// <summary>A table name, schema-qualified when it has one, quoted.</summary>
+    public static string QuoteTable(string? schema, string table) => schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
+
+    /// <summary>
+    /// The SQL expression of the stored byte length of a column's value (NULL for NULL): UTF-8 bytes of text, bytes of
+    /// binary.
+    /// </summary>
+    public abstract string StoredBytes(string qualifier, string column, ColumnType type);
+
+    /// <summary>
+    /// Opens a scope in which probes can only read, on the connection and transaction of the work being judged (so that
+    /// a probe sees what the statement will see, the transaction's own uncommitted rows included). Whatever a probe does
+    /// is undone when the scope closes; the caller's transaction is left as it was.
+    /// </summary>
+    public abstract ValueTask<ProbeScope> OpenProbeScopeAsync(DbConnection connection, DbTransaction? transaction, int? commandTimeout, bool async, CancellationToken cancellationToken);
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

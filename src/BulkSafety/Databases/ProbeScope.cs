@@ -1,0 +1,132 @@
+using System.Data;
+using System.Data.Common;
+using BulkSafety.Sql;
+
+namespace BulkSafety.Databases;
+
+/// <summary>
+/// A scope in which probes can only read (<see cref="DatabaseDialect.OpenProbeScopeAsync"/>): every probe query runs
+/// inside it, read-only where the engine allows, and all of it is undone by <see cref="CloseAsync"/>. A probe query is a
+/// single statement the engine itself checks to be one (a text that holds more is refused, never split), built from
+/// names quoted by <see cref="DatabaseDialect.Quote"/> and values bound as parameters — the command's own, lent to the
+/// probe, or new ones. Where a caller's predicate is evaluated, everything it calls must be known to be free of side
+/// effects (<see cref="ReadStatementAsync"/>); otherwise the probe refuses with a <see cref="ProbeRefusedException"/>.
+/// </summary>
+internal abstract class ProbeScope
+{
+    /// <summary>The savepoint a scope inside the caller's transaction opens and rolls back.</summary>
+    protected const string Savepoint = "bulksafety_probe";
+
+    protected ProbeScope(DatabaseDialect dialect, DbConnection connection, DbTransaction? transaction, int? commandTimeout)
+    {
+        Dialect = dialect;
+        Connection = connection;
+        Transaction = transaction;
+        CommandTimeout = commandTimeout;
+    }
+
+    public DatabaseDialect Dialect { get; }
+
+    protected DbConnection Connection { get; }
+
+    /// <summary>The transaction the probes run in: the caller's, or one of the scope's own.</summary>
+    protected DbTransaction? Transaction { get; set; }
+
+    protected int? CommandTimeout { get; }
+
+    /// <summary>
+    /// Runs one read-only SELECT and reads its first row with <paramref name="read"/> (<see langword="default"/> when
+    /// there is none). <paramref name="sql"/> names its values as <c>@name</c> placeholders: those of
+    /// <paramref name="lender"/> (the command being judged, whose text the probe quotes) and <paramref name="own"/>.
+    /// </summary>
+    /// <exception cref="ProbeRefusedException">The engine reads the text as more than one statement, or as one that could write.</exception>
+    public abstract ValueTask<T?> QueryAsync<T>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// How the engine reads the statement being judged, without running it: that it is one statement, that its target is
+    /// the table <paramref name="statement"/> names, that what its predicate calls is free of side effects, and — where
+    /// the engine plans — its plan. Refuses (<see cref="ProbeRefusedException"/>) when any of it does not hold.
+    /// </summary>
+    public abstract ValueTask<StatementReading> ReadStatementAsync(BulkStatement statement, string? schema, string table, DbCommand command, bool async, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks that the engine reads <paramref name="countingQuery"/> — the statement's predicate rebuilt as a SELECT — as
+    /// it reads the statement itself; refuses when it does not. Engines that do not plan have nothing to compare.
+    /// </summary>
+    public virtual ValueTask VerifyCountingQueryAsync(StatementReading statement, string countingQuery, DbCommand lender, bool async, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>Undoes everything the probes did and gives the connection back as it was; never throws for a probe's failure.</summary>
+    public abstract ValueTask CloseAsync(bool async);
+
+    /// <summary>A command on the scope's connection and transaction.</summary>
+    protected DbCommand CreateCommand(string sql)
+    {
+        var command = Connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = Transaction;
+        if (CommandTimeout is { } timeout)
+        {
+            command.CommandTimeout = timeout;
+        }
+
+        return command;
+    }
+
+    /// <summary>Runs the scope's own bookkeeping statement (a savepoint, a setting).</summary>
+    protected async ValueTask ExecuteAsync(string sql, bool async, CancellationToken cancellationToken)
+    {
+        var command = CreateCommand(sql);
+        try
+        {
+            if (async)
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                command.ExecuteNonQuery();
+            }
+        }
+        finally
+        {
+            await DisposeAsync(command, async).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <paramref name="command"/> and reads its first row; <see langword="default"/> when there is none.</summary>
+    protected static async ValueTask<T?> ReadFirstRowAsync<T>(DbCommand command, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
+    {
+        var reader = async
+            ? await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false)
+            : command.ExecuteReader(CommandBehavior.SingleRow);
+        try
+        {
+            var hasRow = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
+            return hasRow ? read(reader) : default;
+        }
+        finally
+        {
+            await DisposeAsync(reader, async).ConfigureAwait(false);
+        }
+    }
+
+    protected static async ValueTask DisposeAsync(IAsyncDisposable disposable, bool async)
+    {
+        if (async)
+        {
+            await disposable.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            ((IDisposable)disposable).Dispose();
+        }
+    }
+}
+
+/// <summary>What the engine made of the statement being judged: the plan's row estimate and, for comparison, the plan.</summary>
+/// <param name="PlanRows">The rows the planner expects the statement to change; <see langword="null"/> where the engine does not plan.</param>
+/// <param name="Plan">The engine's reading to compare a counting query with.</param>
+internal sealed record StatementReading(double? PlanRows, PostgresPlan? Plan);
+
+/// <summary>A probe that would not run: what it would evaluate is not known to be safe, or the engine reads it differently.</summary>
+internal sealed class ProbeRefusedException(string reason) : Exception(reason);
