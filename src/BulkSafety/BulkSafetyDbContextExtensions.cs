@@ -17,8 +17,8 @@ public static class BulkSafetyDbContextExtensions
     public static BulkSafetyReport EstimatePendingChanges(this DbContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var interceptor = BulkSafetyInterceptor.Find(context)
-            ?? throw new InvalidOperationException($"{context.GetType().Name} is not guarded: call UseBulkSafety() on its DbContextOptionsBuilder.");
-        return interceptor.Guard.EstimatePending(context);
+        var session = GuardSession.Of(context) is { Settings.Guarded: true } guarded ? guarded
+            : throw new InvalidOperationException($"{context.GetType().Name} is not guarded: call UseBulkSafety() on its DbContextOptionsBuilder.");
+        return session.EstimatePending();
     }
 }

@@ -1,7 +1,6 @@
-using BulkSafety.Bookkeeping;
-using BulkSafety.Interception;
-using BulkSafety.SafePaths;
+using BulkSafety.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace BulkSafety;
 
@@ -11,25 +10,25 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     /// <summary>
     /// Guards every SaveChanges of the context — the pending changes are estimated in replication-log bytes and checked
     /// against the budgets before any command is sent — and every bulk command that bypasses SaveChanges
-    /// (<c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, raw DELETE/UPDATE), estimated with read-only probes before it
+    /// (<c>ExecuteDelete</c>, <c>ExecuteUpdate</c>, raw SQL that changes rows), estimated with read-only probes before it
     /// executes. Budgets per minute and per row are counted in one ledger for the whole process (the one registered by
     /// <c>AddBulkSafety</c>, or a static default one). The counter caches and touches the model declares
-    /// (<c>HasCounterCache</c>, <c>Touches</c>) are kept too, one write per parent per SaveChanges.
+    /// (<c>HasCounterCache</c>, <c>Touches</c>) are kept too, one write per parent per SaveChanges. Calling it again
+    /// changes the budgets of the same guard; it never adds a second one.
     /// </summary>
     /// <param name="optionsBuilder">The context's options builder.</param>
     /// <param name="configure">
-    /// Sets this context's budgets, starting from the defaults; <see langword="null"/> uses the options given to
-    /// <c>AddBulkSafety</c>, or the defaults. Invalid options throw here, naming the option.
+    /// Sets this context's budgets, starting from the defaults; <see langword="null"/> keeps those of an earlier call, else
+    /// uses the options given to <c>AddBulkSafety</c>, or the defaults. Invalid options throw here, naming the option.
     /// </param>
     /// <returns>The same builder.</returns>
     public static DbContextOptionsBuilder UseBulkSafety(this DbContextOptionsBuilder optionsBuilder, Action<BulkSafetyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        BookkeepingInterceptor.AddTo(optionsBuilder);
-        var interceptor = new BulkSafetyInterceptor(configure is null ? null : BulkSafetyOptions.Create(configure));
-
-        // The third interceptor lets the batched API (BulkSafety.SafePaths) find the context of a query.
-        return optionsBuilder.AddInterceptors(interceptor, new BulkCommandInterceptor(interceptor.Guard), BatchContextCapture.Instance);
+        var budgets = configure is null ? null : BulkSafetyOptions.Create(configure);
+        var extension = optionsBuilder.Options.FindExtension<BulkSafetyOptionsExtension>() ?? new BulkSafetyOptionsExtension();
+        ((IDbContextOptionsBuilderInfrastructure)optionsBuilder).AddOrUpdateExtension(extension.WithGuard(budgets));
+        return optionsBuilder;
     }
 
     /// <inheritdoc cref="UseBulkSafety(DbContextOptionsBuilder, Action{BulkSafetyOptions}?)"/>

@@ -70,7 +70,8 @@ public sealed class BulkSafetyOptions
 
     private BulkSafetyOptions MemberwiseCloneOptions() => (BulkSafetyOptions)MemberwiseClone();
 
-    private void Validate()
+    /// <summary>Throws for the first option out of range, naming it.</summary>
+    internal void Validate()
     {
         if (Profile is null)
         {

@@ -1,4 +1,6 @@
+using BulkSafety.Configuration;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 namespace BulkSafety.Bookkeeping;
 
@@ -7,14 +9,18 @@ public static class BookkeepingDbContextOptionsBuilderExtensions
 {
     /// <summary>
     /// Keeps the counter caches and touched timestamps the model declares (<c>HasCounterCache</c>, <c>Touches</c>) with
-    /// one write per parent per SaveChanges. <c>UseBulkSafety()</c> already does this; calling both registers it once.
+    /// one write per parent per SaveChanges. <c>UseBulkSafety()</c> already does this; calling both keeps it once, guarded.
     /// </summary>
     /// <param name="optionsBuilder">The context's options builder.</param>
     /// <returns>The same builder.</returns>
     public static DbContextOptionsBuilder UseBulkSafetyBookkeeping(this DbContextOptionsBuilder optionsBuilder)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
-        BookkeepingInterceptor.AddTo(optionsBuilder);
+        if (optionsBuilder.Options.FindExtension<BulkSafetyOptionsExtension>() is null)
+        {
+            ((IDbContextOptionsBuilderInfrastructure)optionsBuilder).AddOrUpdateExtension(new BulkSafetyOptionsExtension());
+        }
+
         return optionsBuilder;
     }
 

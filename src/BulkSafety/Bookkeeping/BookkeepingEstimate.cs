@@ -1,5 +1,4 @@
 using BulkSafety.Estimation;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Update;
@@ -13,30 +12,9 @@ namespace BulkSafety.Bookkeeping;
 /// </summary>
 internal static class BookkeepingEstimate
 {
-    public static void AddPlannedParentWrites(UnitOfWorkEstimate estimate, DbContext context)
+    public static void AddPlannedParentWrites(UnitOfWorkEstimate estimate, BookkeepingPlan plan)
     {
-        var model = BookkeepingModel.For(context.Model);
-        if (model.IsEmpty || !BookkeepingInterceptor.IsRegistered(context.GetService<IDbContextOptions>()))
-        {
-            return;
-        }
-
-        var tracker = context.ChangeTracker;
-        var autoDetect = tracker.AutoDetectChangesEnabled;
-        tracker.AutoDetectChangesEnabled = false;
-        BookkeepingPlan? plan;
-        try
-        {
-            // Computed again rather than taken from the SaveChanges under way: the same parents either way (applying a
-            // plan changes only parents SaveChanges writes anyway), and a dry run has no SaveChanges under way.
-            plan = BookkeepingPlan.Compute(context, model, DateTimeOffset.UnixEpoch, apply: false);
-        }
-        finally
-        {
-            tracker.AutoDetectChangesEnabled = autoDetect;
-        }
-
-        foreach (var parent in plan?.RelativeWrites ?? [])
+        foreach (var parent in plan.RelativeWrites)
         {
             foreach (var table in MappedTable.For(parent.EntityType))
             {

@@ -4,14 +4,19 @@ using Microsoft.EntityFrameworkCore.ChangeTracking;
 namespace BulkSafety.Bookkeeping;
 
 /// <summary>
-/// The bookkeeping of one SaveChanges, coalesced per parent. Computing it applies the changes of parents that
-/// SaveChanges writes anyway (tracked Added or Modified) to their tracked values, skips parents being deleted, and
-/// leaves one relative UPDATE for every other parent: <see cref="RelativeWrites"/>.
+/// The bookkeeping of one SaveChanges, coalesced per parent: the parents SaveChanges writes anyway (tracked Added or
+/// Modified), whose tracked values carry their bookkeeping once <see cref="ApplyToWrittenParents"/> runs (undone by
+/// <see cref="Revert"/> when the SaveChanges is stopped), and one relative UPDATE for every other parent
+/// (<see cref="RelativeWrites"/>). Parents being deleted are skipped: their counters die with them.
 /// </summary>
 internal sealed class BookkeepingPlan
 {
-    private BookkeepingPlan(IReadOnlyList<ParentChanges> relativeWrites, DateTimeOffset now)
+    private readonly IReadOnlyList<ParentChanges> _writtenParents;
+    private List<(PropertyEntry Property, object? Value, bool Modified)>? _previous;
+
+    private BookkeepingPlan(IReadOnlyList<ParentChanges> writtenParents, IReadOnlyList<ParentChanges> relativeWrites, DateTimeOffset now)
     {
+        _writtenParents = writtenParents;
         RelativeWrites = relativeWrites;
         Now = now;
     }
@@ -22,12 +27,37 @@ internal sealed class BookkeepingPlan
     /// <summary>The instant every touch of this SaveChanges writes.</summary>
     public DateTimeOffset Now { get; }
 
+    /// <summary>Makes the tracked Added and Modified parents carry their bookkeeping in the row SaveChanges writes.</summary>
+    public void ApplyToWrittenParents()
+    {
+        _previous = [];
+        foreach (var parent in _writtenParents)
+        {
+            parent.ApplyTo(parent.Tracked!, Now, accept: false, _previous);
+        }
+    }
+
+    /// <summary>Gives the written parents back the values they had before <see cref="ApplyToWrittenParents"/>.</summary>
+    public void Revert()
+    {
+        foreach (var (property, value, modified) in Enumerable.Reverse(_previous ?? []))
+        {
+            property.CurrentValue = value;
+            if (property.EntityEntry.State != EntityState.Added)
+            {
+                property.IsModified = modified;
+            }
+        }
+
+        _previous = null;
+    }
+
     /// <summary>
     /// Reads the tracked changes (the caller has detected them and turned automatic detection off) and returns the
-    /// plan, or <see langword="null"/> when no parent needs a write of its own. <paramref name="apply"/> makes the
-    /// tracked Added and Modified parents carry their bookkeeping; a dry run leaves the tracker as it is.
+    /// plan, or <see langword="null"/> when no parent has bookkeeping to keep. Nothing is changed until
+    /// <see cref="ApplyToWrittenParents"/>.
     /// </summary>
-    public static BookkeepingPlan? Compute(DbContext context, BookkeepingModel model, DateTimeOffset now, bool apply)
+    public static BookkeepingPlan? Compute(DbContext context, BookkeepingModel model, DateTimeOffset now)
     {
         Dictionary<ParentKey, ParentChanges>? parents = null;
         List<EntityEntry>? possibleParents = null;
@@ -91,6 +121,7 @@ internal sealed class BookkeepingPlan
         }
 
         var relativeWrites = new List<ParentChanges>();
+        var writtenParents = new List<ParentChanges>();
         foreach (var parent in parents.Values)
         {
             if (parent.IsEmpty)
@@ -105,11 +136,7 @@ internal sealed class BookkeepingPlan
                     break;
                 case EntityState.Added or EntityState.Modified:
                     // SaveChanges writes this row anyway: the bookkeeping rides in the same INSERT or UPDATE.
-                    if (apply)
-                    {
-                        parent.ApplyTo(parent.Tracked, now, accept: false);
-                    }
-
+                    writtenParents.Add(parent);
                     break;
                 default:
                     // Unchanged or not tracked: never loaded, never written absolutely from a possibly stale read.
@@ -118,7 +145,7 @@ internal sealed class BookkeepingPlan
             }
         }
 
-        return relativeWrites.Count == 0 ? null : new BookkeepingPlan(relativeWrites, now);
+        return relativeWrites.Count == 0 && writtenParents.Count == 0 ? null : new BookkeepingPlan(writtenParents, relativeWrites, now);
     }
 
     private static void Record(Dictionary<ParentKey, ParentChanges> parents, BookkeepingRelationship relationship, ParentKey? key, long delta)

@@ -106,8 +106,9 @@ internal sealed class ParentChanges(IEntityType entityType, ParentKey key)
     /// <summary>
     /// Applies the changes to the tracked parent's values. <paramref name="accept"/> makes them its original values too,
     /// for a parent whose row was already written by a relative UPDATE, so that EF does not write it again.
+    /// <paramref name="previous"/>, when given, receives each property's value before, to undo the change.
     /// </summary>
-    public void ApplyTo(EntityEntry entry, DateTimeOffset now, bool accept)
+    public void ApplyTo(EntityEntry entry, DateTimeOffset now, bool accept, List<(PropertyEntry Property, object? Value, bool Modified)>? previous = null)
     {
         foreach (var (counter, delta) in Counters)
         {
@@ -115,12 +116,15 @@ internal sealed class ParentChanges(IEntityType entityType, ParentKey key)
             var value = counter.ClrType == typeof(int)
                 ? checked((int)property.CurrentValue! + (int)delta)
                 : (object)checked((long)property.CurrentValue! + delta);
+            previous?.Add((property, property.CurrentValue, property.IsModified));
             Set(property, value, accept);
         }
 
         foreach (var timestamp in _touches)
         {
-            Set(entry.Property(timestamp), TimestampValue(timestamp, now), accept);
+            var property = entry.Property(timestamp);
+            previous?.Add((property, property.CurrentValue, property.IsModified));
+            Set(property, TimestampValue(timestamp, now), accept);
         }
     }
 

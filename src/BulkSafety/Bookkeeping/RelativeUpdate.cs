@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
-using BulkSafety.Interception;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Query;
@@ -51,8 +50,7 @@ internal static class RelativeUpdate
                 SetNow(builder, timestamp, now);
             }
         };
-        // The guard priced these updates with the SaveChanges they belong to: its bulk-command interceptor leaves them be.
-        return BulkCommandInterceptor.RunAdmitted(() => async ? query.ExecuteUpdateAsync(setters, cancellationToken) : Task.FromResult(query.ExecuteUpdate(setters)));
+        return async ? query.ExecuteUpdateAsync(setters, cancellationToken) : Task.FromResult(query.ExecuteUpdate(setters));
     }
 
     private static void AddTo<TParent>(UpdateSettersBuilder<TParent> builder, string name, Type counterType, long delta)

@@ -13,7 +13,9 @@ internal static class BudgetRules
     private const string RateSafePath = "Pace the work: run it in bounded batches with pauses (BulkSafetyMode.Throttle waits for room), or off-peak; if the volume is intended, run it inside BulkSafetyScope.Allow(reason, maxBytes).";
     private const string HotRowSafePath = "Do not rewrite the parent once per child: delete or update the children set-based (ExecuteDelete/ExecuteUpdate in bounded batches), then update the parent's counters and timestamp once; keep wide text out of rows that are rewritten often.";
     private const string TableFractionSafePath = "Check the filter: an empty id list or a missing condition matches the whole table. If the mass change is intended, do it in bounded batches inside BulkSafetyScope.Allow(reason, maxBytes).";
-    private const string UnknownSafePath = "Map the column to a type the estimator can size (text, binary, numbers, dates, GUIDs), or set OnUnknown to AssumeConservative.";
+    private const string UnknownColumnsSafePath = "Map the column to a type the estimator can size (text, binary, numbers, dates, GUIDs), or set OnUnknown to AssumeConservative.";
+    private const string UnknownCommandSafePath = "Write the statement as a single-table DELETE/UPDATE with a WHERE clause (or use ExecuteDelete/ExecuteUpdate), in bounded batches; run it inside BulkSafetyScope.Allow(reason) if it is known to be safe; or set OnUnknown to Allow to let commands the guard cannot estimate through.";
+    private const string UnknownEstimateSafePath = "Report the estimator failure; meanwhile set OnUnknown to AssumeConservative to let such work through unrecorded.";
 
     /// <summary>The first budget <paramref name="estimate"/> exceeds, per-unit budgets before window budgets, or <see langword="null"/>.</summary>
     public static BulkSafetyViolation? FirstViolation(UnitOfWorkEstimate estimate, LedgerVerdict verdict, BulkSafetyOptions options, ITableRowCounts rowCounts)
@@ -25,9 +27,7 @@ internal static class BudgetRules
         var profile = estimate.Profile.Name;
         if (options.OnUnknown == UnknownCostPolicy.Block && estimate.UnknownColumns is { Count: > 0 } unknown)
         {
-            return new(BulkSafetyRuleIds.UnknownCost, nameof(BulkSafetyOptions.OnUnknown), 0, unknown.Count,
-                Invariant($"{BulkSafetyRuleIds.UnknownCost}: {unknown.Count} column(s) cannot be sized ({string.Join(", ", unknown.Order(StringComparer.Ordinal))}) and OnUnknown is Block."),
-                UnknownSafePath);
+            return UnknownCost(UnknownCause.Columns, $"{unknown.Count} column(s) cannot be sized: {string.Join(", ", unknown.Order(StringComparer.Ordinal))}", options.OnUnknown, unknown.Count);
         }
 
         if (estimate.Rows > options.MaxRowsPerUnitOfWork)
@@ -97,6 +97,20 @@ internal static class BudgetRules
         return null;
     }
 
+    /// <summary>
+    /// The BS9006 violation of work the guard cannot price: <paramref name="what"/> says what cannot be estimated and why,
+    /// <paramref name="cause"/> chooses the safe path.
+    /// </summary>
+    public static BulkSafetyViolation UnknownCost(UnknownCause cause, string what, UnknownCostPolicy policy, double observed = 1)
+        => new(BulkSafetyRuleIds.UnknownCost, nameof(BulkSafetyOptions.OnUnknown), 0, observed,
+            Invariant($"{BulkSafetyRuleIds.UnknownCost}: {what}; OnUnknown is {policy}."),
+            cause switch
+            {
+                UnknownCause.Columns => UnknownColumnsSafePath,
+                UnknownCause.Command => UnknownCommandSafePath,
+                _ => UnknownEstimateSafePath,
+            });
+
     public static BulkSafetyReport Report(UnitOfWorkEstimate estimate, LedgerVerdict verdict, BulkSafetyOptions options, BulkSafetyViolation? violation)
     {
         var total = Math.Max(1, estimate.TotalBytes);
@@ -127,4 +141,17 @@ internal static class BudgetRules
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Why work could not be priced: it chooses the safe path of a BS9006.</summary>
+internal enum UnknownCause
+{
+    /// <summary>Columns whose type the estimator cannot size (OnUnknown = Block).</summary>
+    Columns,
+
+    /// <summary>A bulk command that could not be read or probed before it runs.</summary>
+    Command,
+
+    /// <summary>The estimator failed on a SaveChanges.</summary>
+    Estimator,
 }

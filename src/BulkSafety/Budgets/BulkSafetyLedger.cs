@@ -1,13 +1,15 @@
+using BulkSafety.Databases;
 using BulkSafety.Estimation;
 
 namespace BulkSafety.Budgets;
 
 /// <summary>
-/// The process-wide record of what the guarded contexts wrote within the last minute: total log bytes (the rolling
-/// window) and, per row, its rewrites (the hot-row budget). Units of work are admitted as pending and count toward the
-/// budgets from admission; they enter the window when they commit and vanish when they fail. A pending ticket that is
-/// never settled (another interceptor threw after ours) expires after one window. Thread-safe: one lock, held for a few
-/// dictionary operations per SaveChanges.
+/// The process-wide record of what the guarded contexts wrote within the last minute: per server, the log bytes (the
+/// rolling window — the binlog or WAL is the server's); per row of a database, its rewrites (the hot-row budget). Units
+/// of work are admitted as pending and count toward the budgets from admission; they enter the window when they commit
+/// — however long after admission, with their own bytes — and vanish when they are released. Pending tickets do not
+/// expire: the session that admitted one settles it (commit, rollback, a transaction disposed without commit, the
+/// context reset or disposed). Thread-safe: one lock, held for a few dictionary operations per unit.
 /// </summary>
 internal sealed class BulkSafetyLedger
 {
@@ -26,11 +28,8 @@ internal sealed class BulkSafetyLedger
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly Queue<(long At, long Bytes)> _committed = new();
-    private readonly List<LedgerTicket> _pending = [];
-    private readonly Dictionary<RowIdentity, RowActivity> _rows = [];
-    private long _committedBytes;
-    private long _pendingBytes;
+    private readonly Dictionary<string, ServerWindow> _windows = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Database, RowIdentity Row), RowActivity> _rows = [];
     private int _commitsSinceSweep;
 
     public BulkSafetyLedger(TimeProvider time) => _time = time;
@@ -40,41 +39,20 @@ internal sealed class BulkSafetyLedger
 
     public TimeProvider Time => _time;
 
-    /// <summary>Committed bytes within the window.</summary>
-    public long CommittedBytesInWindow
-    {
-        get
-        {
-            lock (_gate)
-            {
-                Expire(Now);
-                return _committedBytes;
-            }
-        }
-    }
+    /// <summary>Committed bytes within the window, all servers together.</summary>
+    public long CommittedBytesInWindow => Sum(static window => window.CommittedBytes);
 
-    /// <summary>Bytes of admitted units that have neither committed nor failed yet.</summary>
-    public long PendingBytes
-    {
-        get
-        {
-            lock (_gate)
-            {
-                Expire(Now);
-                return _pendingBytes;
-            }
-        }
-    }
+    /// <summary>Bytes of admitted units that have neither committed nor been released yet, all servers together.</summary>
+    public long PendingBytes => Sum(static window => window.PendingBytes);
 
     private long Now => _time.GetUtcNow().UtcTicks;
 
-    /// <summary>The rewrites of <paramref name="row"/> committed within the window.</summary>
-    public int CommittedRewrites(RowIdentity row)
+    /// <summary>The rewrites of <paramref name="row"/> of <paramref name="database"/> committed within the window.</summary>
+    public int CommittedRewrites(DatabaseIdentity database, RowIdentity row)
     {
         lock (_gate)
         {
-            Expire(Now);
-            if (!_rows.TryGetValue(row, out var activity))
+            if (!_rows.TryGetValue((database.Database, row), out var activity))
             {
                 return 0;
             }
@@ -93,19 +71,17 @@ internal sealed class BulkSafetyLedger
         lock (_gate)
         {
             var now = Now;
-            Expire(now);
             verdict = Evaluate(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, now);
             if (!verdict.Admissible && !force)
             {
                 return null;
             }
 
-            var ticket = new LedgerTicket(estimate, now);
-            _pending.Add(ticket);
-            _pendingBytes += estimate.TotalBytes;
+            var ticket = new LedgerTicket(estimate);
+            WindowOf(estimate.Database).PendingBytes += estimate.TotalBytes;
             foreach (var rewrite in estimate.Rewrites)
             {
-                var activity = ActivityOf(rewrite.Row);
+                var activity = ActivityOf(estimate.Database, rewrite.Row);
                 activity.PendingCount++;
                 activity.PendingWeight += Weight(rewrite.Bytes);
                 activity.PendingBytes += rewrite.Bytes;
@@ -120,9 +96,7 @@ internal sealed class BulkSafetyLedger
     {
         lock (_gate)
         {
-            var now = Now;
-            Expire(now);
-            return Evaluate(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, now);
+            return Evaluate(estimate, options.MaxBytesPerMinute, options.MaxRewritesPerRowPerMinute, Now);
         }
     }
 
@@ -138,11 +112,12 @@ internal sealed class BulkSafetyLedger
 
             var now = Now;
             var bytes = ticket.Estimate.TotalBytes;
-            _committed.Enqueue((now, bytes));
-            _committedBytes += bytes;
+            var window = WindowOf(ticket.Estimate.Database);
+            window.Committed.Enqueue((now, bytes));
+            window.CommittedBytes += bytes;
             foreach (var rewrite in ticket.Estimate.Rewrites)
             {
-                var activity = ActivityOf(rewrite.Row);
+                var activity = ActivityOf(ticket.Estimate.Database, rewrite.Row);
                 activity.Expire(now - Window.Ticks);
                 activity.Rewrites.Enqueue((now, Weight(rewrite.Bytes), rewrite.Bytes));
                 activity.CommittedCount++;
@@ -158,7 +133,7 @@ internal sealed class BulkSafetyLedger
         }
     }
 
-    /// <summary>Forgets an admitted unit: it failed, was cancelled or rolled back, and wrote nothing.</summary>
+    /// <summary>Forgets an admitted unit: it failed, was cancelled or rolled back, and left nothing in the database.</summary>
     /// <returns>Whether the ticket was still pending.</returns>
     public bool Release(LedgerTicket ticket)
     {
@@ -173,19 +148,21 @@ internal sealed class BulkSafetyLedger
 
     private LedgerVerdict Evaluate(UnitOfWorkEstimate estimate, long maxBytesPerMinute, int maxRewritesPerRow, long now)
     {
-        var inWindow = _committedBytes + _pendingBytes;
+        var window = WindowOf(estimate.Database);
+        window.Expire(now - Window.Ticks);
+        var inWindow = window.CommittedBytes + window.PendingBytes;
         var rateExceeded = inWindow + estimate.TotalBytes > maxBytesPerMinute;
         TimeSpan? retryAfter = TimeSpan.Zero;
         if (rateExceeded)
         {
-            retryAfter = Longer(retryAfter, estimate.TotalBytes > maxBytesPerMinute ? null : RetryAfterForRate(inWindow + estimate.TotalBytes - maxBytesPerMinute, now));
+            retryAfter = Longer(retryAfter, estimate.TotalBytes > maxBytesPerMinute ? null : RetryAfterForRate(window, inWindow + estimate.TotalBytes - maxBytesPerMinute, now));
         }
 
         List<HotRowState>? hotRows = null;
         foreach (var rewrite in estimate.Rewrites)
         {
             var weight = Weight(rewrite.Bytes);
-            if (_rows.TryGetValue(rewrite.Row, out var activity))
+            if (_rows.TryGetValue((estimate.Database.Database, rewrite.Row), out var activity))
             {
                 activity.Expire(now - Window.Ticks);
             }
@@ -213,10 +190,10 @@ internal sealed class BulkSafetyLedger
         => first is { } a && second is { } b ? (a > b ? a : b) : null;
 
     // The wait until enough committed bytes leave the window; pending work can only be waited out by polling.
-    private TimeSpan RetryAfterForRate(long excess, long now)
+    private static TimeSpan RetryAfterForRate(ServerWindow window, long excess, long now)
     {
         long freed = 0;
-        foreach (var (at, bytes) in _committed)
+        foreach (var (at, bytes) in window.Committed)
         {
             freed += bytes;
             if (freed >= excess)
@@ -260,11 +237,10 @@ internal sealed class BulkSafetyLedger
         }
 
         ticket.Settled = true;
-        _pending.Remove(ticket);
-        _pendingBytes -= ticket.Estimate.TotalBytes;
+        WindowOf(ticket.Estimate.Database).PendingBytes -= ticket.Estimate.TotalBytes;
         foreach (var rewrite in ticket.Estimate.Rewrites)
         {
-            if (_rows.TryGetValue(rewrite.Row, out var activity))
+            if (_rows.TryGetValue((ticket.Estimate.Database.Database, rewrite.Row), out var activity))
             {
                 activity.PendingCount--;
                 activity.PendingWeight -= Weight(rewrite.Bytes);
@@ -275,26 +251,31 @@ internal sealed class BulkSafetyLedger
         return true;
     }
 
-    private RowActivity ActivityOf(RowIdentity row)
+    private RowActivity ActivityOf(DatabaseIdentity database, RowIdentity row)
     {
-        ref var activity = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rows, row, out _);
+        ref var activity = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_rows, (database.Database, row), out _);
         return activity ??= new RowActivity();
     }
 
-    private void Expire(long now)
+    private ServerWindow WindowOf(DatabaseIdentity database)
     {
-        var horizon = now - Window.Ticks;
-        while (_committed.TryPeek(out var oldest) && oldest.At <= horizon)
-        {
-            _committedBytes -= _committed.Dequeue().Bytes;
-        }
+        ref var window = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_windows, database.Server, out _);
+        return window ??= new ServerWindow();
+    }
 
-        for (var i = _pending.Count - 1; i >= 0; i--)
+    private long Sum(Func<ServerWindow, long> value)
+    {
+        lock (_gate)
         {
-            if (_pending[i].AdmittedAt <= horizon)
+            var horizon = Now - Window.Ticks;
+            long sum = 0;
+            foreach (var window in _windows.Values)
             {
-                Settle(_pending[i]);
+                window.Expire(horizon);
+                sum += value(window);
             }
+
+            return sum;
         }
     }
 
@@ -308,6 +289,35 @@ internal sealed class BulkSafetyLedger
             if (activity.IsIdle)
             {
                 _rows.Remove(row);
+            }
+        }
+
+        foreach (var (server, window) in _windows)
+        {
+            window.Expire(horizon);
+            if (window.IsIdle)
+            {
+                _windows.Remove(server);
+            }
+        }
+    }
+
+    /// <summary>One server's rolling window: the committed units within it and the pending ones.</summary>
+    private sealed class ServerWindow
+    {
+        public Queue<(long At, long Bytes)> Committed { get; } = new();
+
+        public long CommittedBytes { get; set; }
+
+        public long PendingBytes { get; set; }
+
+        public bool IsIdle => Committed.Count == 0 && PendingBytes == 0;
+
+        public void Expire(long horizon)
+        {
+            while (Committed.TryPeek(out var oldest) && oldest.At <= horizon)
+            {
+                CommittedBytes -= Committed.Dequeue().Bytes;
             }
         }
     }

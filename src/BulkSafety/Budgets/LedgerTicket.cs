@@ -8,16 +8,9 @@ namespace BulkSafety.Budgets;
 /// </summary>
 internal sealed class LedgerTicket
 {
-    public LedgerTicket(UnitOfWorkEstimate estimate, long admittedAt)
-    {
-        Estimate = estimate;
-        AdmittedAt = admittedAt;
-    }
+    public LedgerTicket(UnitOfWorkEstimate estimate) => Estimate = estimate;
 
     public UnitOfWorkEstimate Estimate { get; }
-
-    /// <summary>Admission time in <see cref="DateTimeOffset.UtcTicks"/>.</summary>
-    public long AdmittedAt { get; }
 
     /// <summary>How hot-row reports name this unit of work: context type and its per-table changes.</summary>
     public string Rewriter => field ??= Estimate.Describe();

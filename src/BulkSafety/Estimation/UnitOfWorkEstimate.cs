@@ -1,16 +1,18 @@
+using BulkSafety.Databases;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace BulkSafety.Estimation;
 
-/// <summary>The estimate of one SaveChanges: bytes and rows per table, and the rows it rewrites (UPDATEs).</summary>
+/// <summary>The estimate of one unit of work: bytes and rows per table, and the rows it rewrites (UPDATEs).</summary>
 internal sealed class UnitOfWorkEstimate
 {
     private TableTally? _lastTally;
 
-    public UnitOfWorkEstimate(ReplicationProfile profile, string contextName, string operation = SaveChangesOperation)
+    public UnitOfWorkEstimate(ReplicationProfile profile, string contextName, DatabaseIdentity database, string operation = SaveChangesOperation)
     {
         Profile = profile;
         ContextName = contextName;
+        Database = database;
         Operation = operation;
     }
 
@@ -26,6 +28,9 @@ internal sealed class UnitOfWorkEstimate
     public ReplicationProfile Profile { get; }
 
     public string ContextName { get; }
+
+    /// <summary>The database written and the server whose log carries it: what the ledger keys its budgets by.</summary>
+    public DatabaseIdentity Database { get; }
 
     /// <summary>The sum of the rows' statement bytes.</summary>
     public long StatementBytes { get; private set; }

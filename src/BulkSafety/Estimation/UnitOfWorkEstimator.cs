@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Collections;
 using BulkSafety.Bookkeeping;
+using BulkSafety.Databases;
 using BulkSafety.Estimation.Probes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
@@ -20,9 +21,10 @@ namespace BulkSafety.Estimation;
 /// </summary>
 internal static class UnitOfWorkEstimator
 {
-    public static UnitOfWorkEstimate Estimate(DbContext context, ReplicationProfile profile)
+    /// <summary>Estimates the context's pending changes and, with <paramref name="plan"/>, the bookkeeping's parent UPDATEs.</summary>
+    public static UnitOfWorkEstimate Estimate(DbContext context, ReplicationProfile profile, DatabaseIdentity database, BookkeepingPlan? plan)
     {
-        var estimate = new UnitOfWorkEstimate(profile, context.GetType().Name);
+        var estimate = new UnitOfWorkEstimate(profile, context.GetType().Name, database);
         var tracker = context.ChangeTracker;
         var cascadeOnSave = tracker.CascadeDeleteTiming == CascadeTiming.OnSaveChanges;
         List<object>? cascadeRoots = null;
@@ -67,7 +69,11 @@ internal static class UnitOfWorkEstimator
             DatabaseCascadeProbe.AddTo(estimate, context, databaseCascadeRoots, pendingCascades ?? []);
         }
 
-        BookkeepingEstimate.AddPlannedParentWrites(estimate, context);
+        if (plan is not null)
+        {
+            BookkeepingEstimate.AddPlannedParentWrites(estimate, plan);
+        }
+
         estimate.Complete();
         return estimate;
     }

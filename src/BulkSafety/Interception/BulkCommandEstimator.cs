@@ -46,7 +46,7 @@ internal static class BulkCommandEstimator
             : RawWrite.Classify(sql, SqlLexicon.Sqlite) ?? RawWrite.Classify(sql, SqlLexicon.Postgres);
 
     /// <summary>Estimates <paramref name="command"/>; the probes run on its connection and transaction.</summary>
-    public static async ValueTask<BulkCommandEstimate> EstimateAsync(DbContext context, DbCommand command, BulkCommand bulk, BulkSafetyOptions options, bool async, CancellationToken cancellationToken)
+    public static async ValueTask<BulkCommandEstimate> EstimateAsync(DbContext context, DbCommand command, BulkCommand bulk, BulkSafetyOptions options, DatabaseIdentity database, bool async, CancellationToken cancellationToken)
     {
         var contextName = context.GetType().Name;
         var dialect = command.Connection is { } connection ? DatabaseDialect.Detect(context.Database.ProviderName, connection) : null;
@@ -73,7 +73,7 @@ internal static class BulkCommandEstimator
 
         try
         {
-            return await EstimateStatementAsync(context, probed, dialect, lexicon, operation, options, contextName, async, cancellationToken).ConfigureAwait(false);
+            return await EstimateStatementAsync(context, probed, dialect, lexicon, operation, options, contextName, database, async, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -84,7 +84,7 @@ internal static class BulkCommandEstimator
         }
     }
 
-    private static async ValueTask<BulkCommandEstimate> EstimateStatementAsync(DbContext context, DbCommand command, DatabaseDialect? dialect, SqlLexicon lexicon, string operation, BulkSafetyOptions options, string contextName, bool async, CancellationToken cancellationToken)
+    private static async ValueTask<BulkCommandEstimate> EstimateStatementAsync(DbContext context, DbCommand command, DatabaseDialect? dialect, SqlLexicon lexicon, string operation, BulkSafetyOptions options, string contextName, DatabaseIdentity database, bool async, CancellationToken cancellationToken)
     {
         if (BulkStatement.TryParse(command.CommandText, lexicon, out var refusal) is not { } statement)
         {
@@ -118,7 +118,7 @@ internal static class BulkCommandEstimator
         {
             scope = await dialect.OpenProbeScopeAsync(command.Connection!, command.Transaction, command.CommandTimeout, async, cancellationToken).ConfigureAwait(false);
             var affected = await BulkStatementProbe.MeasureAsync(scope, statement, table, command, measured, async, cancellationToken).ConfigureAwait(false);
-            estimate = new UnitOfWorkEstimate(options.Profile, contextName, operation) { Basis = affected.Basis };
+            estimate = new UnitOfWorkEstimate(options.Profile, contextName, database, operation) { Basis = affected.Basis };
             if (affected.Rows > 0)
             {
                 var rows = (int)Math.Min(affected.Rows, int.MaxValue);

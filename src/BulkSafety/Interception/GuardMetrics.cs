@@ -4,29 +4,41 @@ using BulkSafety.Estimation;
 
 namespace BulkSafety.Interception;
 
-/// <summary>The guard's instruments on the <c>BulkSafety</c> meter.</summary>
-internal static class GuardMetrics
+/// <summary>
+/// The guard's instruments on the <c>BulkSafety</c> meter: created through the application's <see cref="IMeterFactory"/>
+/// when <c>AddBulkSafety</c> registered the guard with a service provider that has one, else on a meter of the process
+/// (<see cref="Default"/>).
+/// </summary>
+internal sealed class GuardMetrics
 {
-    private static readonly Meter Meter = new(BulkSafetyInfo.Name, typeof(GuardMetrics).Assembly.GetName().Version?.ToString());
-
-    private static readonly Counter<long> EstimatedBytes = Meter.CreateCounter<long>(
-        "bulksafety.estimated_bytes", "By", "Estimated replication-log bytes of committed units of work, by table and profile.");
-
-    private static readonly Counter<long> Violations = Meter.CreateCounter<long>(
-        "bulksafety.violations", "{violation}", "Units of work that exceeded a budget, by rule and what the guard did.");
-
-    private static readonly Counter<long> Allowances = Meter.CreateCounter<long>(
-        "bulksafety.allowances", "{unit_of_work}", "Units of work an explicit allowance let past a budget, by rule and reason.");
-
-    private static readonly Histogram<double> ThrottleWait = Meter.CreateHistogram<double>(
-        "bulksafety.throttle.wait", "s", "Time SaveChanges waited for room in the rolling window.");
-
     /// <summary>The tag value under which a transaction's own bytes (begin/commit) are counted.</summary>
     public const string TransactionTable = "(transaction)";
 
-    public static void Committed(UnitOfWorkEstimate estimate)
+    private readonly Counter<long> _estimatedBytes;
+    private readonly Counter<long> _violations;
+    private readonly Counter<long> _allowances;
+    private readonly Histogram<double> _throttleWait;
+
+    public GuardMetrics(IMeterFactory? factory)
     {
-        if (!EstimatedBytes.Enabled)
+        var version = typeof(GuardMetrics).Assembly.GetName().Version?.ToString();
+        var meter = factory?.Create(BulkSafetyInfo.Name, version) ?? new Meter(BulkSafetyInfo.Name, version);
+        _estimatedBytes = meter.CreateCounter<long>(
+            "bulksafety.estimated_bytes", "By", "Estimated replication-log bytes of committed units of work, by table and profile.");
+        _violations = meter.CreateCounter<long>(
+            "bulksafety.violations", "{violation}", "Units of work that exceeded a budget, by rule and what the guard did.");
+        _allowances = meter.CreateCounter<long>(
+            "bulksafety.allowances", "{unit_of_work}", "Units of work an explicit allowance let past a budget, by rule and reason.");
+        _throttleWait = meter.CreateHistogram<double>(
+            "bulksafety.throttle.wait", "s", "Time SaveChanges waited for room in the rolling window.");
+    }
+
+    /// <summary>The instruments of contexts guarded without a service provider.</summary>
+    public static GuardMetrics Default { get; } = new(factory: null);
+
+    public void Committed(UnitOfWorkEstimate estimate)
+    {
+        if (!_estimatedBytes.Enabled)
         {
             return;
         }
@@ -34,21 +46,21 @@ internal static class GuardMetrics
         var profile = estimate.Profile.Name;
         foreach (var table in estimate.Tables)
         {
-            EstimatedBytes.Add(table.Bytes, new TagList { { "table", table.Table }, { "profile", profile } });
+            _estimatedBytes.Add(table.Bytes, new TagList { { "table", table.Table }, { "profile", profile } });
         }
 
         if (estimate.TransactionBytes > 0)
         {
-            EstimatedBytes.Add(estimate.TransactionBytes, new TagList { { "table", TransactionTable }, { "profile", profile } });
+            _estimatedBytes.Add(estimate.TransactionBytes, new TagList { { "table", TransactionTable }, { "profile", profile } });
         }
     }
 
-    public static void Violation(string ruleId, string action, string profile)
-        => Violations.Add(1, new TagList { { "rule", ruleId }, { "action", action }, { "profile", profile } });
+    public void Violation(string ruleId, string action, string profile)
+        => _violations.Add(1, new TagList { { "rule", ruleId }, { "action", action }, { "profile", profile } });
 
-    public static void Allowance(string ruleId, string reason)
-        => Allowances.Add(1, new TagList { { "rule", ruleId }, { "reason", reason } });
+    public void Allowance(string ruleId, string reason)
+        => _allowances.Add(1, new TagList { { "rule", ruleId }, { "reason", reason } });
 
-    public static void Throttled(TimeSpan wait, string ruleId)
-        => ThrottleWait.Record(wait.TotalSeconds, new TagList { { "rule", ruleId } });
+    public void Throttled(TimeSpan wait, string ruleId)
+        => _throttleWait.Record(wait.TotalSeconds, new TagList { { "rule", ruleId } });
 }

@@ -1,3 +1,4 @@
+using BulkSafety.Databases;
 using BulkSafety.Estimation;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -65,9 +66,9 @@ internal sealed class BatchEstimator
     public static string OperationName(RowChangeKind kind) => kind == RowChangeKind.Delete ? "DeleteInBatchesAsync" : "UpdateInBatchesAsync";
 
     /// <summary>The unit of work of a batch of the first <paramref name="rows"/> measured rows.</summary>
-    public UnitOfWorkEstimate Estimate(Measurement measurement, int rows, string contextName)
+    public UnitOfWorkEstimate Estimate(Measurement measurement, int rows, string contextName, DatabaseIdentity database)
     {
-        var estimate = new UnitOfWorkEstimate(_profile, contextName, OperationName(_kind));
+        var estimate = new UnitOfWorkEstimate(_profile, contextName, database, OperationName(_kind));
         var kind = _kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
         for (var t = 0; t < _tables.Length; t++)
         {

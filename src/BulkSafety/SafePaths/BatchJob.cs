@@ -14,11 +14,10 @@ namespace BulkSafety.SafePaths;
 /// </summary>
 internal sealed class BatchJob<T>
 {
-    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
-
     private readonly KeysetPlan<T> _plan;
     private readonly DbContext _context;
-    private readonly GuardedContext _guard;
+    private readonly GuardSession _session;
+    private readonly Admission _admission;
     private readonly BulkSafetyOptions _budgets;
     private readonly BatchOptions _options;
     private readonly IPacingProbe[] _probes;
@@ -40,19 +39,20 @@ internal sealed class BatchJob<T>
     private long _rowsBefore;
     private long _bytesBefore;
 
-    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardedContext guard, BatchOptions options, Action<UpdateSettersBuilder<T>>? setters, IProgress<BatchProgress>? progress, long totalRows)
+    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, Action<UpdateSettersBuilder<T>>? setters, IProgress<BatchProgress>? progress, long totalRows)
     {
         _plan = plan;
         _context = context;
-        _guard = guard;
+        _session = session;
+        _admission = session.Settings.Admission;
         _options = options;
         _probes = [.. options.PacingProbes];
         _setters = setters;
         _progress = progress;
         _totalRows = totalRows;
-        _time = guard.Ledger.Time;
+        _time = _admission.Ledger.Time;
         _started = _time.GetTimestamp();
-        var guardOptions = guard.Options;
+        var guardOptions = session.Settings.Budgets;
         var perMinute = Math.Min(options.MaxBytesPerMinute ?? guardOptions.MaxBytesPerMinute / 2, guardOptions.MaxBytesPerMinute);
         _budgets = guardOptions.WithMaxBytesPerMinute(perMinute);
         _targetBytes = Math.Max(1, Math.Min(options.TargetBytesPerBatch, Math.Min(guardOptions.MaxBytesPerUnitOfWork, perMinute) / 4));
@@ -74,8 +74,8 @@ internal sealed class BatchJob<T>
         var plan = KeysetPlan<T>.Create(source);
 
         // The count is the job's first query: it tells the guarded context and the rows to go (for the ETA).
-        var (totalRows, context) = await BatchContextCapture.CaptureAsync(() => plan.Source.LongCountAsync(cancellationToken)).ConfigureAwait(false);
-        if (context is null || BulkSafetyInterceptor.Find(context) is not { } guard)
+        var (totalRows, context) = await GuardSession.CaptureContextAsync(() => plan.Source.LongCountAsync(cancellationToken)).ConfigureAwait(false);
+        if (context is null || GuardSession.Of(context) is not { Settings.Guarded: true } session)
         {
             throw new InvalidOperationException(
                 "Batched deletes and updates run under the guard, whose profile prices the batches and whose ledger paces them: configure the context with UseBulkSafety().");
@@ -87,7 +87,7 @@ internal sealed class BatchJob<T>
                 "Each batch commits in its own transaction, so that a crash loses nothing and long transactions do not hold the replicas back: run the batched job outside a transaction.");
         }
 
-        var job = new BatchJob<T>(plan, context, guard.Guard.StateOf(context), options, setters, progress, totalRows);
+        var job = new BatchJob<T>(plan, context, session, options, setters, progress, totalRows);
         return await job.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -110,7 +110,7 @@ internal sealed class BatchJob<T>
                     _bytesBefore = checkpoint.Bytes;
                     if (checkpoint.Completed)
                     {
-                        BatchLog.JobCompleted(_guard.Logger, _name, 0, 0, 0, _budgets.Profile.Name, 0, 0);
+                        BatchLog.JobCompleted(_admission.Logger, _name, 0, 0, 0, _budgets.Profile.Name, 0, 0);
                         return Result(alreadyCompleted: true);
                     }
 
@@ -124,7 +124,7 @@ internal sealed class BatchJob<T>
             }
 
             CheckBlastRadius();
-            BatchLog.JobStarted(_guard.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows, resumed);
+            BatchLog.JobStarted(_admission.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows, resumed);
             Report(BatchState.Running);
             await RunBatchesAsync(cancellationToken).ConfigureAwait(false);
             if (_store is not null)
@@ -133,13 +133,13 @@ internal sealed class BatchJob<T>
             }
 
             var result = Result(alreadyCompleted: false);
-            BatchLog.JobCompleted(_guard.Logger, _name, _rows, _batches, _bytes, _budgets.Profile.Name, result.Elapsed.TotalSeconds, _waited.TotalSeconds);
+            BatchLog.JobCompleted(_admission.Logger, _name, _rows, _batches, _bytes, _budgets.Profile.Name, result.Elapsed.TotalSeconds, _waited.TotalSeconds);
             Report(BatchState.Completed);
             return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            BatchLog.JobCanceled(_guard.Logger, _name, _rows, _batches);
+            BatchLog.JobCanceled(_admission.Logger, _name, _rows, _batches);
             throw new BatchJobCanceledException(Result(alreadyCompleted: false), cancellationToken);
         }
     }
@@ -162,13 +162,13 @@ internal sealed class BatchJob<T>
 
             var measurement = estimator.Measure(rows);
             var take = sizer.Take(measurement.PerRow);
-            var estimate = estimator.Estimate(measurement, take, contextName);
+            var estimate = estimator.Estimate(measurement, take, contextName, _session.Database);
             while (take > 1 && estimate.TotalBytes > _targetBytes)
             {
                 // The rows fit; with the statement's and the transaction's own bytes the batch does not: shrink it by the
                 // excess (at least one row) and price it again.
                 take = (int)Math.Max(1, Math.Min(take - 1, (long)take * _targetBytes / estimate.TotalBytes));
-                estimate = estimator.Estimate(measurement, take, contextName);
+                estimate = estimator.Estimate(measurement, take, contextName, _session.Database);
             }
 
             var ticket = await AdmitAsync(estimate, cancellationToken).ConfigureAwait(false);
@@ -182,18 +182,17 @@ internal sealed class BatchJob<T>
             }
             catch
             {
-                Release(ticket);
+                _admission.Release(ticket);
                 throw;
             }
 
-            _guard.Ledger.Commit(ticket);
-            GuardMetrics.Committed(estimate);
+            _admission.Commit(ticket);
             _rows += affected;
             _bytes += estimate.TotalBytes;
             _batches++;
             _plan.SetLower(upper);
             sizer.Observe(take, measurement.PerRow.Take(take).Sum());
-            BatchLog.BatchCommitted(_guard.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.Profile.Name, _rows);
+            BatchLog.BatchCommitted(_admission.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.Profile.Name, _rows);
             Report(BatchState.Running);
         }
     }
@@ -202,12 +201,12 @@ internal sealed class BatchJob<T>
     // the job's whole filter (an empty id list that became no filter), so it is judged once, on the rows to go.
     private void CheckBlastRadius()
     {
-        var job = new UnitOfWorkEstimate(_budgets.Profile, _context.GetType().Name, BatchEstimator.OperationName(Kind));
+        var job = new UnitOfWorkEstimate(_budgets.Profile, _context.GetType().Name, _session.Database, BatchEstimator.OperationName(Kind));
         job.AddStatement(MappedTable.For(_plan.EntityType)[0].Identity, Kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated,
             (int)Math.Min(_totalRows, int.MaxValue), 0, rewritten: null);
-        if (BudgetRules.CheckTableFraction(job, _budgets, _guard.RowCounts) is { } violation)
+        if (BudgetRules.CheckTableFraction(job, _budgets, _session.Settings.RowCounts) is { } violation)
         {
-            Judge(job, violation, _guard.Ledger.Inspect(job, _budgets));
+            _admission.Judge(job, _budgets, violation);
         }
     }
 
@@ -240,55 +239,17 @@ internal sealed class BatchJob<T>
     }
 
     private Task<int> RunStatementAsync()
-        => BulkCommandInterceptor.RunAdmitted(() => _setters is null
+        => _session.RunAdmittedAsync(() => _setters is null
             ? _plan.Batch.ExecuteDeleteAsync(CancellationToken.None)
             : _plan.Batch.ExecuteUpdateAsync(_setters, CancellationToken.None));
 
     private BatchCheckpoint Checkpoint(string? lastKey, bool completed, long moreRows = 0, long moreBytes = 0)
         => new(_target, lastKey, _rowsBefore + _rows + moreRows, _bytesBefore + _bytes + moreBytes, completed);
 
-    // The guard's per-unit budgets first (only a single huge row can exceed them, given the batch sizing), then room in
-    // the job's share of the rolling window, waiting as long as it takes.
+    // The guard's admission policy with the job's pacing: the per-unit budgets first (only a single huge row can exceed
+    // them, given the batch sizing), then room in the job's share of the rolling window, waiting as long as it takes.
     private async Task<LedgerTicket> AdmitAsync(UnitOfWorkEstimate estimate, CancellationToken cancellationToken)
-    {
-        var ledger = _guard.Ledger;
-        var force = false;
-        Allowance? charged = null;
-        if (BudgetRules.CheckUnitOfWork(estimate, _budgets, UnknownTableRowCounts.Instance) is { } unitViolation)
-        {
-            (force, charged) = Judge(estimate, unitViolation, ledger.Inspect(estimate, _budgets));
-        }
-
-        long? waitingSince = null;
-        while (true)
-        {
-            var ticket = ledger.TryAdmit(estimate, _budgets, force, out var verdict);
-            if (ticket is not null)
-            {
-                ticket.ChargedAllowance = charged;
-                EndWait(waitingSince);
-                return ticket;
-            }
-
-            if (verdict.RetryAfter is not { } retryAfter)
-            {
-                // Larger than the whole window: no wait can make room.
-                (force, charged) = Judge(estimate, BudgetRules.CheckWindow(verdict, estimate, _budgets)!, verdict);
-                continue;
-            }
-
-            if (waitingSince is null)
-            {
-                waitingSince = _time.GetTimestamp();
-                _waits++;
-                var reason = string.Create(CultureInfo.InvariantCulture, $"{verdict.BytesInWindow:N0} B in the last minute; the next batch ({estimate.TotalBytes:N0} B) would exceed {_budgets.MaxBytesPerMinute:N0} B/min");
-                BatchLog.WaitingForBudget(_guard.Logger, _name, retryAfter.TotalSeconds, verdict.BytesInWindow, _budgets.MaxBytesPerMinute, estimate.TotalBytes);
-                Report(BatchState.WaitingForBudget, reason);
-            }
-
-            await Task.Delay(retryAfter < MinimumWait ? MinimumWait : retryAfter, _time, cancellationToken).ConfigureAwait(false);
-        }
-    }
+        => await _admission.AdmitAsync(estimate, _budgets, UnknownTableRowCounts.Instance, new JobPacing(this), async: true, cancellationToken).ConfigureAwait(false);
 
     private async Task WaitForProbesAsync(CancellationToken cancellationToken)
     {
@@ -317,7 +278,7 @@ internal sealed class BatchJob<T>
             {
                 waitingSince = _time.GetTimestamp();
                 _waits++;
-                BatchLog.WaitingForProbe(_guard.Logger, _name, waitingFor!.GetType().Name, wait.Observation);
+                BatchLog.WaitingForProbe(_admission.Logger, _name, waitingFor!.GetType().Name, wait.Observation);
                 Report(BatchState.WaitingForProbe, wait.Observation);
             }
 
@@ -331,33 +292,8 @@ internal sealed class BatchJob<T>
         {
             var waited = _time.GetElapsedTime(since);
             _waited += waited;
-            BatchLog.WaitOver(_guard.Logger, _name, waited.TotalSeconds);
+            BatchLog.WaitOver(_admission.Logger, _name, waited.TotalSeconds);
             Report(BatchState.Running);
-        }
-    }
-
-    // A batch over a budget: an open allowance takes it (charged), Warn lets it through, Enforce and Throttle stop the job.
-    private (bool Force, Allowance? Charged) Judge(UnitOfWorkEstimate estimate, BulkSafetyViolation violation, LedgerVerdict verdict)
-    {
-        if (Allowance.Current is { } allowance && allowance.TryCharge(estimate.TotalBytes))
-        {
-            GuardLog.AllowanceUsed(_guard.Logger, allowance.Reason, estimate.ContextName, violation.RuleId, allowance.Charged, allowance.MaxBytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited", violation.Detail);
-            GuardMetrics.Allowance(violation.RuleId, allowance.Reason);
-            return (true, allowance);
-        }
-
-        var report = BudgetRules.Report(estimate, verdict, _budgets, violation);
-        var letThrough = _budgets.Mode == BulkSafetyMode.Warn;
-        GuardLog.BudgetExceeded(_guard.Logger, violation.RuleId, letThrough ? BulkSafetyGuard.LetThrough : BulkSafetyGuard.Blocked, _budgets.Mode, report);
-        GuardMetrics.Violation(violation.RuleId, letThrough ? BulkSafetyGuard.LetThrough : BulkSafetyGuard.Blocked, estimate.Profile.Name);
-        return letThrough ? (true, null) : throw new BulkSafetyViolationException(report);
-    }
-
-    private void Release(LedgerTicket ticket)
-    {
-        if (_guard.Ledger.Release(ticket))
-        {
-            ticket.ChargedAllowance?.Refund(ticket.Estimate.TotalBytes);
         }
     }
 
@@ -377,4 +313,38 @@ internal sealed class BatchJob<T>
 
     private BatchResult Result(bool alreadyCompleted)
         => new(_options.JobName, _budgets.Profile.Name, _rows, _bytes, _batches, _time.GetElapsedTime(_started), _waited, _waits, _rowsBefore, alreadyCompleted);
+
+    /// <summary>A job waits for room in its share of the window for as long as a wait can make room, reporting the wait.</summary>
+    private sealed class JobPacing(BatchJob<T> job) : Pacing
+    {
+        private long? _waitingSince;
+
+        public override async ValueTask<bool> WaitAsync(UnitOfWorkEstimate estimate, LedgerVerdict verdict, BulkSafetyViolation violation, bool async, CancellationToken cancellationToken)
+        {
+            if (verdict.RetryAfter is not { } retryAfter)
+            {
+                // Larger than the whole window: no wait can make room.
+                return false;
+            }
+
+            if (_waitingSince is null)
+            {
+                _waitingSince = job._time.GetTimestamp();
+                job._waits++;
+                var budget = job._budgets.MaxBytesPerMinute;
+                BatchLog.WaitingForBudget(job._admission.Logger, job._name, retryAfter.TotalSeconds, verdict.BytesInWindow, budget, estimate.TotalBytes);
+                job.Report(BatchState.WaitingForBudget, string.Create(CultureInfo.InvariantCulture, $"{verdict.BytesInWindow:N0} B in the last minute; the next batch ({estimate.TotalBytes:N0} B) would exceed {budget:N0} B/min"));
+            }
+
+            await DelayAsync(retryAfter, job._time, async, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        public override ValueTask EndWaitAsync(bool async)
+        {
+            job.EndWait(_waitingSince);
+            _waitingSince = null;
+            return ValueTask.CompletedTask;
+        }
+    }
 }

@@ -17,7 +17,7 @@ public class CommandOverheadBenchmarks
     private SqliteConnection _connection = null!;
     private DbContextOptions<GuardOverheadBenchmarks.OrdersContext> _plain = null!;
     private DbContextOptions<GuardOverheadBenchmarks.OrdersContext> _guarded = null!;
-    private DbContextOptions<GuardOverheadBenchmarks.OrdersContext> _saveOnly = null!;
+    private DbContextOptions<GuardOverheadBenchmarks.OrdersContext> _noOpInterceptor = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -30,7 +30,7 @@ public class CommandOverheadBenchmarks
             o.MaxBytesPerMinute = long.MaxValue / 4;
             o.MaxRewritesPerRowPerMinute = int.MaxValue;
         }).Options;
-        _saveOnly = new DbContextOptionsBuilder<GuardOverheadBenchmarks.OrdersContext>().UseSqlite(_connection).AddInterceptors(new BulkSafety.Interception.BulkSafetyInterceptor(null)).Options;
+        _noOpInterceptor = new DbContextOptionsBuilder<GuardOverheadBenchmarks.OrdersContext>().UseSqlite(_connection).AddInterceptors(new NoOpCommandInterceptor()).Options;
         using var context = new GuardOverheadBenchmarks.OrdersContext(_plain);
         context.Database.EnsureCreated();
         context.Database.ExecuteSqlRaw(
@@ -48,7 +48,7 @@ public class CommandOverheadBenchmarks
     public int QueryGuarded() => Run(_guarded, QueryOrders);
 
     [Benchmark]
-    public int QuerySaveChangesGuardOnly() => Run(_saveOnly, QueryOrders);
+    public int QueryNoOpCommandInterceptor() => Run(_noOpInterceptor, QueryOrders);
 
     [Benchmark]
     public int RawInsert() => Run(_plain, InsertOrder);
@@ -77,7 +77,7 @@ public class CommandOverheadBenchmarks
     private static int QueryOrders(GuardOverheadBenchmarks.OrdersContext context) => context.Orders.Where(o => o.Quantity < 10).Count();
 
     private static int InsertOrder(GuardOverheadBenchmarks.OrdersContext context)
-        => context.Database.ExecuteSqlRaw("INSERT OR REPLACE INTO Orders (Id, Customer, Quantity, Total, PlacedAt) VALUES (1000000, 'c', -1, '1.0', '2025-01-31')");
+        => context.Database.ExecuteSqlRaw("INSERT OR IGNORE INTO Orders (Id, Customer, Quantity, Total, PlacedAt) VALUES (1000000, 'c', -1, '1.0', '2025-01-31')");
 
     private static int SelectNamingDelete(GuardOverheadBenchmarks.OrdersContext context)
         => context.Database.SqlQueryRaw<int>("SELECT COUNT(*) AS Value FROM Orders WHERE Notes <> 'DELETE'").Single();

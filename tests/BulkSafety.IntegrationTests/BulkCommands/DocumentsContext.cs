@@ -1,4 +1,5 @@
 using BulkSafety.Budgets;
+using BulkSafety.Configuration;
 using BulkSafety.Interception;
 using BulkSafety.IntegrationTests.Postgres;
 using Microsoft.EntityFrameworkCore;

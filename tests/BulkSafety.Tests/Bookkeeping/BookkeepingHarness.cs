@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using BulkSafety.Bookkeeping;
 using BulkSafety.Budgets;
+using BulkSafety.Configuration;
 using BulkSafety.Interception;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;

@@ -73,7 +73,7 @@ public sealed class HotRowTests
 
         // 100 rewrites of a row of a few hundred bytes in one minute: each weighs 1, under the default 120.
         Assert.Equal(0, harness.Count<Post>());
-        Assert.Equal(100, harness.Ledger.CommittedRewrites(IdentityOf(id)));
+        Assert.Equal(100, harness.Ledger.CommittedRewrites(harness.Database, IdentityOf(id)));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class HotRowTests
         harness.Clock.Advance(TimeSpan.FromMinutes(1));
         context.SaveChanges();
         Assert.Equal(6, harness.Count<Post>());
-        Assert.Equal(1, harness.Ledger.CommittedRewrites(IdentityOf(id)));
+        Assert.Equal(1, harness.Ledger.CommittedRewrites(harness.Database, IdentityOf(id)));
     }
 
     private static BulkSafety.Estimation.RowIdentity IdentityOf(long groupId) => new("groups", ["Id"], [groupId]);

@@ -1,4 +1,6 @@
 using BulkSafety.Budgets;
+using BulkSafety.Configuration;
+using BulkSafety.Databases;
 using BulkSafety.Interception;
 using IncidentReplay.Model;
 using Microsoft.Data.Sqlite;
@@ -51,6 +53,16 @@ internal sealed class GuardHarness : IDisposable
     public CapturedLog Log { get; } = new();
 
     public BulkSafetyLedger Ledger => _services.GetRequiredService<BulkSafetyRegistration>().Ledger;
+
+    /// <summary>The database the guarded contexts write to, as the ledger keys it.</summary>
+    public DatabaseIdentity Database
+    {
+        get
+        {
+            using var context = Unguarded();
+            return DatabaseIdentity.Of(context.Database.GetDbConnection());
+        }
+    }
 
     public IncidentContext Guarded() => _services.GetRequiredService<IDbContextFactory<IncidentContext>>().CreateDbContext();
 
