@@ -24,6 +24,12 @@ internal abstract class DatabaseDialect
     /// <summary>Whether the engine's planner can estimate a statement's rows (then huge statements are sampled).</summary>
     public virtual bool PlansRowCounts => false;
 
+    /// <summary>
+    /// Whether a failed statement aborts the whole transaction (PostgreSQL: nothing of it can commit any more, until a
+    /// rollback to a savepoint) rather than only itself (SQLite, MySQL).
+    /// </summary>
+    public virtual bool FailedStatementAbortsTransaction => false;
+
     /// <summary>The dialect of a connection, or <see langword="null"/> for an engine the guard cannot probe.</summary>
     /// <param name="providerName">EF's <c>Database.ProviderName</c>, when known.</param>
     /// <param name="connection">The ADO.NET connection.</param>

@@ -13,6 +13,8 @@ internal sealed class PostgresDialect : DatabaseDialect
 
     public override bool PlansRowCounts => true;
 
+    public override bool FailedStatementAbortsTransaction => true;
+
     /// <inheritdoc/>
     /// <remarks><c>octet_length</c> reads a TOASTed value's length from its pointer without fetching it; text-like values
     /// (json, citext) are cast to text so they are measured too.</remarks>

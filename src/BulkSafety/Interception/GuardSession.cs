@@ -41,11 +41,15 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
     // rollback or release is taken to concern the innermost savepoint, as EF's own savepoint and LIFO use do.
     private readonly List<int> _savepoints = [];
     private SessionSettings? _settings;
-    private (DbConnection Connection, DatabaseIdentity Identity)? _database;
+    private (DbConnection Connection, DatabaseIdentity Identity, DatabaseDialect? Dialect)? _database;
     private UnitOfWork? _unit;
     private (DbCommand Command, LedgerTicket Ticket)? _command;
     private bool _awaitingDetection;
     private bool _runningAdmittedStatement;
+
+    // A statement failed inside the current transaction on an engine where that dooms the transaction (PostgreSQL): its
+    // commit is a rollback, unless a rollback to a savepoint recovers it first.
+    private bool _transactionAborted;
 
     public GuardSession(ICurrentDbContext currentContext, IDbContextOptions options)
     {
@@ -58,17 +62,22 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
     public SessionSettings Settings => _settings ??= SessionSettings.Resolve(_context, _extension);
 
     /// <summary>The database the context writes to now.</summary>
-    public DatabaseIdentity Database
+    public DatabaseIdentity Database => Connection.Identity;
+
+    /// <summary>The engine the context writes to, when the guard knows it.</summary>
+    private DatabaseDialect? Dialect => Connection.Dialect;
+
+    private (DbConnection Connection, DatabaseIdentity Identity, DatabaseDialect? Dialect) Connection
     {
         get
         {
             var connection = _context.Database.GetDbConnection();
             if (_database is not { } known || !ReferenceEquals(known.Connection, connection))
             {
-                _database = known = (connection, DatabaseIdentity.Of(connection));
+                _database = known = (connection, DatabaseIdentity.Of(connection), DatabaseDialect.Detect(_context.Database.ProviderName, connection));
             }
 
-            return known.Identity;
+            return known;
         }
     }
 
@@ -186,19 +195,19 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         return result;
     }
 
-    public void SaveChangesFailed(DbContextErrorEventData eventData) => SaveFailed();
+    public void SaveChangesFailed(DbContextErrorEventData eventData) => SaveFailed(eventData.Exception);
 
     public Task SaveChangesFailedAsync(DbContextErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        SaveFailed();
+        SaveFailed(eventData.Exception);
         return Task.CompletedTask;
     }
 
-    public void SaveChangesCanceled(DbContextEventData eventData) => SaveFailed();
+    public void SaveChangesCanceled(DbContextEventData eventData) => SaveFailed(null);
 
     public Task SaveChangesCanceledAsync(DbContextEventData eventData, CancellationToken cancellationToken = default)
     {
-        SaveFailed();
+        SaveFailed(null);
         return Task.CompletedTask;
     }
 
@@ -272,31 +281,31 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         return ValueTask.FromResult(result);
     }
 
-    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => CommandEnded(command);
+    public void CommandFailed(DbCommand command, CommandErrorEventData eventData) => CommandFailed(command);
 
     public Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        CommandEnded(command);
+        CommandFailed(command);
         return Task.CompletedTask;
     }
 
-    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => CommandEnded(command);
+    public void CommandCanceled(DbCommand command, CommandEndEventData eventData) => CommandFailed(command);
 
     public Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        CommandEnded(command);
+        CommandFailed(command);
         return Task.CompletedTask;
     }
 
     public DbTransaction TransactionStarted(DbConnection connection, TransactionEndEventData eventData, DbTransaction result)
     {
-        ReleaseOrphans();
+        TransactionStarted();
         return result;
     }
 
     public ValueTask<DbTransaction> TransactionStartedAsync(DbConnection connection, TransactionEndEventData eventData, DbTransaction result, CancellationToken cancellationToken = default)
     {
-        ReleaseOrphans();
+        TransactionStarted();
         return ValueTask.FromResult(result);
     }
 
@@ -511,12 +520,18 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
 
     // SaveChanges failed or was cancelled. Outside a caller's transaction EF rolled its own back: nothing stays. Inside
     // one, EF rolled back to its savepoint (then nothing stays) — or, with savepoints off, the commands that ran stay in
-    // the caller's transaction and are charged, as the whole unit, if it commits.
-    private void SaveFailed()
+    // the caller's transaction and are charged, as the whole unit, if it commits; on PostgreSQL a database error dooms
+    // that transaction (a batch's error can surface while its results are read, with no command event).
+    private void SaveFailed(Exception? exception)
     {
         if (TakeUnit() is not { } unit)
         {
             return;
+        }
+
+        if (!unit.RolledBackToSavepoint && _context.Database.CurrentTransaction is not null && Dialect is { FailedStatementAbortsTransaction: true } && IsDatabaseError(exception))
+        {
+            _transactionAborted = true;
         }
 
         unit.Plan?.Revert();
@@ -534,6 +549,19 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         {
             Settings.Admission.Release(ticket);
         }
+    }
+
+    private static bool IsDatabaseError(Exception? exception)
+    {
+        for (var cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is DbException)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private UnitOfWork? TakeUnit()
@@ -566,13 +594,14 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
 
     private async ValueTask CommandExecutingAsync(DbCommand command, CommandEventData eventData, bool suppressed, bool async, CancellationToken cancellationToken)
     {
-        if (suppressed || _runningAdmittedStatement || !_extension.Guarded)
+        // Most commands are SaveChanges batches and queries: their source settles them before anything else is looked at.
+        if (suppressed || _runningAdmittedStatement || !_extension.Guarded
+            || eventData.CommandSource is not (CommandSource.ExecuteDelete or CommandSource.ExecuteUpdate or CommandSource.ExecuteSqlRaw or CommandSource.FromSqlQuery))
         {
             return;
         }
 
-        var dialect = command.Connection is { } connection ? DatabaseDialect.Detect(_context.Database.ProviderName, connection) : null;
-        if (BulkCommandEstimator.Recognize(eventData.CommandSource, command, dialect) is not { } bulk)
+        if (BulkCommandEstimator.Recognize(eventData.CommandSource, command, Dialect) is not { } bulk)
         {
             return;
         }
@@ -629,18 +658,26 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         }
     }
 
-    // A failed or cancelled command wrote nothing (a statement is atomic) and counts nothing.
-    private void CommandEnded(DbCommand command)
+    // A failed or cancelled command wrote nothing (a statement is atomic) and counts nothing; on PostgreSQL it also dooms
+    // the transaction it ran in.
+    private void CommandFailed(DbCommand command)
     {
         if (_command is { } running && ReferenceEquals(running.Command, command))
         {
             _command = null;
             Settings.Admission.Release(running.Ticket);
         }
+
+        if (_context.Database.CurrentTransaction is not null && Dialect is { FailedStatementAbortsTransaction: true })
+        {
+            _transactionAborted = true;
+        }
     }
 
     private void TransactionEnded(Guid transactionId, bool committed)
     {
+        committed &= !_transactionAborted;
+        _transactionAborted = false;
         if (committed && _unit is { WrittenBeforeCommit: true } unit)
         {
             unit.CommittedWithOwnTransaction = true;
@@ -668,6 +705,12 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         ReleaseOrphans();
     }
 
+    private void TransactionStarted()
+    {
+        _transactionAborted = false;
+        ReleaseOrphans();
+    }
+
     // Work done after the savepoint is undone by rolling back to it: its tickets are released. The savepoint stays.
     private void RolledBackToSavepoint()
     {
@@ -676,6 +719,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
             unit.RolledBackToSavepoint = true;
         }
 
+        _transactionAborted = false;
         if (_savepoints.Count == 0)
         {
             return;
@@ -738,6 +782,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         _parked.Clear();
         _savepoints.Clear();
         _runningAdmittedStatement = false;
+        _transactionAborted = false;
     }
 
     private UnitOfWorkEstimate Empty(string operation)
