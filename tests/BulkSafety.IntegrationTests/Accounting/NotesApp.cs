@@ -74,6 +74,9 @@ public sealed class NotesApp : IDisposable
 
     internal BulkSafetyLedger Ledger => _services.GetRequiredService<BulkSafetyRegistration>().Ledger;
 
+    /// <summary>The application's services, for contexts configured by hand.</summary>
+    public IServiceProvider Services => _services;
+
     /// <summary>A guarded context: new, or leased from the pool (disposing it returns it).</summary>
     public NotesContext Guarded() => _services.GetRequiredService<IDbContextFactory<NotesContext>>().CreateDbContext();
 
