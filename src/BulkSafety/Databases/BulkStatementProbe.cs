@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text;
 using BulkSafety.Estimation;
-using BulkSafety.Estimation.Probes;
 using BulkSafety.Sql;
 using Microsoft.EntityFrameworkCore.Metadata;
 
@@ -120,18 +119,18 @@ internal static class BulkStatementProbe
             text.Append(", SUM(").Append(dialect.StoredBytes(DependentAlias(0), column.Name, column.Type)).Append(')');
         }
 
-        text.Append(" FROM ").Append(DatabaseDialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(DependentAlias(0)).Append(" WHERE ");
+        text.Append(" FROM ").Append(dialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(DependentAlias(0)).Append(" WHERE ");
         for (var i = 0; i < cascades.Count; i++)
         {
             text.Append(i > 0 ? " OR " : "(");
-            AppendChain(text, statement, cascades[i].Path, cascades[i].Path.Length);
+            AppendChain(text, dialect, statement, cascades[i].Path, cascades[i].Path.Length);
         }
 
         return text.Append(')').ToString();
     }
 
     // The row aliased for level (path.Length - level) descends from a row the statement deletes.
-    private static void AppendChain(StringBuilder text, BulkStatement statement, IForeignKeyConstraint[] path, int level)
+    private static void AppendChain(StringBuilder text, DatabaseDialect dialect, BulkStatement statement, IForeignKeyConstraint[] path, int level)
     {
         var foreignKey = path[level - 1];
         var child = DependentAlias(path.Length - level);
@@ -148,20 +147,20 @@ internal static class BulkStatementProbe
         }
         else
         {
-            text.Append(DatabaseDialect.QuoteTable(foreignKey.PrincipalTable.Schema, foreignKey.PrincipalTable.Name)).Append(" AS ").Append(parent);
+            text.Append(dialect.QuoteTable(foreignKey.PrincipalTable.Schema, foreignKey.PrincipalTable.Name)).Append(" AS ").Append(parent);
         }
 
         text.Append(" WHERE ");
         for (var i = 0; i < foreignKey.Columns.Count; i++)
         {
-            text.Append(i > 0 ? " AND " : "").Append(parent).Append('.').Append(DatabaseDialect.Quote(foreignKey.PrincipalColumns[i].Name))
-                .Append(" = ").Append(child).Append('.').Append(DatabaseDialect.Quote(foreignKey.Columns[i].Name));
+            text.Append(i > 0 ? " AND " : "").Append(parent).Append('.').Append(dialect.Quote(foreignKey.PrincipalColumns[i].Name))
+                .Append(" = ").Append(child).Append('.').Append(dialect.Quote(foreignKey.Columns[i].Name));
         }
 
         if (!atRoot)
         {
             text.Append(" AND ");
-            AppendChain(text, statement, path, level - 1);
+            AppendChain(text, dialect, statement, path, level - 1);
         }
         else if (statement.FromList is { } from)
         {

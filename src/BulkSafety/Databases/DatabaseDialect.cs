@@ -7,8 +7,9 @@ namespace BulkSafety.Databases;
 /// <summary>
 /// Everything the guard knows about one database engine: how to recognise it, how it reads SQL (<see cref="Lexicon"/>),
 /// how it quotes names and measures stored values, and how a probe asks it something without being able to change
-/// anything (<see cref="OpenProbeScopeAsync"/>). Found from EF's provider name or, failing that, the connection's type
-/// name. One instance per engine: <see cref="Sqlite"/>, <see cref="Postgres"/>.
+/// anything (<see cref="OpenProbeScopeAsync"/>), and the SQL of a batched job's checkpoints. Found from EF's provider
+/// name or, failing that, the connection's type name. One instance per engine: <see cref="Sqlite"/>,
+/// <see cref="Postgres"/>, <see cref="MySql"/>.
 /// </summary>
 internal abstract class DatabaseDialect
 {
@@ -16,10 +17,18 @@ internal abstract class DatabaseDialect
 
     public static DatabaseDialect Postgres { get; } = new PostgresDialect();
 
+    public static DatabaseDialect MySql { get; } = new MySqlDialect();
+
     public abstract string Name { get; }
 
     /// <summary>How the engine splits SQL text into tokens.</summary>
     public abstract SqlLexicon Lexicon { get; }
+
+    /// <summary>
+    /// Whether <see cref="Lexicon"/> follows the engine's own rules (SQLite, PostgreSQL). Where it does not, a raw command is
+    /// taken to write when either modelled engine would read it as a write.
+    /// </summary>
+    public virtual bool LexiconIsExact => true;
 
     /// <summary>Whether the engine's planner can estimate a statement's rows (then huge statements are sampled).</summary>
     public virtual bool PlansRowCounts => false;
@@ -38,19 +47,29 @@ internal abstract class DatabaseDialect
         {
             "Microsoft.EntityFrameworkCore.Sqlite" => Sqlite,
             "Npgsql.EntityFrameworkCore.PostgreSQL" => Postgres,
+            "Pomelo.EntityFrameworkCore.MySql" or "MySql.EntityFrameworkCore" => MySql,
             _ => connection.GetType().Name switch
             {
                 "SqliteConnection" => Sqlite,
                 "NpgsqlConnection" => Postgres,
+                "MySqlConnection" => MySql,
                 _ => null,
             },
         };
 
-    /// <summary>An identifier quoted for the SQL text (both engines quote the SQL-standard way); the only way a name enters a probe.</summary>
-    public static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+    /// <summary>An identifier quoted for the SQL text, the SQL-standard way unless the engine says otherwise; the only
+    /// way a name enters a probe.</summary>
+    public virtual string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 
     /// <summary>A table name, schema-qualified when it has one, quoted.</summary>
-    public static string QuoteTable(string? schema, string table) => schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
+    public string QuoteTable(string? schema, string table) => schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
+
+    /// <summary>
+    /// What follows <c>INSERT INTO checkpoints (…) VALUES (…)</c> to make it an upsert on the job's key: the new values
+    /// of <paramref name="columns"/> replace the stored ones.
+    /// </summary>
+    public virtual string UpsertClause(string key, IEnumerable<string> columns)
+        => $"ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"))}";
 
     /// <summary>
     /// The SQL expression of the stored byte length of a column's value (NULL for NULL): UTF-8 bytes of text, bytes of

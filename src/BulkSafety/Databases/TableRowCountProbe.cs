@@ -23,7 +23,7 @@ internal static class TableRowCountProbe
     /// <summary>The row count of a table, or <see langword="null"/> when the database does not know the table.</summary>
     public static async ValueTask<TableRowCount?> CountAsync(ProbeScope scope, string? schema, string table, bool async, CancellationToken cancellationToken)
     {
-        var quoted = DatabaseDialect.QuoteTable(schema, table);
+        var quoted = scope.Dialect.QuoteTable(schema, table);
         if (scope.Dialect.PlansRowCounts)
         {
             var statistics = await scope.QueryAsync(

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Collections;
 using BulkSafety.Bookkeeping;
 using BulkSafety.Databases;
-using BulkSafety.Estimation.Probes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Infrastructure;

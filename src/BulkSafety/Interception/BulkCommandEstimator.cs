@@ -3,7 +3,6 @@ using System.Text;
 using BulkSafety.Budgets;
 using BulkSafety.Databases;
 using BulkSafety.Estimation;
-using BulkSafety.Estimation.Probes;
 using BulkSafety.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -41,7 +40,7 @@ internal static class BulkCommandEstimator
     };
 
     private static RawWrite? ClassifyRaw(string sql, DatabaseDialect? dialect)
-        => dialect is not null
+        => dialect is { LexiconIsExact: true }
             ? RawWrite.Classify(sql, dialect.Lexicon)
             : RawWrite.Classify(sql, SqlLexicon.Sqlite) ?? RawWrite.Classify(sql, SqlLexicon.Postgres);
 

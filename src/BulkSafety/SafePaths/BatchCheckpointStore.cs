@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text;
 using System.Text.Json;
+using BulkSafety.Databases;
 using BulkSafety.Estimation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -52,20 +53,14 @@ internal sealed class BatchCheckpointStore
         _upsert = upsert;
     }
 
-    /// <summary>The store for <paramref name="context"/>'s database; throws for a provider without a known upsert.</summary>
+    /// <summary>The store for <paramref name="context"/>'s database; throws for an engine whose upsert the guard does not know.</summary>
     public static BatchCheckpointStore For(DbContext context)
     {
-        var provider = context.Database.ProviderName ?? "";
-        var upsert = provider switch
-        {
-            "Microsoft.EntityFrameworkCore.Sqlite" or "Npgsql.EntityFrameworkCore.PostgreSQL"
-                => $"{Insert} ON CONFLICT (job) DO UPDATE SET target = excluded.target, last_key = excluded.last_key, rows_done = excluded.rows_done, bytes_done = excluded.bytes_done, completed = excluded.completed",
-            "Pomelo.EntityFrameworkCore.MySql" or "MySql.EntityFrameworkCore"
-                => $"{Insert} ON DUPLICATE KEY UPDATE target = VALUES(target), last_key = VALUES(last_key), rows_done = VALUES(rows_done), bytes_done = VALUES(bytes_done), completed = VALUES(completed)",
-            _ => throw new NotSupportedException(
-                $"Checkpoints (BatchOptions.JobName) are written with SQLite, PostgreSQL and MySQL/MariaDB providers, not {provider}. Without a JobName the job runs, but a rerun starts over."),
-        };
-        return new BatchCheckpointStore(context.Database, upsert);
+        var database = context.Database;
+        var dialect = DatabaseDialect.Detect(database.ProviderName, database.GetDbConnection())
+            ?? throw new NotSupportedException(
+                $"Checkpoints (BatchOptions.JobName) are written with SQLite, PostgreSQL and MySQL/MariaDB providers, not {database.ProviderName}. Without a JobName the job runs, but a rerun starts over.");
+        return new BatchCheckpointStore(database, $"{Insert} {dialect.UpsertClause("job", ["target", "last_key", "rows_done", "bytes_done", "completed"])}");
     }
 
     /// <summary>The log bytes of one checkpoint write under <paramref name="profile"/> (an UPDATE of the job's row).</summary>

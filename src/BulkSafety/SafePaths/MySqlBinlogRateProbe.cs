@@ -41,11 +41,11 @@ public sealed class MySqlBinlogRateProbe : LogRateProbe
     // The binlog bytes written since the first read: positions are per file, so a rotation adds the files in between.
     private protected override async Task<long> ReadPositionAsync(CancellationToken cancellationToken)
     {
-        var status = await ProbeQuery.ReadFirstSupportedAsync(ConnectionFactory, StatusStatements, _statement, cancellationToken).ConfigureAwait(false);
+        var status = await PacingQuery.ReadFirstSupportedAsync(ConnectionFactory, StatusStatements, _statement, cancellationToken).ConfigureAwait(false);
         var position = FromStatus(status);
         if (_last is { } last)
         {
-            var logs = last.File == position.File ? [] : FromBinaryLogs(await ProbeQuery.ReadAsync(ConnectionFactory, ListStatement, cancellationToken).ConfigureAwait(false));
+            var logs = last.File == position.File ? [] : FromBinaryLogs(await PacingQuery.ReadAsync(ConnectionFactory, ListStatement, cancellationToken).ConfigureAwait(false));
             _written += BytesBetween(last, position, logs) ?? 0;
         }
 
@@ -56,7 +56,7 @@ public sealed class MySqlBinlogRateProbe : LogRateProbe
     /// <summary>The current file and position in a <c>SHOW MASTER STATUS</c> result; throws when binary logging is off (no row).</summary>
     internal static BinlogPosition FromStatus(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
     {
-        if (rows.Count == 0 || ProbeQuery.Text(rows[0], "File") is not { Length: > 0 } file || ProbeQuery.Int64(rows[0], "Position") is not { } position)
+        if (rows.Count == 0 || PacingQuery.Text(rows[0], "File") is not { Length: > 0 } file || PacingQuery.Int64(rows[0], "Position") is not { } position)
         {
             throw new InvalidOperationException("SHOW MASTER STATUS returned no position: binary logging is off on the server the probe connects to.");
         }
@@ -66,7 +66,7 @@ public sealed class MySqlBinlogRateProbe : LogRateProbe
 
     /// <summary>The files and sizes in a <c>SHOW BINARY LOGS</c> result, oldest first.</summary>
     internal static IReadOnlyList<(string Name, long Size)> FromBinaryLogs(IReadOnlyList<IReadOnlyDictionary<string, object?>> rows)
-        => [.. rows.Select(r => (ProbeQuery.Text(r, "Log_name") ?? "", ProbeQuery.Int64(r, "File_size") ?? 0))];
+        => [.. rows.Select(r => (PacingQuery.Text(r, "Log_name") ?? "", PacingQuery.Int64(r, "File_size") ?? 0))];
 
     /// <summary>
     /// The binlog bytes written from <paramref name="from"/> to <paramref name="to"/>: within one file, the position's

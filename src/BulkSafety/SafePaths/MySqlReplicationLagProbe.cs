@@ -49,7 +49,7 @@ public sealed class MySqlReplicationLagProbe : IPacingProbe
     /// <summary>Reads the replica's status.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     public async Task<ReplicaLag> MeasureAsync(CancellationToken cancellationToken = default)
-        => FromStatus(await ProbeQuery.ReadFirstSupportedAsync(_replicaConnectionFactory, Statements, _statement, cancellationToken).ConfigureAwait(false), Name);
+        => FromStatus(await PacingQuery.ReadFirstSupportedAsync(_replicaConnectionFactory, Statements, _statement, cancellationToken).ConfigureAwait(false), Name);
 
     /// <inheritdoc/>
     public async ValueTask<PacingVerdict> CheckAsync(CancellationToken cancellationToken)
@@ -68,7 +68,7 @@ public sealed class MySqlReplicationLagProbe : IPacingProbe
         }
 
         var row = rows[0];
-        var seconds = row.ContainsKey("Seconds_Behind_Source") ? ProbeQuery.Int64(row, "Seconds_Behind_Source") : ProbeQuery.Int64(row, "Seconds_Behind_Master");
+        var seconds = row.ContainsKey("Seconds_Behind_Source") ? PacingQuery.Int64(row, "Seconds_Behind_Source") : PacingQuery.Int64(row, "Seconds_Behind_Master");
         return new ReplicaLag(name, seconds is { } s ? TimeSpan.FromSeconds(s) : null, bytesBehind: null);
     }
 }

@@ -72,22 +72,22 @@ public sealed class PostgresReplicationLagProbe : IPacingProbe
     /// <param name="cancellationToken">Cancels the query.</param>
     public async Task<IReadOnlyList<ReplicaLag>> MeasureAsync(CancellationToken cancellationToken = default)
     {
-        var rows = await ProbeQuery.ReadAsync(_connectionFactory, Query, cancellationToken).ConfigureAwait(false);
+        var rows = await PacingQuery.ReadAsync(_connectionFactory, Query, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow().UtcTicks;
-        var current = ProbeQuery.Int64(rows[0], "current_lsn") ?? 0;
+        var current = PacingQuery.Int64(rows[0], "current_lsn") ?? 0;
         Remember(now, current);
         var lags = new List<ReplicaLag>();
         foreach (var row in rows)
         {
-            if (ProbeQuery.Text(row, "application_name") is not { } name)
+            if (PacingQuery.Text(row, "application_name") is not { } name)
             {
                 continue;
             }
 
-            var replayed = ProbeQuery.Int64(row, "replay_lsn") ?? 0;
+            var replayed = PacingQuery.Int64(row, "replay_lsn") ?? 0;
             var behind = Math.Max(0, current - replayed);
-            var lag = behind == 0 ? TimeSpan.Zero : Max(TimeSpan.FromSeconds(ProbeQuery.Double(row, "replay_lag") ?? 0), StuckFor(replayed, now));
-            lags.Add(new ReplicaLag($"{name}@{ProbeQuery.Text(row, "client_addr")}", lag, behind));
+            var lag = behind == 0 ? TimeSpan.Zero : Max(TimeSpan.FromSeconds(PacingQuery.Double(row, "replay_lag") ?? 0), StuckFor(replayed, now));
+            lags.Add(new ReplicaLag($"{name}@{PacingQuery.Text(row, "client_addr")}", lag, behind));
         }
 
         return lags;

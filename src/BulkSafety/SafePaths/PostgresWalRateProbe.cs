@@ -31,7 +31,7 @@ public sealed class PostgresWalRateProbe : LogRateProbe
 
     private protected override async Task<long> ReadPositionAsync(CancellationToken cancellationToken)
     {
-        var rows = await ProbeQuery.ReadAsync(ConnectionFactory, Query, cancellationToken).ConfigureAwait(false);
-        return ProbeQuery.Int64(rows[0], "position") ?? throw new InvalidOperationException("pg_current_wal_lsn() returned NULL.");
+        var rows = await PacingQuery.ReadAsync(ConnectionFactory, Query, cancellationToken).ConfigureAwait(false);
+        return PacingQuery.Int64(rows[0], "position") ?? throw new InvalidOperationException("pg_current_wal_lsn() returned NULL.");
     }
 }

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore.Metadata;
 
-namespace BulkSafety.Estimation.Probes;
+namespace BulkSafety.Estimation;
 
 /// <summary>
 /// A table whose rows the database deletes itself, through <c>ON DELETE CASCADE</c>, when rows of a principal table are

@@ -4,8 +4,8 @@ using System.Runtime.CompilerServices;
 
 namespace BulkSafety.SafePaths;
 
-/// <summary>Runs a probe's statement on a connection of its own (plain ADO.NET, any provider) and returns the rows by column name.</summary>
-internal static class ProbeQuery
+/// <summary>Runs a pacing probe's statement on a connection of its own (plain ADO.NET, any provider) and returns the rows by column name.</summary>
+internal static class PacingQuery
 {
     public static async Task<IReadOnlyList<IReadOnlyDictionary<string, object?>>> ReadAsync(Func<DbConnection> connectionFactory, string sql, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text;
+using BulkSafety.Estimation;
 using BulkSafety.Databases;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -8,13 +9,14 @@ using Microsoft.EntityFrameworkCore.Metadata;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.EntityFrameworkCore.Update;
 
-namespace BulkSafety.Estimation.Probes;
+namespace BulkSafety.Databases;
 
 /// <summary>
 /// Counts the rows the database will delete itself, through <c>ON DELETE CASCADE</c>, when a unit of work deletes
-/// principals whose dependents EF Core does not track: one query per dependent table, on the context's connection and
-/// transaction, with the principals' keys as parameters and every identifier quoted by the provider's
-/// <see cref="ISqlGenerationHelper"/>. It also sums the byte length of the dependents' text and binary columns, so that a
+/// principals whose dependents EF Core does not track: one query per dependent table, in a read-only
+/// <see cref="ProbeScope"/> on the context's connection and transaction, with the principals' keys as parameters and every
+/// identifier quoted by the provider's <see cref="ISqlGenerationHelper"/>. Engines the guard does not probe are not
+/// counted. It also sums the byte length of the dependents' text and binary columns, so that a
 /// profile that logs cascaded rows (PostgreSQL's WAL) prices them at their real size.
 /// </summary>
 /// <remarks>
@@ -54,44 +56,63 @@ internal static class DatabaseCascadeProbe
             }
         }
 
-        var sql = context.GetService<ISqlGenerationHelper>();
-        var lengthFunction = LengthFunctions(context.Database.ProviderName);
-        var deletedByEf = DeletedEntriesByTable(context, reached.Keys, pendingCascades);
-        foreach (var (table, chains) in reached)
+        var database = context.Database;
+        var connection = database.GetDbConnection();
+        if (DatabaseDialect.Detect(database.ProviderName, connection) is not { } dialect)
         {
-            var shape = chains[0].Cascade.Shape;
-            var columns = chains[0].Cascade.Columns;
-            var excluded = deletedByEf.TryGetValue(table, out var deleted) ? deleted : [];
-            var (rows, lengths) = Count(context, sql, lengthFunction, table, columns, chains, excluded);
-            if (rows == 0)
-            {
-                continue;
-            }
+            return;
+        }
 
-            var typical = new ColumnValue[columns.Length];
-            for (var i = 0; i < columns.Length; i++)
-            {
-                typical[i] = shape.Columns[i].Type.IsVariableLength ? ColumnValue.OfLength(lengths[i] / rows) : ColumnValue.Present;
-            }
+        var sql = context.GetService<ISqlGenerationHelper>();
+        var deletedByEf = DeletedEntriesByTable(context, reached.Keys, pendingCascades);
+        var opened = connection.State != System.Data.ConnectionState.Open;
+        if (opened)
+        {
+            database.OpenConnection();
+        }
 
-            estimate.AddDatabaseCascade(table.SchemaQualifiedName, rows, estimate.Profile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), rows));
+        try
+        {
+            var scope = dialect.OpenProbeScopeAsync(connection, database.CurrentTransaction?.GetDbTransaction(), database.GetCommandTimeout(), async: false, CancellationToken.None).GetAwaiter().GetResult();
+            try
+            {
+                foreach (var (table, chains) in reached)
+                {
+                    var shape = chains[0].Cascade.Shape;
+                    var columns = chains[0].Cascade.Columns;
+                    var excluded = deletedByEf.TryGetValue(table, out var deleted) ? deleted : [];
+                    var (rows, lengths) = Count(scope, connection, sql, table, columns, chains, excluded);
+                    if (rows == 0)
+                    {
+                        continue;
+                    }
+
+                    var typical = new ColumnValue[columns.Length];
+                    for (var i = 0; i < columns.Length; i++)
+                    {
+                        typical[i] = shape.Columns[i].Type.IsVariableLength ? ColumnValue.OfLength(lengths[i] / rows) : ColumnValue.Present;
+                    }
+
+                    estimate.AddDatabaseCascade(table.SchemaQualifiedName, rows, estimate.Profile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), rows));
+                }
+            }
+            finally
+            {
+                scope.CloseAsync(async: false).GetAwaiter().GetResult();
+            }
+        }
+        catch (ProbeRefusedException)
+        {
+            // An engine the guard does not probe (MySQL/MariaDB in this version): its cascades are not counted.
+        }
+        finally
+        {
+            if (opened)
+            {
+                database.CloseConnection();
+            }
         }
     }
-
-    /// <summary>
-    /// The SQL of the stored byte length of a text (<c>{0}</c>) and of a binary (<c>{1}</c>) column value, per provider;
-    /// <see langword="null"/> where unknown (then text and binary values count as empty). PostgreSQL casts text-like
-    /// values to text, so that a string mapped to json, jsonb or citext is measured too.
-    /// </summary>
-    internal static (string Text, string Binary)? LengthFunctions(string? providerName) => providerName switch
-    {
-        null => null,
-        _ when providerName.Contains("Sqlite", StringComparison.OrdinalIgnoreCase) => ("length(CAST({0} AS BLOB))", "length(CAST({0} AS BLOB))"),
-        _ when providerName.Contains("PostgreSQL", StringComparison.OrdinalIgnoreCase) => ("octet_length({0}::text)", "octet_length({0})"),
-        _ when providerName.Contains("MySql", StringComparison.OrdinalIgnoreCase) => ("LENGTH({0})", "LENGTH({0})"),
-        _ when providerName.Contains("SqlServer", StringComparison.OrdinalIgnoreCase) => ("DATALENGTH({0})", "DATALENGTH({0})"),
-        _ => null,
-    };
 
     // The rows of the dependent tables that EF itself deletes in this unit of work; read without detecting changes again.
     private static Dictionary<ITable, List<IUpdateEntry>> DeletedEntriesByTable(DbContext context, IEnumerable<ITable> tables, IReadOnlyList<IUpdateEntry> pendingCascades)
@@ -144,9 +165,9 @@ internal static class DatabaseCascadeProbe
     }
 
     private static (long Rows, long[] Lengths) Count(
-        DbContext context,
+        ProbeScope scope,
+        DbConnection connection,
         ISqlGenerationHelper sql,
-        (string Text, string Binary)? lengthFunction,
         ITable table,
         IColumn[] columns,
         List<(DatabaseCascade Cascade, IUpdateEntry Root)> chains,
@@ -158,7 +179,7 @@ internal static class DatabaseCascadeProbe
         var batch = Math.Max(1, MaxParametersPerQuery / keyColumns);
         for (var start = 0; start < chains.Count; start += batch)
         {
-            var (batchRows, batchLengths) = CountBatch(context, sql, lengthFunction, table, columns, chains.GetRange(start, Math.Min(batch, chains.Count - start)), excluded);
+            var (batchRows, batchLengths) = CountBatch(scope, connection, sql, table, columns, chains.GetRange(start, Math.Min(batch, chains.Count - start)), excluded);
             rows += batchRows;
             for (var i = 0; i < lengths.Length; i++)
             {
@@ -170,31 +191,24 @@ internal static class DatabaseCascadeProbe
     }
 
     private static (long Rows, long[] Lengths) CountBatch(
-        DbContext context,
+        ProbeScope scope,
+        DbConnection connection,
         ISqlGenerationHelper sql,
-        (string Text, string Binary)? lengthFunction,
         ITable table,
         IColumn[] columns,
         List<(DatabaseCascade Cascade, IUpdateEntry Root)> chains,
         List<IUpdateEntry> excluded)
     {
-        var connection = context.Database.GetDbConnection();
+        // The query is built on a command of its own, which lends its parameters to the probe scope that runs it.
         using var command = connection.CreateCommand();
-        command.Transaction = context.Database.CurrentTransaction?.GetDbTransaction();
-        if (context.Database.GetCommandTimeout() is { } timeout)
-        {
-            command.CommandTimeout = timeout;
-        }
-
         var text = new StringBuilder("SELECT COUNT(*)");
         var sized = new List<int>();
         for (var i = 0; i < columns.Length; i++)
         {
             var type = chains[0].Cascade.Shape.Columns[i].Type;
-            if (lengthFunction is { } functions && type.IsVariableLength)
+            if (type.IsVariableLength)
             {
-                var function = type.Kind is ColumnTypeKind.Blob or ColumnTypeKind.VarBinary ? functions.Binary : functions.Text;
-                text.Append(", SUM(").Append(string.Format(CultureInfo.InvariantCulture, function, "t0." + sql.DelimitIdentifier(columns[i].Name))).Append(')');
+                text.Append(", SUM(").Append(scope.Dialect.StoredBytes("t0", columns[i].Name, type)).Append(')');
                 sized.Add(i);
             }
         }
@@ -216,59 +230,19 @@ internal static class DatabaseCascadeProbe
             AppendKeyMatch(text, command, sql, "t0", primaryKey, primaryKey, excluded);
         }
 
-        command.CommandText = text.ToString();
-        var opened = connection.State != System.Data.ConnectionState.Open;
-        if (opened)
+        var (rows, lengths) = scope.QueryAsync(text.ToString(), command, [], reader =>
         {
-            context.Database.OpenConnection();
-        }
-
-        try
-        {
-            var (rows, lengths) = Read(context, command, sized.Count, columns.Length, sized);
-
-            // Too many (or keyless) rows EF deletes itself to exclude by key: assume they all descend from these principals.
-            return (excludeInSql ? rows : Math.Max(0, rows - excluded.Count), lengths);
-        }
-        finally
-        {
-            if (opened)
-            {
-                context.Database.CloseConnection();
-            }
-        }
-    }
-
-    // The count and summed lengths, read in a read-only probe scope where the guard knows the engine, else directly (the
-    // query is the guard's own SELECT over keys; there is no caller text in it).
-    private static (long Rows, long[] Lengths) Read(DbContext context, DbCommand command, int sizedCount, int columnCount, List<int> sized)
-    {
-        Func<DbDataReader, (long, long[])> read = reader =>
-        {
-            var lengths = new long[columnCount];
-            for (var i = 0; i < sizedCount; i++)
+            var lengths = new long[columns.Length];
+            for (var i = 0; i < sized.Count; i++)
             {
                 lengths[sized[i]] = reader.IsDBNull(i + 1) ? 0 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
             }
 
             return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), lengths);
-        };
-        if (DatabaseDialect.Detect(context.Database.ProviderName, command.Connection!) is not { } dialect)
-        {
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            return read(reader);
-        }
+        }, async: false, CancellationToken.None).GetAwaiter().GetResult();
 
-        var scope = dialect.OpenProbeScopeAsync(command.Connection!, command.Transaction, context.Database.GetCommandTimeout(), async: false, CancellationToken.None).GetAwaiter().GetResult();
-        try
-        {
-            return scope.QueryAsync(command.CommandText, command, [], read, async: false, CancellationToken.None).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            scope.CloseAsync(async: false).GetAwaiter().GetResult();
-        }
+        // Too many (or keyless) rows EF deletes itself to exclude by key: assume they all descend from these principals.
+        return (excludeInSql ? rows : Math.Max(0, rows - excluded.Count), lengths);
     }
 
     /// <summary>

@@ -1,0 +1,31 @@
+using System.Data.Common;
+using BulkSafety.Estimation;
+using BulkSafety.Sql;
+
+namespace BulkSafety.Databases;
+
+/// <summary>
+/// MySQL and MariaDB (Pomelo, Oracle's provider, MySqlConnector): backtick quoting, stored sizes by <c>LENGTH</c> (bytes),
+/// <c>ON DUPLICATE KEY UPDATE</c> upserts. Its statements are not probed yet: a probe scope is refused, so bulk commands
+/// are unknown cost and database cascades of a SaveChanges are not counted (docs/guard.md, Limits).
+/// </summary>
+internal sealed class MySqlDialect : DatabaseDialect
+{
+    public override string Name => "MySQL/MariaDB";
+
+    /// <summary>The lexical rules closest to MySQL's among those the guard models (backticks); MySQL's own — <c>#</c>
+    /// comments, backslash escapes, <c>/*! */</c> — are not modelled yet, so statements are not probed.</summary>
+    public override SqlLexicon Lexicon => SqlLexicon.Sqlite;
+
+    public override bool LexiconIsExact => false;
+
+    public override string Quote(string identifier) => $"`{identifier.Replace("`", "``", StringComparison.Ordinal)}`";
+
+    public override string StoredBytes(string qualifier, string column, ColumnType type) => $"LENGTH({qualifier}.{Quote(column)})";
+
+    public override string UpsertClause(string key, IEnumerable<string> columns)
+        => $"ON DUPLICATE KEY UPDATE {string.Join(", ", columns.Select(c => $"{c} = VALUES({c})"))}";
+
+    public override ValueTask<ProbeScope> OpenProbeScopeAsync(DbConnection connection, DbTransaction? transaction, int? commandTimeout, bool async, CancellationToken cancellationToken)
+        => throw new ProbeRefusedException("statements on MySQL/MariaDB are not probed in this version");
+}
