@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using BulkSafety.Configuration;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -22,6 +23,7 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
     /// uses the options given to <c>AddBulkSafety</c>, or the defaults. Invalid options throw here, naming the option.
     /// </param>
     /// <returns>The same builder.</returns>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "EF Core's UseXxx pair: the generic overload only keeps the builder's type.")]
     public static DbContextOptionsBuilder UseBulkSafety(this DbContextOptionsBuilder optionsBuilder, Action<BulkSafetyOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);
@@ -33,6 +35,7 @@ public static class BulkSafetyDbContextOptionsBuilderExtensions
 
     /// <inheritdoc cref="UseBulkSafety(DbContextOptionsBuilder, Action{BulkSafetyOptions}?)"/>
     /// <typeparam name="TContext">The context type.</typeparam>
+    [SuppressMessage("ApiDesign", "RS0026:Do not add multiple public overloads with optional parameters", Justification = "EF Core's UseXxx pair: the generic overload only keeps the builder's type.")]
     public static DbContextOptionsBuilder<TContext> UseBulkSafety<TContext>(this DbContextOptionsBuilder<TContext> optionsBuilder, Action<BulkSafetyOptions>? configure = null)
         where TContext : DbContext
         => (DbContextOptionsBuilder<TContext>)UseBulkSafety((DbContextOptionsBuilder)optionsBuilder, configure);

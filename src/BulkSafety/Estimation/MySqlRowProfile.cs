@@ -6,10 +6,10 @@ namespace BulkSafety.Estimation;
 /// Annotate_rows event (when enabled), a Table_map event per table and Write/Update/Delete_rows events carrying the row
 /// images. See docs/guard.md for the formula and the assumptions.
 /// </summary>
-public class MySqlRowProfile : ReplicationProfile
+public sealed class MySqlRowProfile : ReplicationProfile
 {
     /// <summary>The common header of every binlog v4 event.</summary>
-    public const int EventHeaderBytes = 19;
+    internal const int EventHeaderBytes = 19;
 
     private readonly int _databaseNameBytes;
     private readonly Func<TableShape, Layout> _buildLayout;
@@ -17,7 +17,7 @@ public class MySqlRowProfile : ReplicationProfile
     /// <summary>Creates the profile; use <see cref="ReplicationProfile.MySqlRow"/>.</summary>
     /// <param name="rowImage">The server's <c>binlog_row_image</c>.</param>
     /// <param name="settings">The other byte-relevant settings.</param>
-    protected internal MySqlRowProfile(BinlogRowImage rowImage, MySqlBinlogSettings settings)
+    internal MySqlRowProfile(BinlogRowImage rowImage, MySqlBinlogSettings settings)
         : base(rowImage switch
         {
             BinlogRowImage.Full => "mysql-row-full",
@@ -40,10 +40,10 @@ public class MySqlRowProfile : ReplicationProfile
     public MySqlBinlogSettings Settings { get; }
 
     /// <summary>The GTID event that opens a transaction (MariaDB's BEGIN marker): 19 + 19 + checksum.</summary>
-    public int GtidEventBytes => EventHeaderBytes + 19 + ChecksumBytes;
+    internal int GtidEventBytes => EventHeaderBytes + 19 + ChecksumBytes;
 
     /// <summary>The XID event that commits a transaction: 19 + 8 + checksum.</summary>
-    public int XidEventBytes => EventHeaderBytes + 8 + ChecksumBytes;
+    internal int XidEventBytes => EventHeaderBytes + 8 + ChecksumBytes;
 
     private int ChecksumBytes => Settings.Checksum == BinlogChecksum.Crc32 ? 4 : 0;
 
@@ -95,17 +95,14 @@ public class MySqlRowProfile : ReplicationProfile
         return row.Kind == RowChangeKind.Delete ? 0 : throw new ArgumentException($"A cascaded row is a {nameof(RowChangeKind.Delete)}, not a {row.Kind}.", nameof(row));
     }
 
-    /// <summary>
-    /// The log bytes of one statement that writes several rows of <paramref name="table"/>: its Annotate_rows and Table_map
-    /// events and its rows packed into Rows events of at most <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes.
-    /// A statement that changes no row logs nothing.
-    /// </summary>
-    /// <param name="table">The table written.</param>
-    /// <param name="kind">What the statement does.</param>
-    /// <param name="statementTextLength">The byte length of the statement text.</param>
-    /// <param name="rowImagesBytes">Each row's <see cref="RowImagesBytes"/>, in statement order.</param>
-    public long EstimateStatement(TableShape table, RowChangeKind kind, int statementTextLength, ReadOnlySpan<long> rowImagesBytes)
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Its Annotate_rows and Table_map events and its rows packed into Rows events of at most
+    /// <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes. A statement that changes no row logs nothing.
+    /// </remarks>
+    public override long EstimateStatement(TableShape table, RowChangeKind kind, int statementTextLength, ReadOnlySpan<long> rowBytes)
     {
+        var rowImagesBytes = rowBytes;
         ArgumentNullException.ThrowIfNull(table);
         ArgumentOutOfRangeException.ThrowIfNegative(statementTextLength);
         if (rowImagesBytes.IsEmpty)
@@ -133,6 +130,13 @@ public class MySqlRowProfile : ReplicationProfile
         return total + EventHeaderBytes + postHeader + inEvent + ChecksumBytes;
     }
 
+    /// <inheritdoc/>
+    /// <remarks>The row's images: <see cref="RowImagesBytes"/>.</remarks>
+    public override long RowBytesInStatement(TableShape table, in RowChange change) => RowImagesBytes(table, change);
+
+    /// <inheritdoc/>
+    public override bool LogsStatementText => Settings.AnnotateRowEvents;
+
     /// <summary>
     /// The bytes one row contributes to a Rows event: its before image (UPDATE, DELETE) and after image (INSERT, UPDATE),
     /// each a NULL bitmap over the logged columns followed by their encoded values, the columns chosen by
@@ -140,7 +144,7 @@ public class MySqlRowProfile : ReplicationProfile
     /// </summary>
     /// <param name="table">The table written.</param>
     /// <param name="change">The row written.</param>
-    public long RowImagesBytes(TableShape table, in RowChange change)
+    internal long RowImagesBytes(TableShape table, in RowChange change)
     {
         change.Validate(table);
         return ImagesBytes(table.LayoutFor(this, _buildLayout), change);
@@ -159,7 +163,7 @@ public class MySqlRowProfile : ReplicationProfile
     /// NUL-terminated) + column count + one type byte per column + type metadata + a nullability bitmap + checksum.
     /// </summary>
     /// <param name="table">The table.</param>
-    public long TableMapEventBytes(TableShape table)
+    internal long TableMapEventBytes(TableShape table)
     {
         ArgumentNullException.ThrowIfNull(table);
         return table.LayoutFor(this, _buildLayout).TableMapBytes;
@@ -168,7 +172,7 @@ public class MySqlRowProfile : ReplicationProfile
     /// <summary>The byte size of one encoded value of <paramref name="type"/> in a row image (NULL values take none).</summary>
     /// <param name="type">The column type.</param>
     /// <param name="value">The value; only its byte length is read.</param>
-    public static long ValueBytes(ColumnType type, ColumnValue value)
+    internal static long ValueBytes(ColumnType type, ColumnValue value)
     {
         ArgumentNullException.ThrowIfNull(type);
         if (value.IsNull)

@@ -7,13 +7,13 @@ namespace BulkSafety.Estimation;
 /// logs the whole page — are bounded by <see cref="FullPageImageBound"/> and added to every row only when the profile is
 /// created with <c>includeFullPageImages</c> (docs/estimation.md has the measured figures).
 /// </summary>
-public class PostgresWalProfile : ReplicationProfile
+public sealed class PostgresWalProfile : ReplicationProfile
 {
     /// <summary>A tuple longer than this is TOASTed (TOAST_TUPLE_THRESHOLD for 8 KB pages).</summary>
-    public const int ToastTupleThreshold = 2032;
+    internal const int ToastTupleThreshold = 2032;
 
     /// <summary>The data bytes of one TOAST chunk (TOAST_MAX_CHUNK_SIZE for 8 KB pages).</summary>
-    public const int ToastChunkBytes = 1996;
+    internal const int ToastChunkBytes = 1996;
 
     private const int ToastPointerBytes = 18;
     private const int ShortVarlenaMaxData = 126;
@@ -34,7 +34,7 @@ public class PostgresWalProfile : ReplicationProfile
     /// <param name="replicaIdentity">The tables' <c>REPLICA IDENTITY</c>.</param>
     /// <param name="includeFullPageImages">Whether every row also pays <see cref="FullPageImageBound"/>.</param>
     /// <param name="tableReplicaIdentities">Tables whose replica identity differs from <paramref name="replicaIdentity"/>; see <see cref="TableReplicaIdentities"/>.</param>
-    protected internal PostgresWalProfile(
+    internal PostgresWalProfile(
         PostgresWalLevel walLevel,
         PostgresReplicaIdentity replicaIdentity,
         bool includeFullPageImages = false,
@@ -252,7 +252,7 @@ public class PostgresWalProfile : ReplicationProfile
 
     /// <summary>The WAL bytes of the TOAST chunks of an out-of-line value of <paramref name="byteLength"/> bytes, index entries included.</summary>
     /// <param name="byteLength">The value's byte length.</param>
-    public static long ToastChunksBytes(long byteLength)
+    internal static long ToastChunksBytes(long byteLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(byteLength);
         var fullChunks = byteLength / ToastChunkBytes;

@@ -125,6 +125,40 @@ public abstract class ReplicationProfile
         return rowCount == 0 ? 0 : checked(rowCount * perRow);
     }
 
+    /// <summary>
+    /// The bytes one row adds to a statement that writes many rows, without the statement's own events: what a batch of
+    /// rows of different sizes is priced from (<see cref="EstimateStatement(TableShape, RowChangeKind, int, ReadOnlySpan{long})"/>).
+    /// The default is <see cref="EstimateRow"/>, right for engines that log each row as a record of its own.
+    /// <see cref="MySqlRowProfile"/> returns the row images.
+    /// </summary>
+    /// <param name="table">The table written.</param>
+    /// <param name="change">The row written.</param>
+    public virtual long RowBytesInStatement(TableShape table, in RowChange change) => EstimateRow(table, change);
+
+    /// <summary>
+    /// The log bytes of one statement that writes rows of <paramref name="table"/> whose
+    /// <see cref="RowBytesInStatement"/> are <paramref name="rowBytes"/>, in statement order; the transaction's own bytes are
+    /// not included. The default is their sum; <see cref="MySqlRowProfile"/> adds the statement's events and packs the rows
+    /// into Rows events.
+    /// </summary>
+    /// <param name="table">The table written.</param>
+    /// <param name="kind">What the statement does.</param>
+    /// <param name="statementTextLength">The byte length of the statement text (logged where <see cref="LogsStatementText"/>).</param>
+    /// <param name="rowBytes">Each row's <see cref="RowBytesInStatement"/>.</param>
+    public virtual long EstimateStatement(TableShape table, RowChangeKind kind, int statementTextLength, ReadOnlySpan<long> rowBytes)
+    {
+        long sum = 0;
+        foreach (var bytes in rowBytes)
+        {
+            sum += bytes;
+        }
+
+        return sum;
+    }
+
+    /// <summary>Whether the log copies each statement's text (MariaDB's Annotate_rows events), so its length matters.</summary>
+    public virtual bool LogsStatementText => false;
+
     /// <summary>The log bytes a transaction adds beyond its statements (begin/commit events or records).</summary>
     /// <param name="statementBytes">The sum of <see cref="EstimateRow"/> over the transaction; 0 means nothing is logged.</param>
     public abstract long EstimateTransactionOverhead(long statementBytes);

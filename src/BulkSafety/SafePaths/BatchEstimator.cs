@@ -74,7 +74,7 @@ internal sealed class BatchEstimator
         {
             var table = _tables[t];
             var rowBytes = measurement.PerTable[t].AsSpan(0, rows);
-            var bytes = _profile is MySqlRowProfile mySql ? mySql.EstimateStatement(table.Table.Shape, _kind, _statementTextLength, rowBytes) : Sum(rowBytes);
+            var bytes = _profile.EstimateStatement(table.Table.Shape, _kind, _statementTextLength, rowBytes);
             estimate.AddStatement(table.Table.Identity, kind, rows, bytes, rewritten: null);
             foreach (var property in table.UnsizableColumns)
             {
@@ -89,17 +89,6 @@ internal sealed class BatchEstimator
 
         estimate.Complete();
         return estimate;
-    }
-
-    private static long Sum(ReadOnlySpan<long> values)
-    {
-        long sum = 0;
-        foreach (var value in values)
-        {
-            sum += value;
-        }
-
-        return sum;
     }
 
     /// <summary>Each read row's bytes per table (MySQL: its row images; others: its whole statement) and in total.</summary>
@@ -165,7 +154,7 @@ internal sealed class BatchEstimator
             // An update's new values are sized like the stored ones: a setter rarely changes a value's size much, and
             // the new values are not known before the statement runs.
             var change = kind == RowChangeKind.Delete ? RowChange.Delete(_values) : RowChange.Update(_values, _values, Assigned);
-            return profile is MySqlRowProfile mySql ? mySql.RowImagesBytes(shape, change) : profile.EstimateRow(shape, change);
+            return profile.RowBytesInStatement(shape, change);
         }
 
         private static int IndexOf(IReadOnlyList<IProperty> properties, IProperty property)

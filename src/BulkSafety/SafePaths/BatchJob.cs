@@ -216,8 +216,8 @@ internal sealed class BatchJob<T>
         var tables = MappedTable.For(_plan.EntityType);
         var assigned = _setters is null ? null : UpdateSetters.AssignedProperties(_plan.EntityType, _setters);
 
-        // MySQL logs each statement's text once (Annotate_rows); the batch's SELECT text is close to it in length.
-        var statementText = profile is MySqlRowProfile ? _plan.Batch.ToQueryString().Length : 0;
+        // MariaDB logs each statement's text once (Annotate_rows); the batch's SELECT text is close to it in length.
+        var statementText = profile.LogsStatementText ? _plan.Batch.ToQueryString().Length : 0;
         var checkpointBytes = _store is null ? 0 : BatchCheckpointStore.WriteBytes(profile, _name, _target);
         return new BatchEstimator(tables, _plan.Key.Count, _plan.Measured, profile, Kind, assigned, statementText, checkpointBytes);
     }

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using BulkSafety.Interception;
 using BulkSafety.Tests.Infrastructure;
 using IncidentReplay.Model;
@@ -76,7 +78,36 @@ public sealed class ObservabilityTests
         var allowance = Assert.Single(measurements, m => m.Instrument == "bulksafety.allowances");
         Assert.Equal("metrics test", allowance.Tags["reason"]);
     }
+
+    [Fact]
+    public void Meter_IsCreatedByTheApplicationsMeterFactory()
+    {
+        var scopes = new ConcurrentBag<object?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == BulkSafetyInfo.Name)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, _, _, _) => scopes.Add(instrument.Meter.Scope));
+        listener.Start();
+        IMeterFactory? factory = null;
+
+        using var harness = new GuardHarness(services: services => services.AddMetrics());
+        using (var context = harness.Guarded())
+        {
+            factory = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()!.ApplicationServiceProvider!.GetRequiredService<IMeterFactory>();
+            context.Groups.Add(new Group { Name = "metered", Description = "" });
+            context.SaveChanges();
+        }
+
+        Assert.NotEmpty(scopes);
+        Assert.All(scopes, scope => Assert.Same(factory, scope));
+    }
 }
+
 
 /// <summary>Tests that listen to the process-wide meter run alone, so no other test's measurements reach them.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
