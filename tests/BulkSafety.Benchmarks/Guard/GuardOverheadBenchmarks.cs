@@ -7,44 +7,53 @@ using Microsoft.EntityFrameworkCore;
 namespace BulkSafety.Benchmarks.Guard;
 
 /// <summary>
-/// What the runtime guard adds to SaveChanges: N new rows of an ordinary 7-column table saved on SQLite in memory,
-/// with and without <c>UseBulkSafety</c>. Each operation creates its context, adds the rows and saves, as a request
-/// would. The budgets are set out of reach so that every operation is estimated, admitted and recorded.
+/// What the runtime guard adds to SaveChanges: N new rows of an ordinary 7-column table, saved without the guard, with a
+/// command interceptor that does nothing (what EF Core itself costs once any command interceptor is registered), and with
+/// <c>UseBulkSafety</c>. Each operation creates its context, adds the rows and saves, as a request would. The budgets are
+/// set out of reach so that every operation is estimated, admitted and recorded. One subclass per database.
 /// </summary>
 [MemoryDiagnoser]
-public class GuardOverheadBenchmarks
+public abstract class GuardOverheadBenchmarks
 {
-    private SqliteConnection _connection = null!;
     private DbContextOptions<OrdersContext> _plain = null!;
+    private DbContextOptions<OrdersContext> _noOpInterceptor = null!;
     private DbContextOptions<OrdersContext> _guarded = null!;
 
-    [Params(1, 100, 1000)]
+    [Params(1, 100)]
     public int Entities { get; set; }
 
     [GlobalSetup]
     public void Setup()
     {
-        _connection = new SqliteConnection("Data Source=:memory:");
-        _connection.Open();
-        _plain = new DbContextOptionsBuilder<OrdersContext>().UseSqlite(_connection).Options;
-        _guarded = new DbContextOptionsBuilder<OrdersContext>().UseSqlite(_connection).UseBulkSafety(o =>
+        _plain = Options().Options;
+        _noOpInterceptor = Options().AddInterceptors(new NoOpCommandInterceptor()).Options;
+        _guarded = Options().UseBulkSafety(o =>
         {
             o.MaxBytesPerMinute = long.MaxValue / 4;
             o.MaxBytesPerUnitOfWork = long.MaxValue / 4;
             o.MaxRowsPerUnitOfWork = int.MaxValue;
         }).Options;
         using var context = new OrdersContext(_plain);
+        context.Database.EnsureDeleted();
         context.Database.EnsureCreated();
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _connection.Dispose();
+    public virtual void Cleanup()
+    {
+    }
 
     [Benchmark(Baseline = true)]
     public int SaveChanges() => Save(_plain);
 
     [Benchmark]
+    public int SaveChangesNoOpCommandInterceptor() => Save(_noOpInterceptor);
+
+    [Benchmark]
     public int SaveChangesGuarded() => Save(_guarded);
+
+    /// <summary>The provider and connection of the benchmark's database.</summary>
+    protected abstract DbContextOptionsBuilder<OrdersContext> Options();
 
     private int Save(DbContextOptions<OrdersContext> options)
     {
@@ -86,5 +95,38 @@ public class GuardOverheadBenchmarks
     public sealed class OrdersContext(DbContextOptions<OrdersContext> options) : DbContext(options)
     {
         public DbSet<Order> Orders => Set<Order>();
+    }
+}
+
+/// <summary>The guard's overhead on SQLite in memory (one connection, kept open).</summary>
+public class SqliteGuardOverheadBenchmarks : GuardOverheadBenchmarks
+{
+    private readonly SqliteConnection _connection = new("Data Source=:memory:");
+
+    public override void Cleanup() => _connection.Dispose();
+
+    protected override DbContextOptionsBuilder<OrdersContext> Options()
+    {
+        if (_connection.State != System.Data.ConnectionState.Open)
+        {
+            _connection.Open();
+        }
+
+        return new DbContextOptionsBuilder<OrdersContext>().UseSqlite(_connection);
+    }
+}
+
+/// <summary>
+/// The guard's overhead on PostgreSQL over loopback: the server named by the environment variable
+/// <c>BULKSAFETY_BENCHMARK_POSTGRES</c> (an Npgsql connection string; the benchmark creates and drops its own database).
+/// </summary>
+public class PostgresGuardOverheadBenchmarks : GuardOverheadBenchmarks
+{
+    protected override DbContextOptionsBuilder<OrdersContext> Options()
+    {
+        var server = Environment.GetEnvironmentVariable("BULKSAFETY_BENCHMARK_POSTGRES")
+            ?? throw new InvalidOperationException("Set BULKSAFETY_BENCHMARK_POSTGRES to an Npgsql connection string of a PostgreSQL server on loopback.");
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "bulksafety_benchmark" }.ConnectionString;
+        return new DbContextOptionsBuilder<OrdersContext>().UseNpgsql(connection);
     }
 }
