@@ -2,9 +2,9 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using System.Runtime.CompilerServices;
+using BulkSafety.SafePaths;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Query;
 
 namespace BulkSafety.Bookkeeping;
 
@@ -38,55 +38,56 @@ internal static class RelativeUpdate
 
         // Query filters (soft delete, tenants) must not hide a parent from its own bookkeeping.
         var query = set.IgnoreQueryFilters().Where(KeyEquals<TParent>(parent.Key));
-        Action<UpdateSettersBuilder<TParent>> setters = builder =>
+        var setters = UpdateSetters<TParent>.None();
+        foreach (var (counter, delta) in parent.Counters)
         {
-            foreach (var (counter, delta) in parent.Counters)
-            {
-                AddTo(builder, counter.Name, counter.ClrType, delta);
-            }
+            AddTo(setters, counter.Name, counter.ClrType, delta);
+        }
 
-            foreach (var timestamp in parent.Touches)
-            {
-                SetNow(builder, timestamp, now);
-            }
-        };
-        return async ? query.ExecuteUpdateAsync(setters, cancellationToken) : Task.FromResult(query.ExecuteUpdate(setters));
+        foreach (var timestamp in parent.Touches)
+        {
+            SetNow(setters, timestamp, now);
+        }
+
+        return setters.ExecuteAsync(query, async, cancellationToken);
     }
 
-    private static void AddTo<TParent>(UpdateSettersBuilder<TParent> builder, string name, Type counterType, long delta)
+    // The deltas and "now" are captured variables, which EF turns into parameters: one cached query for every parent.
+    private static void AddTo<TParent>(UpdateSetters<TParent> setters, string name, Type counterType, long delta)
         where TParent : class
     {
         if (counterType == typeof(int))
         {
             var intDelta = checked((int)delta);
-            builder.SetProperty(p => EF.Property<int>(p, name), p => EF.Property<int>(p, name) + intDelta);
+            setters.Set(p => EF.Property<int>(p, name), p => EF.Property<int>(p, name) + intDelta);
         }
         else
         {
-            builder.SetProperty(p => EF.Property<long>(p, name), p => EF.Property<long>(p, name) + delta);
+            setters.Set(p => EF.Property<long>(p, name), p => EF.Property<long>(p, name) + delta);
         }
     }
 
-    private static void SetNow<TParent>(UpdateSettersBuilder<TParent> builder, IProperty timestamp, DateTimeOffset now)
+    private static void SetNow<TParent>(UpdateSetters<TParent> setters, IProperty timestamp, DateTimeOffset now)
         where TParent : class
     {
         var name = timestamp.Name;
         var type = timestamp.ClrType;
+        var utc = now.UtcDateTime;
         if (type == typeof(DateTime))
         {
-            builder.SetProperty(p => EF.Property<DateTime>(p, name), now.UtcDateTime);
+            setters.Set(p => EF.Property<DateTime>(p, name), _ => utc);
         }
         else if (type == typeof(DateTime?))
         {
-            builder.SetProperty(p => EF.Property<DateTime?>(p, name), now.UtcDateTime);
+            setters.Set(p => EF.Property<DateTime?>(p, name), _ => utc);
         }
         else if (type == typeof(DateTimeOffset))
         {
-            builder.SetProperty(p => EF.Property<DateTimeOffset>(p, name), now);
+            setters.Set(p => EF.Property<DateTimeOffset>(p, name), _ => now);
         }
         else
         {
-            builder.SetProperty(p => EF.Property<DateTimeOffset?>(p, name), now);
+            setters.Set(p => EF.Property<DateTimeOffset?>(p, name), _ => now);
         }
     }
 

@@ -315,7 +315,7 @@ internal static class DatabaseCascadeProbe
         var mapping = keyColumn.FindColumnMapping(entry.EntityType)
             ?? throw new InvalidOperationException($"{entry.EntityType.DisplayName()} maps no property to {keyColumn.Table.Name}.{keyColumn.Name}.");
         var name = "p" + command.Parameters.Count.ToString(CultureInfo.InvariantCulture);
-        var value = entry.CanHaveOriginalValue(mapping.Property) ? entry.GetOriginalValue(mapping.Property) : entry.GetCurrentValue(mapping.Property);
+        var value = ColumnReader.CanHaveOriginalValue(entry, mapping.Property) ? entry.GetOriginalValue(mapping.Property) : entry.GetCurrentValue(mapping.Property);
         command.Parameters.Add(mapping.TypeMapping.CreateParameter(command, sql.GenerateParameterName(name), value, keyColumn.IsNullable));
         return sql.GenerateParameterNamePlaceholder(name);
     }

@@ -71,7 +71,18 @@ internal sealed class ColumnReader
     public ColumnValue Read(IUpdateEntry entry, bool original)
         => Property is null ? ColumnValue.Null : _read is null ? ColumnValue.Present : _read(entry, Property, original);
 
-    private static bool UseOriginal(IUpdateEntry entry, IProperty property, bool original) => original && entry.CanHaveOriginalValue(property);
+    private static bool UseOriginal(IUpdateEntry entry, IProperty property, bool original) => original && CanHaveOriginalValue(entry, property);
+
+    /// <summary>Whether EF tracks an original value of <paramref name="property"/> (snapshot tracking: every property).</summary>
+    public static bool CanHaveOriginalValue(IUpdateEntry entry, IProperty property)
+#if NET10_0_OR_GREATER
+        => entry.CanHaveOriginalValue(property);
+#else
+        // EF Core 8 asks its metadata (an internal API, the one EF1001 of this build).
+#pragma warning disable EF1001
+        => Microsoft.EntityFrameworkCore.Metadata.Internal.PropertyBaseExtensions.GetOriginalValueIndex(property) >= 0;
+#pragma warning restore EF1001
+#endif
 
     private static ColumnValue ReadString(IUpdateEntry entry, IProperty property, bool original)
         => ColumnValue.Of(UseOriginal(entry, property, original) ? entry.GetOriginalValue<string?>(property) : entry.GetCurrentValue<string?>(property));

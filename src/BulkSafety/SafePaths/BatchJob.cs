@@ -21,7 +21,7 @@ internal sealed class BatchJob<T>
     private readonly BulkSafetyOptions _budgets;
     private readonly BatchOptions _options;
     private readonly IPacingProbe[] _probes;
-    private readonly Action<UpdateSettersBuilder<T>>? _setters;
+    private readonly UpdateSetters<T>? _setters;
     private readonly IProgress<BatchProgress>? _progress;
     private readonly BatchCheckpointStore? _store;
     private readonly TimeProvider _time;
@@ -39,7 +39,7 @@ internal sealed class BatchJob<T>
     private long _rowsBefore;
     private long _bytesBefore;
 
-    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, Action<UpdateSettersBuilder<T>>? setters, IProgress<BatchProgress>? progress, long totalRows)
+    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, UpdateSetters<T>? setters, IProgress<BatchProgress>? progress, long totalRows)
     {
         _plan = plan;
         _context = context;
@@ -67,7 +67,7 @@ internal sealed class BatchJob<T>
 
     private RowChangeKind Kind => _setters is null ? RowChangeKind.Delete : RowChangeKind.Update;
 
-    public static async Task<BatchResult> RunAsync(IQueryable<T> source, Action<UpdateSettersBuilder<T>>? setters, BatchOptions? options, IProgress<BatchProgress>? progress, CancellationToken cancellationToken)
+    public static async Task<BatchResult> RunAsync(IQueryable<T> source, UpdateSetters<T>? setters, BatchOptions? options, IProgress<BatchProgress>? progress, CancellationToken cancellationToken)
     {
         options ??= new BatchOptions();
         options.Validate();
@@ -214,7 +214,7 @@ internal sealed class BatchJob<T>
     {
         var profile = _budgets.Profile;
         var tables = MappedTable.For(_plan.EntityType);
-        var assigned = _setters is null ? null : UpdateSetters.AssignedProperties(_plan.EntityType, _setters);
+        var assigned = _setters?.AssignedProperties(_plan.EntityType);
 
         // MariaDB logs each statement's text once (Annotate_rows); the batch's SELECT text is close to it in length.
         var statementText = profile.LogsStatementText ? _plan.Batch.ToQueryString().Length : 0;
@@ -240,8 +240,8 @@ internal sealed class BatchJob<T>
 
     private Task<int> RunStatementAsync()
         => _session.RunAdmittedAsync(() => _setters is null
-            ? _plan.Batch.ExecuteDeleteAsync(CancellationToken.None)
-            : _plan.Batch.ExecuteUpdateAsync(_setters, CancellationToken.None));
+            ? BulkOperations.ExecuteDeleteAsync(_plan.Batch, CancellationToken.None)
+            : _setters.ExecuteAsync(_plan.Batch, async: true, CancellationToken.None));
 
     private BatchCheckpoint Checkpoint(string? lastKey, bool completed, long moreRows = 0, long moreBytes = 0)
         => new(_target, lastKey, _rowsBefore + _rows + moreRows, _bytesBefore + _bytes + moreBytes, completed);

@@ -44,9 +44,18 @@ public static class BatchedQueryableExtensions
     /// <exception cref="InvalidOperationException">The context is not guarded, a transaction is open, or the job name belongs to another job.</exception>
     /// <exception cref="NotSupportedException">The query uses an operator other than a filter, the key cannot be ordered, or checkpoints are not supported by the provider.</exception>
     /// <exception cref="BulkSafetyViolationException">A batch of one row exceeds a per-unit budget in Enforce or Throttle mode.</exception>
-    public static Task<BatchResult> UpdateInBatchesAsync<T>(this IQueryable<T> source, Action<UpdateSettersBuilder<T>> setters, BatchOptions? options = null, IProgress<BatchProgress>? progress = null, CancellationToken cancellationToken = default)
+    public static Task<BatchResult> UpdateInBatchesAsync<T>(
+        this IQueryable<T> source,
+#if NET10_0_OR_GREATER
+        Action<UpdateSettersBuilder<T>> setters,
+#else
+        System.Linq.Expressions.Expression<Func<SetPropertyCalls<T>, SetPropertyCalls<T>>> setters,
+#endif
+        BatchOptions? options = null,
+        IProgress<BatchProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(setters);
-        return BatchJob<T>.RunAsync(source, setters, options, progress, cancellationToken);
+        return BatchJob<T>.RunAsync(source, new UpdateSetters<T>(setters), options, progress, cancellationToken);
     }
 }

@@ -5,27 +5,65 @@ using Microsoft.EntityFrameworkCore.Query;
 
 namespace BulkSafety.SafePaths;
 
-/// <summary>Which properties an <c>ExecuteUpdate</c> setter list assigns: what MINIMAL row images and PostgreSQL's HOT updates log.</summary>
-internal static class UpdateSetters
+/// <summary>
+/// The setters of an <c>ExecuteUpdate</c> in the form the EF Core version this build targets takes — an
+/// <c>Action&lt;UpdateSettersBuilder&lt;T&gt;&gt;</c> from EF Core 10, an expression over <c>SetPropertyCalls&lt;T&gt;</c>
+/// before — and what they assign: what MINIMAL row images and PostgreSQL's HOT updates log. The one place that knows the
+/// two forms.
+/// </summary>
+internal sealed class UpdateSetters<T>
 {
-    /// <summary>
-    /// The properties <paramref name="setters"/> assigns, or <see langword="null"/> when a setter does not name a
-    /// property of <paramref name="entityType"/> plainly (the estimate then treats every column as assigned).
-    /// </summary>
-    public static IReadOnlySet<IProperty>? AssignedProperties<T>(IEntityType entityType, Action<UpdateSettersBuilder<T>> setters)
+#if NET10_0_OR_GREATER
+    private Action<UpdateSettersBuilder<T>> _setters;
+
+    public UpdateSetters(Action<UpdateSettersBuilder<T>> setters) => _setters = setters;
+#else
+    private static readonly System.Reflection.MethodInfo SetPropertyDefinition = typeof(SetPropertyCalls<T>).GetMethods()
+        .Single(m => m.Name == nameof(SetPropertyCalls<T>.SetProperty) && m.GetParameters()[1].ParameterType.IsGenericType);
+
+    private Expression<Func<SetPropertyCalls<T>, SetPropertyCalls<T>>> _setters;
+
+    public UpdateSetters(Expression<Func<SetPropertyCalls<T>, SetPropertyCalls<T>>> setters) => _setters = setters;
+#endif
+
+    /// <summary>No setter yet: <see cref="Set"/> adds them.</summary>
+#if NET10_0_OR_GREATER
+    public static UpdateSetters<T> None() => new(static _ => { });
+#else
+    public static UpdateSetters<T> None() => new(static s => s);
+#endif
+
+    /// <summary>Adds <c>SetProperty(property, value)</c>.</summary>
+    public UpdateSetters<T> Set<TProperty>(Expression<Func<T, TProperty>> property, Expression<Func<T, TProperty>> value)
     {
-        // EF Core builds the setter list it translates with this builder; it is public but marked as infrastructure, so
-        // reading it back is the one EF1001 here. The delegate runs once more for it, as EF Core runs it per query.
-#pragma warning disable EF1001
-        var builder = new UpdateSettersBuilder<T>();
-        setters(builder);
-        var list = builder.BuildSettersExpression();
-#pragma warning restore EF1001
-        var assigned = new HashSet<IProperty>();
-        foreach (var setter in list.Expressions)
+#if NET10_0_OR_GREATER
+        var before = _setters;
+        _setters = builder =>
         {
-            if (setter is not NewExpression { Arguments: [LambdaExpression { Body: var body }, ..] } || PropertyName(body) is not { } name
-                || entityType.FindProperty(name) is not { } property)
+            before(builder);
+            builder.SetProperty(property, value);
+        };
+#else
+        var calls = Expression.Call(_setters.Body, SetPropertyDefinition.MakeGenericMethod(typeof(TProperty)), property, value);
+        _setters = Expression.Lambda<Func<SetPropertyCalls<T>, SetPropertyCalls<T>>>(calls, _setters.Parameters);
+#endif
+        return this;
+    }
+
+    /// <summary>Runs <c>ExecuteUpdate</c> with these setters over <paramref name="query"/>.</summary>
+    public Task<int> ExecuteAsync(IQueryable<T> query, bool async, CancellationToken cancellationToken)
+        => BulkOperations.ExecuteUpdateAsync(query, _setters, async, cancellationToken);
+
+    /// <summary>
+    /// The properties the setters assign, or <see langword="null"/> when a setter does not name a property of
+    /// <paramref name="entityType"/> plainly (the estimate then treats every column as assigned).
+    /// </summary>
+    public IReadOnlySet<IProperty>? AssignedProperties(IEntityType entityType)
+    {
+        var assigned = new HashSet<IProperty>();
+        foreach (var target in Targets())
+        {
+            if (target is not LambdaExpression { Body: var body } || PropertyName(body) is not { } name || entityType.FindProperty(name) is not { } property)
             {
                 return null;
             }
@@ -34,6 +72,31 @@ internal static class UpdateSetters
         }
 
         return assigned;
+    }
+
+    // The property expression of each setter, in order.
+    private IEnumerable<Expression> Targets()
+    {
+#if NET10_0_OR_GREATER
+        // EF Core builds the setter list it translates with this builder; it is public but marked as infrastructure, so
+        // reading it back is the one EF1001 here. The delegate runs once more for it, as EF Core runs it per query.
+#pragma warning disable EF1001
+        var builder = new UpdateSettersBuilder<T>();
+        _setters(builder);
+        var list = builder.BuildSettersExpression();
+#pragma warning restore EF1001
+        return list.Expressions.Select(setter => setter is NewExpression { Arguments: [var target, ..] } ? target : setter);
+#else
+        var targets = new Stack<Expression>();
+        var calls = _setters.Body;
+        while (calls is MethodCallExpression { Method.Name: nameof(SetPropertyCalls<T>.SetProperty), Object: var previous, Arguments: [var target, _] })
+        {
+            targets.Push(target is UnaryExpression { NodeType: ExpressionType.Quote, Operand: var quoted } ? quoted : target);
+            calls = previous!;
+        }
+
+        return calls is ParameterExpression ? targets : [calls];
+#endif
     }
 
     private static string? PropertyName(Expression body) => body switch

@@ -14,7 +14,11 @@ internal static class BulkExecution
     public static async Task<int> Delete<T>(this IQueryable<T> query, bool async)
         => async ? await query.ExecuteDeleteAsync() : query.ExecuteDelete();
 
+#if EF_BEFORE_10
+    public static async Task<int> Update<T>(this IQueryable<T> query, System.Linq.Expressions.Expression<Func<SetPropertyCalls<T>, SetPropertyCalls<T>>> setters, bool async)
+#else
     public static async Task<int> Update<T>(this IQueryable<T> query, Action<UpdateSettersBuilder<T>> setters, bool async)
+#endif
         => async ? await query.ExecuteUpdateAsync(setters) : query.ExecuteUpdate(setters);
 
     public static async Task<int> Sql(this DbContext context, string sql, bool async, params object[] parameters)

@@ -13,9 +13,9 @@ public sealed class UpdateSettersTests
         using var context = Account.Context();
         var type = context.Model.FindEntityType(typeof(Account))!;
 
-        var assigned = UpdateSetters.AssignedProperties<Account>(type, s => s
+        var assigned = new UpdateSetters<Account>(s => s
             .SetProperty(a => a.Balance, a => a.Balance + 1)
-            .SetProperty(a => EF.Property<string>(a, "Note"), "audited"));
+            .SetProperty(a => EF.Property<string>(a, "Note"), "audited")).AssignedProperties(type);
 
         Assert.Equal(["Balance", "Note"], assigned!.Select(p => p.Name).Order());
     }
@@ -26,7 +26,23 @@ public sealed class UpdateSettersTests
         using var context = Account.Context();
         var type = context.Model.FindEntityType(typeof(Account))!;
 
-        Assert.Null(UpdateSetters.AssignedProperties<Account>(type, s => s.SetProperty(a => a.Address.City, "Berlin")));
+        Assert.Null(new UpdateSetters<Account>(s => s.SetProperty(a => a.Address.City, "Berlin")).AssignedProperties(type));
+    }
+
+    [Fact]
+    public void SettersAddedOneByOne_AreReadInOrder()
+    {
+        using var context = Account.Context();
+        var type = context.Model.FindEntityType(typeof(Account))!;
+        var note = "audited";
+
+        var assigned = UpdateSetters<Account>.None()
+            .Set(a => a.Balance, a => a.Balance + 1)
+            .Set(a => EF.Property<string>(a, "Note"), _ => note)
+            .AssignedProperties(type);
+
+        Assert.Equal(["Balance", "Note"], assigned!.Select(p => p.Name));
+        Assert.Empty(UpdateSetters<Account>.None().AssignedProperties(type)!);
     }
 
     private sealed class Account
