@@ -87,6 +87,9 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
             before.Configure(this);
             after.ApplyTo(FixedState);
             CodeActionEquivalenceKey = equivalenceKey;
+
+            // The test solution is one project: FixAll in the solution is the project's FixAll, checked already.
+            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipFixAllInSolutionCheck;
         }
 
         /// <summary>
