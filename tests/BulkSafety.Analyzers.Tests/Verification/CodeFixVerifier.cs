@@ -22,7 +22,7 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
     public static Task VerifyFixAsync(string markup, string fixedMarkup, string? equivalenceKey = null, string? editorConfig = null)
         => VerifyFixAsync(new AnalyzerTestCase(markup) { EditorConfig = editorConfig }, new AnalyzerTestCase(fixedMarkup) { EditorConfig = editorConfig }, equivalenceKey);
 
-    /// <summary>One by one and through FixAll in every scope, the fix turns <paramref name="before"/> into <paramref name="after"/>.</summary>
+    /// <summary>One by one and through FixAll, the fix turns <paramref name="before"/> into <paramref name="after"/>.</summary>
     /// <param name="iterations">
     /// How many applications, one by one and of FixAll, reach <paramref name="after"/>, for a fix whose result still has
     /// the diagnostic; by default the harness allows one application per diagnostic (and one FixAll).
@@ -51,7 +51,9 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
     public static Task VerifyNoFixAsync(string markup, string? equivalenceKey = null, string? editorConfig = null)
     {
         var testCase = new AnalyzerTestCase(markup) { EditorConfig = editorConfig };
-        return new Test(testCase, testCase, equivalenceKey).RunAsync();
+
+        // FixAll starts from an offered fix: with none offered there is nothing more to run.
+        return new Test(testCase, testCase, equivalenceKey) { CodeFixTestBehaviors = CodeFixTestBehaviors.SkipFixAllCheck }.RunAsync();
     }
 
     /// <summary>The titles and equivalence keys of the fixes offered for the first fixable diagnostic.</summary>
@@ -88,8 +90,10 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
             after.ApplyTo(FixedState);
             CodeActionEquivalenceKey = equivalenceKey;
 
-            // The test solution is one project: FixAll in the solution is the project's FixAll, checked already.
-            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipFixAllInSolutionCheck;
+            // A wider FixAll scope only repeats a narrower one when it holds nothing more: the test solution is one
+            // project, and with one test document the project holds no other diagnostics (the prelude has none).
+            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipFixAllInSolutionCheck
+                | (before.Sources.Count == 1 ? CodeFixTestBehaviors.SkipFixAllInProjectCheck : CodeFixTestBehaviors.None);
         }
 
         /// <summary>
