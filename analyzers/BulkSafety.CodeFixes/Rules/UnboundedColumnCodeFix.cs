@@ -86,9 +86,11 @@ public sealed class UnboundedColumnCodeFix : CodeFixProvider
         // The attribute takes the property's place (its comments and indentation) and puts the property on the next line.
         var leading = property.GetLeadingTrivia();
         var indentation = leading.LastOrDefault(t => t.IsKind(SyntaxKind.WhitespaceTrivia));
+        // The line ends as the file's lines do: the formatter leaves this trivia alone, so a CRLF would stay in an LF file.
+        var endOfLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
         var attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.Attribute(SyntaxFactory.ParseName(name), argument)))
             .WithLeadingTrivia(leading)
-            .WithTrailingTrivia(SyntaxFactory.ElasticCarriageReturnLineFeed);
+            .WithTrailingTrivia(endOfLine.IsKind(SyntaxKind.EndOfLineTrivia) ? endOfLine : SyntaxFactory.ElasticCarriageReturnLineFeed);
         var newProperty = property
             .WithLeadingTrivia(indentation == default ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(indentation))
             .WithAttributeLists(property.AttributeLists.Insert(0, attribute));

@@ -190,7 +190,7 @@ public sealed class LoopInfrastructureTests
 
     private static async Task<(Compilation Compilation, IInvocationOperation Target)> CompileAsync(string source)
     {
-        var (project, _) = new AnalyzerTestCase(source).CreateProject();
+        var project = await new AnalyzerTestCase(source).CreateProjectAsync();
         var compilation = (await project.GetCompilationAsync())!;
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
         Assert.True(errors.Count == 0, string.Join("\n", errors));

@@ -353,7 +353,7 @@ public sealed class ModelReaderTests
 
     private static async Task<EfModel> ReadAsync(string[] sources, bool allowErrors)
     {
-        var (project, _) = new AnalyzerTestCase(sources) { IncludePrelude = false }.CreateProject();
+        var project = await new AnalyzerTestCase(sources) { IncludePrelude = false }.CreateProjectAsync();
         var compilation = (await project.GetCompilationAsync())!;
         if (!allowErrors)
         {

@@ -47,8 +47,7 @@ public sealed class CascadeWriteAmplificationTests
     [Fact]
     public async Task IncidentModel_MessageNamesPrincipalDependentRewritesAndUnboundedColumns()
     {
-        var (project, _) = new AnalyzerTestCase(IncidentModel.Plain) { IncludePrelude = false }.CreateProject();
-        var diagnostic = Assert.Single(await DiagnosticRunner.GetDiagnosticsAsync(project, Verify.Analyzers));
+        var diagnostic = Assert.Single(await Verify.GetDiagnosticsAsync(new AnalyzerTestCase(IncidentModel.Plain) { IncludePrelude = false }));
         Assert.Equal(
             "Deleting a Group deletes its Posts one by one and each Post rewrites Group (PostsCount, UpdatedAt; Description and DescriptionHtml are unbounded): "
             + "up to 2N+1 writes of one wide row. Skip the bookkeeping for a Group that is being deleted, or delete its Posts set-based first.",
@@ -58,8 +57,7 @@ public sealed class CascadeWriteAmplificationTests
     [Fact]
     public async Task CounterOnly_IsNPlusOneOfARow()
     {
-        var (project, _) = Case().CreateProject();
-        var diagnostic = Assert.Single(await DiagnosticRunner.GetDiagnosticsAsync(project, Verify.Analyzers));
+        var diagnostic = Assert.Single(await Verify.GetDiagnosticsAsync(Case()));
         Assert.Contains("(PostsCount): up to N+1 writes of one row.", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
     }
 

@@ -612,7 +612,7 @@ public sealed class SaveChangesInLoopTests
     [Fact]
     public Task Fix_NestedLoops_EndsAfterTheOuterLoop()
         => VerifyFix.VerifyFixAsync(
-            """
+            new AnalyzerTestCase("""
             class Moderation
             {
                 void Run(AppDbContext db, List<Group> groups)
@@ -627,8 +627,8 @@ public sealed class SaveChangesInLoopTests
                     }
                 }
             }
-            """,
-            """
+            """),
+            new AnalyzerTestCase("""
             class Moderation
             {
                 void Run(AppDbContext db, List<Group> groups)
@@ -643,7 +643,8 @@ public sealed class SaveChangesInLoopTests
                     db.SaveChanges();
                 }
             }
-            """);
+            """),
+            iterations: 2); // each application moves the save out of one loop
 
     [Theory]
     [InlineData("foreach (var p in posts) { p.Score = 0; var saved = db.[|SaveChanges|](); Console.WriteLine(saved); }")]

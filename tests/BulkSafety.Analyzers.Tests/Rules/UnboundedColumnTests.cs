@@ -377,8 +377,7 @@ public sealed class UnboundedColumnTests
 
     private static async Task<string> MessageAsync(AnalyzerTestCase testCase)
     {
-        var (project, _) = testCase.CreateProject();
-        var diagnostics = await DiagnosticRunner.GetDiagnosticsAsync(project, Verify.Analyzers);
+        var diagnostics = await Verify.GetDiagnosticsAsync(testCase);
         return diagnostics.First(d => d.Id == DiagnosticIds.UnboundedColumnOnHotRow).GetMessage(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

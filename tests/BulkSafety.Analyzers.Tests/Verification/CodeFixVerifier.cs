@@ -2,73 +2,58 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
+using Microsoft.CodeAnalysis.CSharp.Testing;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Testing;
+using Microsoft.CodeAnalysis.Text;
 
 namespace BulkSafety.Analyzers.Tests.Verification;
 
 /// <summary>
-/// Verifies a code fix: the input's diagnostics match its markup; the fix (chosen by equivalence key, else the first
-/// offered) is applied one diagnostic at a time, as a user would, or once through FixAll in a scope; the result
-/// equals the expected source, compiles, and has exactly the diagnostics the expected markup declares.
+/// Verifies a code fix with the standard <see cref="CSharpCodeFixTest{TAnalyzer, TCodeFix, TVerifier}"/>: the input's
+/// diagnostics match its markup; the fix (chosen by equivalence key, else the first offered) is applied one diagnostic
+/// at a time, as a user would, and through FixAll; each result equals the expected source, compiles, and has exactly
+/// the diagnostics the expected markup declares.
 /// </summary>
 internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
     where TAnalyzer : DiagnosticAnalyzer, new()
     where TCodeFix : CodeFixProvider, new()
 {
-    private const int MaxIterations = 50;
-
     public static Task VerifyFixAsync(string markup, string fixedMarkup, string? equivalenceKey = null, string? editorConfig = null)
         => VerifyFixAsync(new AnalyzerTestCase(markup) { EditorConfig = editorConfig }, new AnalyzerTestCase(fixedMarkup) { EditorConfig = editorConfig }, equivalenceKey);
 
-    public static async Task VerifyFixAsync(AnalyzerTestCase before, AnalyzerTestCase after, string? equivalenceKey = null)
-    {
-        var (project, documents) = await CreateVerifiedProjectAsync(before).ConfigureAwait(false);
-        var fixer = new TCodeFix();
-        for (var iteration = 0; ; iteration++)
+    /// <summary>One by one and through FixAll, the fix turns <paramref name="before"/> into <paramref name="after"/>.</summary>
+    /// <param name="iterations">
+    /// How many applications, one by one and of FixAll, reach <paramref name="after"/>, for a fix whose result still has
+    /// the diagnostic; by default the harness allows one application per diagnostic (and one FixAll).
+    /// </param>
+    public static Task VerifyFixAsync(AnalyzerTestCase before, AnalyzerTestCase after, string? equivalenceKey = null, int? iterations = null)
+        => new Test(before, after, equivalenceKey) { NumberOfIncrementalIterations = iterations, NumberOfFixAllIterations = iterations }.RunAsync();
+
+    /// <summary>
+    /// FixAll in <paramref name="scope"/> turns <paramref name="before"/> into <paramref name="after"/>. In document scope,
+    /// that is the first test document's FixAll: the other documents keep their diagnostics.
+    /// </summary>
+    public static Task VerifyFixAllAsync(AnalyzerTestCase before, AnalyzerTestCase after, FixAllScope scope, string? equivalenceKey = null)
+        => new Test(before, after, equivalenceKey)
         {
-            Assert.True(iteration < MaxIterations, $"The fix was still offered after {MaxIterations} applications.");
-            var action = await FindFirstActionAsync(project, documents, fixer, equivalenceKey).ConfigureAwait(false);
-            if (action is null)
+            CodeFixTestBehaviors = scope switch
             {
-                break;
-            }
-
-            project = await ApplyAsync(project, action).ConfigureAwait(false);
-        }
-
-        await AssertResultAsync(project, documents, after).ConfigureAwait(false);
-    }
-
-    public static async Task VerifyFixAllAsync(AnalyzerTestCase before, AnalyzerTestCase after, FixAllScope scope, string? equivalenceKey = null)
-    {
-        var (project, documents) = await CreateVerifiedProjectAsync(before).ConfigureAwait(false);
-        var fixer = new TCodeFix();
-        var first = await FindFirstActionAsync(project, documents, fixer, equivalenceKey).ConfigureAwait(false);
-        Assert.True(first is not null, "No fix is offered for the first diagnostic.");
-        var fixAllProvider = fixer.GetFixAllProvider();
-        Assert.True(fixAllProvider is not null, $"{typeof(TCodeFix).Name} has no FixAll provider.");
-        Assert.Contains(scope, fixAllProvider.GetSupportedFixAllScopes());
-
-        var context = new FixAllContext(
-            project.GetDocument(documents[0].Document)!,
-            fixer,
-            scope,
-            first.EquivalenceKey,
-            fixer.FixableDiagnosticIds,
-            new AnalyzerDiagnosticProvider(AnalyzerVerifier<TAnalyzer>.Analyzers),
-            CancellationToken.None);
-        var fixAll = await fixAllProvider.GetFixAsync(context).ConfigureAwait(false);
-        Assert.True(fixAll is not null, "FixAll produced no action.");
-        project = await ApplyAsync(project, fixAll).ConfigureAwait(false);
-        await AssertResultAsync(project, documents, after).ConfigureAwait(false);
-    }
+                FixAllScope.Document => CodeFixTestBehaviors.SkipFixAllInProjectCheck | CodeFixTestBehaviors.SkipFixAllInSolutionCheck,
+                FixAllScope.Project => CodeFixTestBehaviors.SkipFixAllInDocumentCheck | CodeFixTestBehaviors.SkipFixAllInSolutionCheck,
+                FixAllScope.Solution => CodeFixTestBehaviors.SkipFixAllInDocumentCheck | CodeFixTestBehaviors.SkipFixAllInProjectCheck,
+                _ => throw new ArgumentOutOfRangeException(nameof(scope), scope, "FixAll is verified in document, project or solution scope."),
+            },
+            FixedDocumentPath = scope == FixAllScope.Document ? before.DocumentPath(0) : null,
+        }.RunAsync();
 
     /// <summary>The diagnostics match the markup, and no fix (or none with <paramref name="equivalenceKey"/>) is offered for any of them.</summary>
-    public static async Task VerifyNoFixAsync(string markup, string? equivalenceKey = null, string? editorConfig = null)
+    public static Task VerifyNoFixAsync(string markup, string? equivalenceKey = null, string? editorConfig = null)
     {
-        var (project, documents) = await CreateVerifiedProjectAsync(new AnalyzerTestCase(markup) { EditorConfig = editorConfig }).ConfigureAwait(false);
-        var action = await FindFirstActionAsync(project, documents, new TCodeFix(), equivalenceKey).ConfigureAwait(false);
-        Assert.True(action is null, $"A fix was offered: '{action?.Title}' ({action?.EquivalenceKey}).");
+        var testCase = new AnalyzerTestCase(markup) { EditorConfig = editorConfig };
+
+        // FixAll starts from an offered fix: with none offered there is nothing more to run.
+        return new Test(testCase, testCase, equivalenceKey) { CodeFixTestBehaviors = CodeFixTestBehaviors.SkipFixAllCheck }.RunAsync();
     }
 
     /// <summary>The titles and equivalence keys of the fixes offered for the first fixable diagnostic.</summary>
@@ -76,13 +61,17 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
         => GetOfferedFixesAsync(new AnalyzerTestCase(markup) { EditorConfig = editorConfig });
 
     /// <inheritdoc cref="GetOfferedFixesAsync(string, string?)"/>
+    /// <remarks>The standard harness applies fixes but cannot list them; this is what fix-ordering tests need.</remarks>
     public static async Task<IReadOnlyList<(string Title, string? EquivalenceKey)>> GetOfferedFixesAsync(AnalyzerTestCase testCase)
     {
-        var (project, documents) = await CreateVerifiedProjectAsync(testCase).ConfigureAwait(false);
+        await AnalyzerVerifier<TAnalyzer>.VerifyAsync(testCase).ConfigureAwait(false);
         var fixer = new TCodeFix();
-        foreach (var diagnostic in await GetFixableDiagnosticsAsync(project, documents, fixer).ConfigureAwait(false))
+        var diagnostics = await new AnalyzerVerifier<TAnalyzer>.Test(testCase).GetDiagnosticsAsync().ConfigureAwait(false);
+        foreach (var (project, diagnostic) in diagnostics.Where(d => fixer.FixableDiagnosticIds.Contains(d.Diagnostic.Id)))
         {
-            var actions = await GetActionsAsync(project, diagnostic, fixer).ConfigureAwait(false);
+            var actions = new List<CodeAction>();
+            var document = project.GetDocument(diagnostic.Location.SourceTree)!;
+            await fixer.RegisterCodeFixesAsync(new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None)).ConfigureAwait(false);
             if (actions.Count > 0)
             {
                 return actions.Select(a => (a.Title, a.EquivalenceKey)).ToList();
@@ -92,89 +81,32 @@ internal static class CodeFixVerifier<TAnalyzer, TCodeFix>
         return [];
     }
 
-    private static async Task<(Project, ImmutableArray<(DocumentId Document, IReadOnlyList<ExpectedDiagnostic> Expected)>)> CreateVerifiedProjectAsync(AnalyzerTestCase testCase)
+    /// <summary>The standard code-fix test, its input and expected states set up from two <see cref="AnalyzerTestCase"/>s.</summary>
+    private sealed class Test : CSharpCodeFixTest<TAnalyzer, TCodeFix, DefaultVerifier>
     {
-        var (project, documents) = testCase.CreateProject();
-        var diagnostics = await DiagnosticRunner.GetDiagnosticsAsync(project, AnalyzerVerifier<TAnalyzer>.Analyzers).ConfigureAwait(false);
-        await DiagnosticRunner.AssertMatchesAsync(project, documents, diagnostics, AnalyzerVerifier<TAnalyzer>.DefaultId).ConfigureAwait(false);
-        return (project, documents);
-    }
-
-    private static async Task<CodeAction?> FindFirstActionAsync(
-        Project project, ImmutableArray<(DocumentId Document, IReadOnlyList<ExpectedDiagnostic> Expected)> documents, CodeFixProvider fixer, string? equivalenceKey)
-    {
-        foreach (var diagnostic in await GetFixableDiagnosticsAsync(project, documents, fixer).ConfigureAwait(false))
+        public Test(AnalyzerTestCase before, AnalyzerTestCase after, string? equivalenceKey)
         {
-            var actions = await GetActionsAsync(project, diagnostic, fixer).ConfigureAwait(false);
-            var action = actions.FirstOrDefault(a => equivalenceKey is null || a.EquivalenceKey == equivalenceKey);
-            if (action is not null)
-            {
-                return action;
-            }
+            before.Configure(this);
+            after.ApplyTo(FixedState);
+            CodeActionEquivalenceKey = equivalenceKey;
+
+            // A wider FixAll scope only repeats a narrower one when it holds nothing more: the test solution is one
+            // project, and with one test document the project holds no other diagnostics (the prelude has none).
+            CodeFixTestBehaviors = CodeFixTestBehaviors.SkipFixAllInSolutionCheck
+                | (before.Sources.Count == 1 ? CodeFixTestBehaviors.SkipFixAllInProjectCheck : CodeFixTestBehaviors.None);
         }
 
-        return null;
-    }
+        /// <summary>
+        /// When set, fixes are offered only in this document. The harness checks the one-by-one fixes against the same
+        /// expected state as FixAll, so for a document-scope FixAll both must stay in the document FixAll starts from.
+        /// </summary>
+        public string? FixedDocumentPath { get; init; }
 
-    private static async Task<IEnumerable<Diagnostic>> GetFixableDiagnosticsAsync(
-        Project project, ImmutableArray<(DocumentId Document, IReadOnlyList<ExpectedDiagnostic> Expected)> documents, CodeFixProvider fixer)
-    {
-        var testPaths = documents.Select(d => project.GetDocument(d.Document)!.FilePath).ToHashSet(StringComparer.Ordinal);
-        var diagnostics = await DiagnosticRunner.GetDiagnosticsAsync(project, AnalyzerVerifier<TAnalyzer>.Analyzers).ConfigureAwait(false);
-        return diagnostics.Where(d => fixer.FixableDiagnosticIds.Contains(d.Id) && testPaths.Contains(d.Location.SourceTree?.FilePath));
-    }
+        protected override Project ApplyCompilationOptions(Project project) => AnalyzerTestCase.WithoutWarnAsErrorMinus(base.ApplyCompilationOptions(project));
 
-    private static async Task<List<CodeAction>> GetActionsAsync(Project project, Diagnostic diagnostic, CodeFixProvider fixer)
-    {
-        var document = project.GetDocument(diagnostic.Location.SourceTree)!;
-        var actions = new List<CodeAction>();
-        var context = new CodeFixContext(document, diagnostic, (action, _) => actions.Add(action), CancellationToken.None);
-        await fixer.RegisterCodeFixesAsync(context).ConfigureAwait(false);
-        return actions;
-    }
-
-    private static async Task<Project> ApplyAsync(Project project, CodeAction action)
-    {
-        var operations = await action.GetOperationsAsync(CancellationToken.None).ConfigureAwait(false);
-        var solution = operations.OfType<ApplyChangesOperation>().Single().ChangedSolution;
-        return solution.GetProject(project.Id)!;
-    }
-
-    private static async Task AssertResultAsync(
-        Project fixedProject, ImmutableArray<(DocumentId Document, IReadOnlyList<ExpectedDiagnostic> Expected)> documents, AnalyzerTestCase after)
-    {
-        var (expectedProject, expectedDocuments) = after.CreateProject();
-        Assert.Equal(expectedDocuments.Length, documents.Length);
-        for (var i = 0; i < documents.Length; i++)
-        {
-            var expectedText = (await expectedProject.GetDocument(expectedDocuments[i].Document)!.GetTextAsync().ConfigureAwait(false)).ToString();
-            var actualText = (await fixedProject.GetDocument(documents[i].Document)!.GetTextAsync().ConfigureAwait(false)).ToString();
-            Assert.Equal(Normalize(expectedText), Normalize(actualText));
-        }
-
-        // The fixed code compiles and carries exactly the diagnostics the expected markup declares.
-        var remaining = await DiagnosticRunner.GetDiagnosticsAsync(fixedProject, AnalyzerVerifier<TAnalyzer>.Analyzers).ConfigureAwait(false);
-        var remapped = documents.Select((d, i) => (d.Document, expectedDocuments[i].Expected)).ToImmutableArray();
-        await DiagnosticRunner.AssertMatchesAsync(fixedProject, remapped, remaining, AnalyzerVerifier<TAnalyzer>.DefaultId).ConfigureAwait(false);
-    }
-
-    private static string Normalize(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal);
-
-    private sealed class AnalyzerDiagnosticProvider(ImmutableArray<DiagnosticAnalyzer> analyzers) : FixAllContext.DiagnosticProvider
-    {
-        public override async Task<IEnumerable<Diagnostic>> GetDocumentDiagnosticsAsync(Document document, CancellationToken cancellationToken)
-        {
-            var all = await DiagnosticRunner.GetDiagnosticsAsync(document.Project, analyzers).ConfigureAwait(false);
-            return all.Where(d => d.Location.SourceTree?.FilePath == document.FilePath);
-        }
-
-        public override async Task<IEnumerable<Diagnostic>> GetProjectDiagnosticsAsync(Project project, CancellationToken cancellationToken)
-        {
-            var all = await DiagnosticRunner.GetDiagnosticsAsync(project, analyzers).ConfigureAwait(false);
-            return all.Where(d => !d.Location.IsInSource);
-        }
-
-        public override Task<IEnumerable<Diagnostic>> GetAllDiagnosticsAsync(Project project, CancellationToken cancellationToken)
-            => DiagnosticRunner.GetDiagnosticsAsync(project, analyzers).ContinueWith(t => t.Result.AsEnumerable(), cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+        protected override CodeFixContext CreateCodeFixContext(
+            Document document, TextSpan span, ImmutableArray<Diagnostic> diagnostics, Action<CodeAction, ImmutableArray<Diagnostic>> registerCodeFix, CancellationToken cancellationToken)
+            => base.CreateCodeFixContext(
+                document, span, diagnostics, FixedDocumentPath is null || document.FilePath == FixedDocumentPath ? registerCodeFix : (_, _) => { }, cancellationToken);
     }
 }

@@ -1,10 +1,10 @@
 namespace BulkSafety.Analyzers.Tests.Verification;
 
 /// <summary>
-/// The shared start of every test snippet (compiled as its own document, before the snippet): global usings and an
+/// The shared start of every test snippet (compiled as its own document beside the snippets): global usings and an
 /// incident-shaped model — groups with posts and memberships — in namespace <c>App</c>. Snippets use
 /// <c>AppDbContext</c>, <c>Group</c>, <c>Post</c> and <c>Membership</c> without declaring them. The prelude itself
-/// must raise no diagnostic of any rule (the verifier checks).
+/// must raise no diagnostic of any rule (the harness compares the diagnostics of every document).
 /// </summary>
 internal static class EfCorePrelude
 {

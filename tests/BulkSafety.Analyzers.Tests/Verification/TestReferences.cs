@@ -1,41 +1,44 @@
 using System.Collections.Immutable;
+using System.Reflection;
 using System.Reflection.PortableExecutable;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Testing;
 
 namespace BulkSafety.Analyzers.Tests.Verification;
 
 /// <summary>
-/// What test snippets compile against: the running .NET runtime's assemblies plus the real EF Core 10 assemblies
-/// (and their Microsoft.Extensions dependencies) that this test project restores, and the BulkSafety runtime.
-/// Resolved once per test run.
+/// What test snippets compile against: the .NET 10 reference assemblies, resolved by the standard harness, plus the real
+/// EF Core 10 assemblies (and their Microsoft.Extensions dependencies) and the BulkSafety runtime from this project's
+/// output directory — the versions Directory.Packages.props pins, with no second package resolution at test time.
+/// Each set is loaded once per test run, so every test shares the same metadata.
 /// </summary>
 internal static class TestReferences
 {
-    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyRuntime = new(() => Load(RuntimeAssemblyPaths()));
-    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyRuntimeAndEfCoreOnly = new(() =>
-        LazyRuntime.Value.AddRange(Load(EfCoreAssemblyPaths())));
-    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyRuntimeAndEfCore = new(() =>
-        LazyRuntimeAndEfCoreOnly.Value.AddRange(Load([Path.Combine(AppContext.BaseDirectory, "BulkSafety.dll")])));
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyEfCore = new(() => Load(EfCoreAssemblyPaths()));
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyBulkSafety = new(() => Load([Path.Combine(AppContext.BaseDirectory, "BulkSafety.dll")]));
 
-    /// <summary>The BCL only: a project that does not use EF Core.</summary>
-    public static ImmutableArray<MetadataReference> Runtime => LazyRuntime.Value;
+    /// <summary>
+    /// The .NET reference pack of the SDK that builds this project. The project's restore downloads it
+    /// (<c>PackageDownload</c>), so the harness takes it from the local package folder and needs no network.
+    /// </summary>
+    public static ReferenceAssemblies NetCoreApp { get; } = new(
+        "net10.0",
+        new PackageIdentity("Microsoft.NETCore.App.Ref", typeof(TestReferences).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NETCoreAppRefVersion").Value!),
+        Path.Combine("ref", "net10.0"));
 
-    /// <summary>The BCL, EF Core (relational + SQLite) and BulkSafety.</summary>
-    public static ImmutableArray<MetadataReference> RuntimeAndEfCore => LazyRuntimeAndEfCore.Value;
+    /// <summary>EF Core (relational + SQLite) and the Microsoft.Extensions assemblies it needs.</summary>
+    public static ImmutableArray<MetadataReference> EfCore => LazyEfCore.Value;
 
-    /// <summary>The BCL and EF Core without BulkSafety: a project that has the analyzers but not the runtime library.</summary>
-    public static ImmutableArray<MetadataReference> RuntimeAndEfCoreOnly => LazyRuntimeAndEfCoreOnly.Value;
+    /// <summary>The BulkSafety runtime library, whose safe paths some fixes call.</summary>
+    public static ImmutableArray<MetadataReference> BulkSafety => LazyBulkSafety.Value;
 
     /// <summary>
     /// A database provider's assemblies (e.g. <c>Microsoft.EntityFrameworkCore.SqlServer</c>, <c>Npgsql</c>), for
-    /// provider-aware rules. Not in <see cref="RuntimeAndEfCore"/>: a test case opts in through
+    /// provider-aware rules. Not in <see cref="EfCore"/>: a test case opts in through
     /// <see cref="AnalyzerTestCase.AdditionalReferences"/>.
     /// </summary>
     public static ImmutableArray<MetadataReference> Provider(string assemblyPrefix)
         => Load(Directory.EnumerateFiles(AppContext.BaseDirectory, assemblyPrefix + "*.dll"));
-
-    private static IEnumerable<string> RuntimeAssemblyPaths()
-        => Directory.EnumerateFiles(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "*.dll");
 
     private static IEnumerable<string> EfCoreAssemblyPaths()
         => Directory.EnumerateFiles(AppContext.BaseDirectory, "*.dll").Where(path =>

@@ -6,11 +6,13 @@ using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
-using Xunit.Sdk;
 
 namespace BulkSafety.Analyzers.Tests.Verification;
 
-/// <summary>The verifier's own contract, checked with tiny analyzers defined here.</summary>
+/// <summary>
+/// What our wrappers add to the standard harness — the prelude, the references, the <c>.editorconfig</c>, document names,
+/// unverified diagnostics, projects, document-scope FixAll, listed fixes — checked with tiny analyzers defined here.
+/// </summary>
 public sealed class VerifierSelfTests
 {
     private const string Snippet = """
@@ -20,62 +22,6 @@ public sealed class VerifierSelfTests
             void M() { [|Forbidden|](); }
         }
         """;
-
-    [Fact]
-    public void Markup_NestedAndIdentifiedSpans_AreParsedToCleanSourceAndSpans()
-    {
-        var (source, expected) = TestMarkup.Parse("a[|b{|BS9:c|}d|]e{|CS1002:|}");
-
-        Assert.Equal("abcde", source);
-        Assert.Equal(
-            [new ExpectedDiagnostic("BS9", new(2, 1)), new ExpectedDiagnostic(null, new(1, 3)), new ExpectedDiagnostic("CS1002", new(5, 0))],
-            expected);
-    }
-
-    [Theory]
-    [InlineData("a[|b")]
-    [InlineData("a|]b")]
-    [InlineData("a[|b|}")]
-    public void Markup_Unbalanced_IsRejected(string markup)
-        => Assert.Throws<FormatException>(() => TestMarkup.Parse(markup));
-
-    [Fact]
-    public Task Analyzer_ExactSpan_Passes()
-        => AnalyzerVerifier<ForbiddenCallAnalyzer>.VerifyAsync(Snippet);
-
-    [Fact]
-    public Task Analyzer_ExplicitId_IsTheSameAsDefaultMarkup()
-        => AnalyzerVerifier<ForbiddenCallAnalyzer>.VerifyAsync(Snippet.Replace("[|Forbidden|]", "{|TEST01:Forbidden|}", StringComparison.Ordinal));
-
-    [Fact]
-    public Task Analyzer_WrongSpan_Fails()
-        => Assert.ThrowsAsync<TrueException>(() => AnalyzerVerifier<ForbiddenCallAnalyzer>.VerifyAsync(
-            Snippet.Replace("[|Forbidden|]()", "[|Forbidden()|]", StringComparison.Ordinal)));
-
-    [Fact]
-    public Task Analyzer_UnexpectedDiagnostic_Fails()
-        => Assert.ThrowsAsync<TrueException>(() => AnalyzerVerifier<ForbiddenCallAnalyzer>.VerifyAsync(
-            Snippet.Replace("[|Forbidden|]", "Forbidden", StringComparison.Ordinal)));
-
-    [Fact]
-    public Task Analyzer_MissingDiagnostic_Fails()
-        => Assert.ThrowsAsync<TrueException>(() => AnalyzerVerifier<ForbiddenCallAnalyzer>.VerifyAsync(
-            "class C { void M() { [|M|](); } }"));
-
-    [Fact]
-    public Task Analyzer_UndeclaredCompilerError_Fails()
-        => Assert.ThrowsAsync<TrueException>(() => AnalyzerVerifier<ForbiddenCallAnalyzer>.VerifyAsync("class C { void M() { Missing(); } }"));
-
-    [Fact]
-    public Task Analyzer_DeclaredCompilerError_Passes()
-        => AnalyzerVerifier<ForbiddenCallAnalyzer>.VerifyAsync("class C { void M() { {|CS0103:Missing|}(); } }");
-
-    [Fact]
-    public async Task Analyzer_Exception_FailsEvenWithMatchingMarkup()
-    {
-        var failure = await Assert.ThrowsAsync<TrueException>(() => AnalyzerVerifier<ThrowingAnalyzer>.VerifyAsync("class C { }"));
-        Assert.Contains("threw", failure.Message, StringComparison.Ordinal);
-    }
 
     [Fact]
     public Task Analyzer_PreludeIsAvailable_AndCompiles()
@@ -91,22 +37,32 @@ public sealed class VerifierSelfTests
             Snippet.Replace("[|Forbidden|]", "Forbidden", StringComparison.Ordinal), "dotnet_diagnostic.TEST01.severity = none");
 
     [Fact]
-    public Task CodeFix_AppliedPerDiagnostic_ProducesExpectedSource()
-        => CodeFixVerifier<ForbiddenCallAnalyzer, RenameToAllowedFix>.VerifyFixAsync(
-            "class C { void Forbidden() { } void Allowed() { } void M() { [|Forbidden|](); [|Forbidden|](); } }",
-            "class C { void Forbidden() { } void Allowed() { } void M() { Allowed(); Allowed(); } }");
+    public Task Analyzer_DocumentNamedAsGenerated_IsNotAnalyzed()
+        => AnalyzerVerifier<ForbiddenCallAnalyzer>.VerifyAsync(
+            new AnalyzerTestCase(Snippet.Replace("[|Forbidden|]", "Forbidden", StringComparison.Ordinal)) { DocumentName = _ => "Snippet.g.cs" });
 
     [Fact]
-    public Task CodeFix_WrongExpectedSource_Fails()
-        => Assert.ThrowsAnyAsync<XunitException>(() => CodeFixVerifier<ForbiddenCallAnalyzer, RenameToAllowedFix>.VerifyFixAsync(
-            "class C { void Forbidden() { } void Allowed() { } void M() { [|Forbidden|](); } }",
-            "class C { void Forbidden() { } void Allowed() { } void M() { Forbidden(); } }"));
+    public async Task GetDiagnostics_ReturnsTheDiagnosticsWithoutMarkup()
+    {
+        var diagnostic = Assert.Single(await AnalyzerVerifier<ForbiddenCallAnalyzer>.GetDiagnosticsAsync(new AnalyzerTestCase(Snippet.Replace("[|Forbidden|]", "Forbidden", StringComparison.Ordinal))));
+        Assert.Equal("Do not call Forbidden", diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     [Fact]
-    public Task CodeFix_ResultThatDoesNotCompile_Fails()
-        => Assert.ThrowsAsync<TrueException>(() => CodeFixVerifier<ForbiddenCallAnalyzer, RenameToAllowedFix>.VerifyFixAsync(
-            "class C { void Forbidden() { } void M() { [|Forbidden|](); } }",
-            "class C { void Forbidden() { } void M() { Allowed(); } }"));
+    public async Task GetDiagnostics_AnalyzerException_Fails()
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => AnalyzerVerifier<ThrowingAnalyzer>.GetDiagnosticsAsync(new AnalyzerTestCase("class C { }")));
+        Assert.Contains("threw", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateProject_HoldsTheSnippetWithoutMarkup_AndThePrelude()
+    {
+        var project = await new AnalyzerTestCase(Snippet).CreateProjectAsync();
+
+        Assert.Equal(["Test0.cs", EfCorePrelude.FileName], project.Documents.Select(d => d.Name));
+        Assert.DoesNotContain("[|", (await project.Documents.First().GetTextAsync()).ToString(), StringComparison.Ordinal);
+    }
 
     [Theory]
     [InlineData(FixAllScope.Document)]
@@ -127,6 +83,14 @@ public sealed class VerifierSelfTests
     public Task CodeFix_NoFixOffered_IsVerifiable()
         => CodeFixVerifier<ForbiddenCallAnalyzer, RenameToAllowedFix>.VerifyNoFixAsync(
             "class C { void Forbidden() { } void M() { [|Forbidden|](); } }", equivalenceKey: "some-other-fix");
+
+    [Fact]
+    public async Task CodeFix_OfferedFixes_AreListedWithTheirKeys()
+    {
+        var fixes = await CodeFixVerifier<ForbiddenCallAnalyzer, RenameToAllowedFix>.GetOfferedFixesAsync(Snippet);
+
+        Assert.Equal([("Call Allowed", "rename-to-allowed")], fixes);
+    }
 
     /// <summary>Reports every call to a method named Forbidden, on the method name.</summary>
     [DiagnosticAnalyzer(LanguageNames.CSharp)]
