@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -33,7 +34,7 @@ internal sealed class BookkeepingReader
         @"^(now\s*\(\s*\d*\s*\)|current_timestamp(\s*\(\s*\d*\s*\))?|utc_timestamp\s*\(\s*\d*\s*\)|localtimestamp|getdate\s*\(\s*\)|getutcdate\s*\(\s*\)|sysdatetime\s*\(\s*\)|sysutcdatetime\s*\(\s*\)|sysdatetimeoffset\s*\(\s*\)|statement_timestamp\s*\(\s*\)|clock_timestamp\s*\(\s*\)|transaction_timestamp\s*\(\s*\)|datetime\s*\(\s*'now'\s*\))$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
     private readonly HashSet<INamedTypeSymbol> entities;
     private readonly ImmutableArray<RelationshipModel> relationships;
@@ -41,7 +42,7 @@ internal sealed class BookkeepingReader
     private readonly ImmutableArray<BookkeepingWrite>.Builder writes = ImmutableArray.CreateBuilder<BookkeepingWrite>();
 
     public BookkeepingReader(
-        EfModelSymbols symbols,
+        EfCoreSymbols symbols,
         ModelConfiguration configuration,
         HashSet<INamedTypeSymbol> entities,
         ImmutableArray<RelationshipModel> relationships,
@@ -200,10 +201,10 @@ internal sealed class BookkeepingReader
     }
 
     /// <summary>Whether a property of this type can be a counter cache or a touched timestamp (the model reader's binding filter).</summary>
-    public static bool CanHoldBookkeeping(ITypeSymbol type, EfModelSymbols symbols) => IsInteger(type) || symbols.IsDateTimeLike(type);
+    public static bool CanHoldBookkeeping(ITypeSymbol type, EfCoreSymbols symbols) => IsInteger(type) || symbols.IsDateTimeLike(type);
 
     private bool KindFits(IPropertySymbol property, BookkeepingKind kind)
-        => !EfModelSymbols.HasAttribute(property, symbols.NotMappedAttribute)
+        => !EfCoreSymbols.HasAttribute(property, symbols.NotMappedAttribute)
             && (kind == BookkeepingKind.Touch ? symbols.IsDateTimeLike(property.Type) : IsInteger(property.Type));
 
     private static bool IsInteger(ITypeSymbol type)
@@ -398,7 +399,7 @@ internal sealed class BookkeepingReader
     }
 
     private string ColumnName(IPropertySymbol property)
-        => EfModelSymbols.FirstArgument(EfModelSymbols.FindAttribute(property, symbols.ColumnAttribute)) as string ?? property.Name;
+        => EfCoreSymbols.FirstArgument(EfCoreSymbols.FindAttribute(property, symbols.ColumnAttribute)) as string ?? property.Name;
 
     private static string LastPart(string qualified)
     {

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Text.RegularExpressions;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -22,14 +23,14 @@ internal sealed class ColumnReader
         @"\b(char_length|character_length|length|len|octet_length|datalength)\s*\(\s*(?<column>[^)]+?)\s*\)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
     private readonly HashSet<INamedTypeSymbol> entities;
     private readonly ImmutableArray<RelationshipModel> relationships;
     private readonly ImmutableArray<BookkeepingWrite> bookkeeping;
 
     public ColumnReader(
-        EfModelSymbols symbols,
+        EfCoreSymbols symbols,
         ModelConfiguration configuration,
         HashSet<INamedTypeSymbol> entities,
         ImmutableArray<RelationshipModel> relationships,
@@ -102,7 +103,7 @@ internal sealed class ColumnReader
 
     private bool IsTableRow(INamedTypeSymbol entity)
     {
-        if (configuration.JsonOwned.Contains(entity) || EfModelSymbols.HasAttribute(entity, symbols.KeylessAttribute))
+        if (configuration.JsonOwned.Contains(entity) || EfCoreSymbols.HasAttribute(entity, symbols.KeylessAttribute))
         {
             return false;
         }
@@ -120,14 +121,14 @@ internal sealed class ColumnReader
 
     private bool IsKey(INamedTypeSymbol entity, IPropertySymbol property)
     {
-        if (EfModelSymbols.HasAttribute(property, symbols.KeyAttribute) || ModelConfiguration.HasName(configuration.KeyProperties, entity, property.Name))
+        if (EfCoreSymbols.HasAttribute(property, symbols.KeyAttribute) || ModelConfiguration.HasName(configuration.KeyProperties, entity, property.Name))
         {
             return true;
         }
 
         for (var current = entity; current is not null; current = current.BaseType)
         {
-            var primaryKey = EfModelSymbols.FindAttribute(current, symbols.PrimaryKeyAttribute);
+            var primaryKey = EfCoreSymbols.FindAttribute(current, symbols.PrimaryKeyAttribute);
             if (primaryKey is not null && primaryKey.ConstructorArguments.SelectMany(a => a.Kind == TypedConstantKind.Array ? a.Values : ImmutableArray.Create(a)).Any(v => v.Value as string == property.Name))
             {
                 return true;
@@ -146,7 +147,7 @@ internal sealed class ColumnReader
         => relationships.Any(r => EfModel.AreRelated(r.Dependent, entity) && r.ForeignKey.Contains(property, SymbolEqualityComparer.Default));
 
     private bool IsRowVersion(INamedTypeSymbol entity, IPropertySymbol property)
-        => EfModelSymbols.HasAttribute(property, symbols.TimestampAttribute) || configuration.FindProperty(entity, property)?.IsRowVersion == true;
+        => EfCoreSymbols.HasAttribute(property, symbols.TimestampAttribute) || configuration.FindProperty(entity, property)?.IsRowVersion == true;
 
     /// <summary>Null when the column is bounded (or its bound is configured but not a constant); else why it is not.</summary>
     private Classification? Classify(INamedTypeSymbol entity, IPropertySymbol property, bool binary)
@@ -168,9 +169,9 @@ internal sealed class ColumnReader
                 : null;
         }
 
-        var maxLengthAttribute = EfModelSymbols.FindAttribute(property, symbols.MaxLengthAttribute);
-        var attributeLength = EfModelSymbols.FirstArgument(maxLengthAttribute) as int?
-            ?? EfModelSymbols.FirstArgument(EfModelSymbols.FindAttribute(property, symbols.StringLengthAttribute)) as int?;
+        var maxLengthAttribute = EfCoreSymbols.FindAttribute(property, symbols.MaxLengthAttribute);
+        var attributeLength = EfCoreSymbols.FirstArgument(maxLengthAttribute) as int?
+            ?? EfCoreSymbols.FirstArgument(EfCoreSymbols.FindAttribute(property, symbols.StringLengthAttribute)) as int?;
         var length = fluent?.MaxLength ?? attributeLength ?? (maxLengthAttribute is null ? convention.MaxLength : null);
         if (length is int bound)
         {
@@ -190,15 +191,15 @@ internal sealed class ColumnReader
     }
 
     private bool? UnicodeAttribute(IPropertySymbol property)
-        => EfModelSymbols.FindAttribute(property, symbols.UnicodeAttribute) is { } attribute
-            ? EfModelSymbols.FirstArgument(attribute) as bool? ?? true
+        => EfCoreSymbols.FindAttribute(property, symbols.UnicodeAttribute) is { } attribute
+            ? EfCoreSymbols.FirstArgument(attribute) as bool? ?? true
             : null;
 
     private string? ColumnTypeAttribute(IPropertySymbol property)
-        => EfModelSymbols.FindAttribute(property, symbols.ColumnAttribute)?.NamedArguments.FirstOrDefault(a => a.Key == "TypeName").Value.Value as string;
+        => EfCoreSymbols.FindAttribute(property, symbols.ColumnAttribute)?.NamedArguments.FirstOrDefault(a => a.Key == "TypeName").Value.Value as string;
 
     private string ColumnName(IPropertySymbol property)
-        => EfModelSymbols.FirstArgument(EfModelSymbols.FindAttribute(property, symbols.ColumnAttribute)) as string ?? property.Name;
+        => EfCoreSymbols.FirstArgument(EfCoreSymbols.FindAttribute(property, symbols.ColumnAttribute)) as string ?? property.Name;
 
     private bool HasLengthCheck(INamedTypeSymbol entity, IPropertySymbol property)
     {
@@ -267,7 +268,7 @@ internal sealed class ColumnReader
     }
 
     private bool HasTableName(INamedTypeSymbol entity)
-        => configuration.TableNames.ContainsKey(entity) || EfModelSymbols.HasAttribute(entity, symbols.TableAttribute);
+        => configuration.TableNames.ContainsKey(entity) || EfCoreSymbols.HasAttribute(entity, symbols.TableAttribute);
 
     /// <summary>Under TPT, the entity type whose table holds a property declared on <paramref name="declaringType"/>.</summary>
     private INamedTypeSymbol TableOwner(INamedTypeSymbol entity, INamedTypeSymbol declaringType)

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -207,9 +208,9 @@ internal sealed class EfModel
 
     /// <summary>The unbounded columns declared on <paramref name="entity"/> or its base types.</summary>
     public IEnumerable<UnboundedColumn> UnboundedColumnsOf(INamedTypeSymbol entity)
-        => UnboundedColumns.Where(c => EfModelSymbols.DerivesFrom(entity, c.Property.ContainingType));
+        => UnboundedColumns.Where(c => EfCoreSymbols.DerivesFrom(entity, c.Property.ContainingType));
 
     /// <summary>Whether one type derives from the other (or they are the same): rows of the two can be the same row.</summary>
     public static bool AreRelated(ITypeSymbol a, ITypeSymbol b)
-        => EfModelSymbols.DerivesFrom(a, b as INamedTypeSymbol) || EfModelSymbols.DerivesFrom(b, a as INamedTypeSymbol);
+        => EfCoreSymbols.DerivesFrom(a, b as INamedTypeSymbol) || EfCoreSymbols.DerivesFrom(b, a as INamedTypeSymbol);
 }

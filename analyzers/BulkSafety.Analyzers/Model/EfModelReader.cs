@@ -30,7 +30,7 @@ internal sealed class EfModelReader
     };
 
     private readonly Compilation compilation;
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly CancellationToken cancellationToken;
     private readonly ModelConfiguration configuration = new();
     private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = new();
@@ -39,15 +39,15 @@ internal sealed class EfModelReader
     private readonly List<SyntaxNode> bookkeepingCandidates = new();
     private readonly List<(INamedTypeSymbol Entity, string Name)> dbSetNames = new();
 
-    private EfModelReader(Compilation compilation, EfModelSymbols symbols, CancellationToken cancellationToken)
+    private EfModelReader(Compilation compilation, EfCoreSymbols symbols, CancellationToken cancellationToken)
     {
         this.compilation = compilation;
         this.symbols = symbols;
         this.cancellationToken = cancellationToken;
     }
 
-    /// <summary>Reads the model of <paramref name="compilation"/>. Prefer <see cref="EfModelCache.Get"/>, which reads it once.</summary>
-    public static EfModel Read(Compilation compilation, EfModelSymbols symbols, CancellationToken cancellationToken)
+    /// <summary>Reads the model of <paramref name="compilation"/>. Prefer <see cref="EfCompilation.GetModel"/>, which reads it once per compilation.</summary>
+    public static EfModel Read(Compilation compilation, EfCoreSymbols symbols, CancellationToken cancellationToken)
         => new EfModelReader(compilation, symbols, cancellationToken).Read();
 
     private EfModel Read()
@@ -299,7 +299,7 @@ internal sealed class EfModelReader
     /// <summary>Roots plus everything reachable through navigations, minus ignored and [NotMapped] types; owned types included.</summary>
     private void DiscoverEntities(List<INamedTypeSymbol> sourceTypes)
     {
-        foreach (var owned in sourceTypes.Where(t => EfModelSymbols.HasAttribute(t, symbols.OwnedAttribute) || EfModelSymbols.HasAttribute(t, symbols.ComplexTypeAttribute)))
+        foreach (var owned in sourceTypes.Where(t => EfCoreSymbols.HasAttribute(t, symbols.OwnedAttribute) || EfCoreSymbols.HasAttribute(t, symbols.ComplexTypeAttribute)))
         {
             configuration.OwnedTypes.Add(owned);
         }
@@ -309,7 +309,7 @@ internal sealed class EfModelReader
         while (queue.Count > 0)
         {
             var entity = queue.Dequeue();
-            if (!IsSourceClass(entity) || configuration.IgnoredTypes.Contains(entity) || EfModelSymbols.HasAttribute(entity, symbols.NotMappedAttribute) || !entities.Add(entity))
+            if (!IsSourceClass(entity) || configuration.IgnoredTypes.Contains(entity) || EfCoreSymbols.HasAttribute(entity, symbols.NotMappedAttribute) || !entities.Add(entity))
             {
                 continue;
             }
@@ -349,7 +349,7 @@ internal sealed class EfModelReader
 
         foreach (var entity in entities)
         {
-            if (EfModelSymbols.FirstArgument(EfModelSymbols.FindAttribute(entity, symbols.TableAttribute)) is string name)
+            if (EfCoreSymbols.FirstArgument(EfCoreSymbols.FindAttribute(entity, symbols.TableAttribute)) is string name)
             {
                 yield return (entity, name);
             }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -156,10 +157,10 @@ internal sealed class ModelConfiguration
 internal sealed class ConfigurationReader
 {
     private const string BuildersNamespace = "Microsoft.EntityFrameworkCore.Metadata.Builders";
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
 
-    public ConfigurationReader(EfModelSymbols symbols, ModelConfiguration configuration)
+    public ConfigurationReader(EfCoreSymbols symbols, ModelConfiguration configuration)
     {
         this.symbols = symbols;
         this.configuration = configuration;

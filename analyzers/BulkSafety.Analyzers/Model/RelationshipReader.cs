@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -16,11 +17,11 @@ namespace BulkSafety.Analyzers.Model;
 /// </summary>
 internal sealed class RelationshipReader
 {
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
     private readonly HashSet<INamedTypeSymbol> entities;
 
-    public RelationshipReader(EfModelSymbols symbols, ModelConfiguration configuration, HashSet<INamedTypeSymbol> entities)
+    public RelationshipReader(EfCoreSymbols symbols, ModelConfiguration configuration, HashSet<INamedTypeSymbol> entities)
     {
         this.symbols = symbols;
         this.configuration = configuration;
@@ -141,9 +142,9 @@ internal sealed class RelationshipReader
 
     private IPropertySymbol? InverseNamedBy(IPropertySymbol collection, List<IPropertySymbol> inverses)
     {
-        var name = ConstructorString(EfModelSymbols.FindAttribute(collection, symbols.InversePropertyAttribute));
+        var name = ConstructorString(EfCoreSymbols.FindAttribute(collection, symbols.InversePropertyAttribute));
         return inverses.FirstOrDefault(i => i.Name == name)
-            ?? inverses.FirstOrDefault(i => ConstructorString(EfModelSymbols.FindAttribute(i, symbols.InversePropertyAttribute)) == collection.Name);
+            ?? inverses.FirstOrDefault(i => ConstructorString(EfCoreSymbols.FindAttribute(i, symbols.InversePropertyAttribute)) == collection.Name);
     }
 
     private Candidate? Normalize(FluentRelationship fluent)
@@ -198,14 +199,14 @@ internal sealed class RelationshipReader
         }
 
         var navigation = candidate.DependentNavigation ?? candidate.PrincipalNavigation;
-        var byAttribute = navigation is null ? null : ConstructorString(EfModelSymbols.FindAttribute(navigation, symbols.ForeignKeyAttribute));
+        var byAttribute = navigation is null ? null : ConstructorString(EfCoreSymbols.FindAttribute(navigation, symbols.ForeignKeyAttribute));
         if (byAttribute is not null)
         {
             return byAttribute.Split(',').Select(n => Named(n.Trim())).OfType<IPropertySymbol>().ToImmutableArray();
         }
 
         var navigationName = candidate.DependentNavigation?.Name;
-        var attributed = dependentProperties.FirstOrDefault(p => navigationName is not null && ConstructorString(EfModelSymbols.FindAttribute(p, symbols.ForeignKeyAttribute)) == navigationName);
+        var attributed = dependentProperties.FirstOrDefault(p => navigationName is not null && ConstructorString(EfCoreSymbols.FindAttribute(p, symbols.ForeignKeyAttribute)) == navigationName);
         if (attributed is not null)
         {
             return [attributed];
@@ -221,7 +222,7 @@ internal sealed class RelationshipReader
     private string PrimaryKeyName(INamedTypeSymbol entity)
     {
         var properties = MappedProperties.Of(entity, symbols, configuration).ToList();
-        var key = properties.FirstOrDefault(p => EfModelSymbols.HasAttribute(p, symbols.KeyAttribute))
+        var key = properties.FirstOrDefault(p => EfCoreSymbols.HasAttribute(p, symbols.KeyAttribute))
             ?? properties.FirstOrDefault(p => ModelConfiguration.HasName(configuration.KeyProperties, entity, p.Name))
             ?? properties.FirstOrDefault(p => string.Equals(p.Name, "Id", StringComparison.OrdinalIgnoreCase))
             ?? properties.FirstOrDefault(p => string.Equals(p.Name, entity.Name + "Id", StringComparison.OrdinalIgnoreCase));
@@ -237,7 +238,7 @@ internal sealed class RelationshipReader
 
         var navigation = candidate.DependentNavigation;
         return navigation is not null
-            && (EfModelSymbols.HasAttribute(navigation, symbols.RequiredAttribute) || navigation.NullableAnnotation == NullableAnnotation.NotAnnotated);
+            && (EfCoreSymbols.HasAttribute(navigation, symbols.RequiredAttribute) || navigation.NullableAnnotation == NullableAnnotation.NotAnnotated);
     }
 
     private static bool IsNullable(ITypeSymbol type, NullableAnnotation annotation)
@@ -247,17 +248,17 @@ internal sealed class RelationshipReader
 
     private DeleteBehavior? DeleteBehaviorAttribute(IPropertySymbol? navigation)
     {
-        var attribute = navigation is null ? null : EfModelSymbols.FindAttribute(navigation, symbols.DeleteBehaviorAttribute);
-        return EfModelSymbols.FirstArgument(attribute) is int value && Enum.IsDefined(typeof(DeleteBehavior), value) ? (DeleteBehavior)value : null;
+        var attribute = navigation is null ? null : EfCoreSymbols.FindAttribute(navigation, symbols.DeleteBehaviorAttribute);
+        return EfCoreSymbols.FirstArgument(attribute) is int value && Enum.IsDefined(typeof(DeleteBehavior), value) ? (DeleteBehavior)value : null;
     }
 
     private static string? ConstructorString(AttributeData? attribute)
-        => EfModelSymbols.FirstArgument(attribute) as string;
+        => EfCoreSymbols.FirstArgument(attribute) as string;
 
     private INamedTypeSymbol? Target(IPropertySymbol property)
         => ConfigurationReader.NavigationTarget(property.Type) is { } target && entities.Contains(target) && !configuration.OwnedTypes.Contains(target) ? target : null;
 
     private static bool IsCollection(IPropertySymbol navigation) => !SymbolEqualityComparer.Default.Equals(ConfigurationReader.NavigationTarget(navigation.Type), navigation.Type);
 
-    private bool Points(IPropertySymbol navigation, INamedTypeSymbol type) => EfModelSymbols.DerivesFrom(type, Target(navigation));
+    private bool Points(IPropertySymbol navigation, INamedTypeSymbol type) => EfCoreSymbols.DerivesFrom(type, Target(navigation));
 }

@@ -19,10 +19,9 @@ public sealed class CascadeWriteAmplificationAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.CascadeWriteAmplification);
 
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var model = EfModelCache.For(start.Compilation, symbols);
-        start.RegisterSemanticModelAction(c => Report(c, model(c.CancellationToken)));
+        start.RegisterSemanticModelAction(c => Report(c, ef.GetModel(c.CancellationToken)));
     }
 
     private static void Report(SemanticModelAnalysisContext context, EfModel model)

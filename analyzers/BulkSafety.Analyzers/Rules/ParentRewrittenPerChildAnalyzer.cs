@@ -23,13 +23,12 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ParentRewrittenPerChild);
 
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var model = EfModelCache.For(start.Compilation, symbols);
-        start.RegisterSyntaxNodeAction(c => Analyze(c, symbols, model), SyntaxKind.InvocationExpression);
+        start.RegisterSyntaxNodeAction(c => Analyze(c, ef), SyntaxKind.InvocationExpression);
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, EfCoreSymbols symbols, System.Func<System.Threading.CancellationToken, EfModel> getModel)
+    private static void Analyze(SyntaxNodeAnalysisContext context, EfCompilation ef)
     {
         // Only a save, a bulk update or raw SQL in a loop can persist the parent per iteration: reject the rest in syntax,
         // before the semantic model is asked anything.
@@ -42,6 +41,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
             return;
         }
 
+        var symbols = ef.Symbols;
         var isSaveChanges = EntityChanges.IsSaveChanges(invocation, symbols);
         var isExecuteUpdate = !isSaveChanges && EntityChanges.IsExecuteUpdate(invocation, symbols);
         var isRawSql = !isSaveChanges && !isExecuteUpdate && invocation.TargetMethod.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
@@ -57,7 +57,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
             return;
         }
 
-        var model = getModel(context.CancellationToken);
+        var model = ef.GetModel(context.CancellationToken);
         foreach (var loop in loops)
         {
             if (ElementEntity(loop, model) is not { } dependent)

@@ -23,9 +23,9 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PerEntityDeleteLoop);
 
     /// <inheritdoc />
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var analyzer = new AnalyzerContext(symbols);
+        var analyzer = new AnalyzerContext(ef.Symbols);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 

@@ -25,9 +25,9 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PerEntityUpdateLoop);
 
     /// <inheritdoc />
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var analyzer = new AnalyzerContext(symbols);
+        var analyzer = new AnalyzerContext(ef.Symbols);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeLoop, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }

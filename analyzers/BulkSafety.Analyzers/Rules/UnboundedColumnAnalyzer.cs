@@ -35,10 +35,9 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.UnboundedColumnOnHotRow, Descriptors.UnboundedColumn);
 
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var model = EfModelCache.For(start.Compilation, symbols);
-        start.RegisterSemanticModelAction(c => Report(c, model(c.CancellationToken)));
+        start.RegisterSemanticModelAction(c => Report(c, ef.GetModel(c.CancellationToken)));
     }
 
     private static void Report(SemanticModelAnalysisContext context, EfModel model)

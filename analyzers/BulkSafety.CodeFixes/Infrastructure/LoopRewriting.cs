@@ -31,7 +31,7 @@ internal sealed class FixInputs(SyntaxNode root, SemanticModel model, EfCoreSymb
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null || !EfCoreSymbols.TryCreate(model.Compilation, out var symbols))
+        if (root is null || model is null || EfCompilation.For(model.Compilation) is not { Symbols: var symbols })
         {
             return null;
         }
