@@ -8,14 +8,15 @@ namespace BulkSafety.Analyzers.Infrastructure;
 
 /// <summary>
 /// What BulkSafety computes once per compilation and shares between every rule and fix: the well-known symbols
-/// (resolved when the compilation is first seen) and the EF model (read on first use by whichever rule needs it
-/// first). Entries live as long as their compilation (a weak table keyed by it).
+/// (resolved when the compilation is first seen), the EF mapping and the EF model with its bookkeeping (each read
+/// on first use by whichever rule needs it first). Entries live as long as their compilation (a weak table keyed by it).
 /// </summary>
 internal sealed class EfCompilation
 {
     private static readonly ConditionalWeakTable<Compilation, Entry> Entries = new();
 
     private readonly Compilation compilation;
+    private readonly ComputedOnce<EfMapping> mapping = new();
     private readonly ComputedOnce<EfModel> model = new();
 
     private EfCompilation(Compilation compilation, EfCoreSymbols symbols)
@@ -31,9 +32,16 @@ internal sealed class EfCompilation
     public static EfCompilation? For(Compilation compilation)
         => Entries.GetValue(compilation, static c => new Entry(EfCoreSymbols.TryCreate(c, out var symbols) ? new EfCompilation(c, symbols) : null)).Value;
 
-    /// <summary>The EF model of the compilation, read on first use.</summary>
+    /// <summary>What the compilation's EF configuration decides (entities, keys, relationships, columns), read on first use.</summary>
+    public EfMapping GetMapping(CancellationToken cancellationToken)
+        => mapping.Get(ct => EfModelReader.ReadMapping(compilation, Symbols, ct), cancellationToken);
+
+    /// <summary>
+    /// The mapping completed with its bookkeeping, on first use. Costlier than <see cref="GetMapping"/>: ask for it only
+    /// where <see cref="EfMapping.MayBeRewritten"/> says bookkeeping can change the answer.
+    /// </summary>
     public EfModel GetModel(CancellationToken cancellationToken)
-        => model.Get(ct => EfModelReader.Read(compilation, Symbols, ct), cancellationToken);
+        => model.Get(ct => EfModelReader.Complete(compilation, Symbols, GetMapping(ct), ct), cancellationToken);
 
     private sealed class Entry(EfCompilation? value)
     {

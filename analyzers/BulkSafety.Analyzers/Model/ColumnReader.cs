@@ -27,20 +27,13 @@ internal sealed class ColumnReader
     private readonly ModelConfiguration configuration;
     private readonly HashSet<INamedTypeSymbol> entities;
     private readonly ImmutableArray<RelationshipModel> relationships;
-    private readonly ImmutableArray<BookkeepingWrite> bookkeeping;
 
-    public ColumnReader(
-        EfCoreSymbols symbols,
-        ModelConfiguration configuration,
-        HashSet<INamedTypeSymbol> entities,
-        ImmutableArray<RelationshipModel> relationships,
-        ImmutableArray<BookkeepingWrite> bookkeeping)
+    public ColumnReader(EfCoreSymbols symbols, ModelConfiguration configuration, IReadOnlyCollection<INamedTypeSymbol> entities, ImmutableArray<RelationshipModel> relationships)
     {
         this.symbols = symbols;
         this.configuration = configuration;
-        this.entities = entities;
+        this.entities = new HashSet<INamedTypeSymbol>(entities, SymbolEqualityComparer.Default);
         this.relationships = relationships;
-        this.bookkeeping = bookkeeping;
     }
 
     private sealed class Classification
@@ -59,9 +52,10 @@ internal sealed class ColumnReader
         public SyntaxNode? FluentCall { get; }
     }
 
+    /// <summary>The unbounded columns, none marked hot (see <see cref="WithHotRows"/>).</summary>
     public ImmutableArray<UnboundedColumn> Read()
     {
-        var found = new Dictionary<IPropertySymbol, (INamedTypeSymbol Entity, Classification Classification, HashSet<BookkeepingWrite> Hot)>(SymbolEqualityComparer.Default);
+        var found = new Dictionary<IPropertySymbol, (Classification Classification, List<INamedTypeSymbol> Entities)>(SymbolEqualityComparer.Default);
         var order = new List<IPropertySymbol>();
         foreach (var entity in entities.OrderBy(e => e.ToDisplayString(), StringComparer.Ordinal))
         {
@@ -83,22 +77,37 @@ internal sealed class ColumnReader
 
                 if (!found.TryGetValue(property, out var entry))
                 {
-                    entry = (entity, classification, new HashSet<BookkeepingWrite>());
+                    entry = (classification, new List<INamedTypeSymbol>());
                     found[property] = entry;
                     order.Add(property);
                 }
 
-                entry.Hot.UnionWith(HotWrites(entity, property));
+                entry.Entities.Add(entity);
             }
         }
 
         return order.Select(p =>
         {
-            var (_, classification, hot) = found[p];
+            var (classification, holders) = found[p];
             return new UnboundedColumn(
-                p, p.Locations.First(l => l.IsInSource), ConfigurationReader.IsByteArray(p.Type), classification.StoreType, classification.Reason,
-                hot.ToImmutableArray(), classification.Fix, classification.FluentCall);
+                p, holders.ToImmutableArray(), p.Locations.First(l => l.IsInSource), ConfigurationReader.IsByteArray(p.Type), classification.StoreType, classification.Reason,
+                ImmutableArray<BookkeepingWrite>.Empty, classification.Fix, classification.FluentCall);
         }).ToImmutableArray();
+    }
+
+    /// <summary>The columns with the bookkeeping writes that rewrite the rows holding them.</summary>
+    public ImmutableArray<UnboundedColumn> WithHotRows(ImmutableArray<UnboundedColumn> columns, ImmutableArray<BookkeepingWrite> bookkeeping)
+        => columns.Select(c => c.WithHotWrites(c.Entities.SelectMany(e => HotWrites(e, c.Property, bookkeeping)).Distinct().ToImmutableArray())).ToImmutableArray();
+
+    /// <summary>The entity types whose rows hold the columns of <paramref name="entity"/>: itself, or an owned type's owners.</summary>
+    public static IEnumerable<INamedTypeSymbol> RowAnchors(INamedTypeSymbol entity, ModelConfiguration configuration, int depth = 0)
+    {
+        if (depth < 4 && configuration.OwnersOfOwnedOne.TryGetValue(entity, out var owners))
+        {
+            return owners.SelectMany(o => RowAnchors(o, configuration, depth + 1));
+        }
+
+        return [entity];
     }
 
     private bool IsTableRow(INamedTypeSymbol entity)
@@ -216,9 +225,9 @@ internal sealed class ColumnReader
         return false;
     }
 
-    private IEnumerable<BookkeepingWrite> HotWrites(INamedTypeSymbol entity, IPropertySymbol property)
+    private IEnumerable<BookkeepingWrite> HotWrites(INamedTypeSymbol entity, IPropertySymbol property, ImmutableArray<BookkeepingWrite> bookkeeping)
     {
-        foreach (var anchor in RowAnchors(entity, 0))
+        foreach (var anchor in RowAnchors(entity, configuration))
         {
             foreach (var write in bookkeeping)
             {
@@ -231,17 +240,6 @@ internal sealed class ColumnReader
                 }
             }
         }
-    }
-
-    /// <summary>The entity types whose rows hold the columns of <paramref name="entity"/>: itself, or an owned type's owners.</summary>
-    private IEnumerable<INamedTypeSymbol> RowAnchors(INamedTypeSymbol entity, int depth)
-    {
-        if (depth < 4 && configuration.OwnersOfOwnedOne.TryGetValue(entity, out var owners))
-        {
-            return owners.SelectMany(o => RowAnchors(o, depth + 1));
-        }
-
-        return [entity];
     }
 
     private bool IsTablePerType(INamedTypeSymbol entity)

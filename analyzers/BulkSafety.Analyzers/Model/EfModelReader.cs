@@ -24,11 +24,6 @@ namespace BulkSafety.Analyzers.Model;
 /// </remarks>
 internal sealed class EfModelReader
 {
-    private static readonly HashSet<string> CandidateInvocationNames = new(StringComparer.Ordinal)
-    {
-        "Set", "SetProperty", "ExecuteSqlRaw", "ExecuteSqlRawAsync", "ExecuteSql", "ExecuteSqlAsync", "ExecuteSqlInterpolated", "ExecuteSqlInterpolatedAsync",
-    };
-
     private readonly Compilation compilation;
     private readonly EfCoreSymbols symbols;
     private readonly CancellationToken cancellationToken;
@@ -46,20 +41,67 @@ internal sealed class EfModelReader
         this.cancellationToken = cancellationToken;
     }
 
-    /// <summary>Reads the model of <paramref name="compilation"/>. Prefer <see cref="EfCompilation.GetModel"/>, which reads it once per compilation.</summary>
+    /// <summary>Reads the whole model of <paramref name="compilation"/>. Prefer <see cref="EfCompilation.GetModel"/>, which reads it once per compilation.</summary>
     public static EfModel Read(Compilation compilation, EfCoreSymbols symbols, CancellationToken cancellationToken)
-        => new EfModelReader(compilation, symbols, cancellationToken).Read();
+        => Complete(compilation, symbols, ReadMapping(compilation, symbols, cancellationToken), cancellationToken);
 
-    private EfModel Read()
+    /// <summary>Reads what the configuration decides. Prefer <see cref="EfCompilation.GetMapping"/>, which reads it once per compilation.</summary>
+    public static EfMapping ReadMapping(Compilation compilation, EfCoreSymbols symbols, CancellationToken cancellationToken)
+        => new EfModelReader(compilation, symbols, cancellationToken).ReadMapping();
+
+    /// <summary>
+    /// Completes <paramref name="mapping"/> with its bookkeeping: binds the candidate statements (the costly part, and
+    /// only the few that <see cref="BookkeepingCandidates"/> kept) and marks the columns of the rows they rewrite hot.
+    /// </summary>
+    public static EfModel Complete(Compilation compilation, EfCoreSymbols symbols, EfMapping mapping, CancellationToken cancellationToken)
+    {
+        var semanticModels = new Dictionary<SyntaxTree, SemanticModel>();
+        var operations = new List<IOperation>();
+        foreach (var node in mapping.BookkeepingCandidates)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!semanticModels.TryGetValue(node.SyntaxTree, out var semanticModel))
+            {
+                semanticModels[node.SyntaxTree] = semanticModel = compilation.GetSemanticModel(node.SyntaxTree);
+            }
+
+            if (semanticModel.GetOperation(node, cancellationToken) is { } operation)
+            {
+                operations.Add(operation);
+            }
+        }
+
+        var entities = new HashSet<INamedTypeSymbol>(mapping.EntityTypes, SymbolEqualityComparer.Default);
+        var bookkeeping = new BookkeepingReader(symbols, mapping.Configuration, entities, mapping.Relationships, mapping.EntitiesByTableName).Read(operations);
+        var columns = new ColumnReader(symbols, mapping.Configuration, mapping.EntityTypes, mapping.Relationships).WithHotRows(mapping.UnboundedColumns, bookkeeping);
+        return new EfModel(mapping, bookkeeping, columns);
+    }
+
+    private EfMapping ReadMapping()
     {
         var sourceTypes = SourceTypes(compilation.Assembly.GlobalNamespace).ToList();
         ReadConfiguration(sourceTypes);
         ScanStatements();
         DiscoverEntities(sourceTypes);
         var relationships = new RelationshipReader(symbols, configuration, entities).Read();
-        var bookkeeping = new BookkeepingReader(symbols, configuration, entities, relationships, TableNames()).Read(BindBookkeepingCandidates(sourceTypes));
-        var columns = new ColumnReader(symbols, configuration, entities, relationships, bookkeeping).Read();
-        return new EfModel(entities.ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), relationships, bookkeeping, columns);
+        var columns = new ColumnReader(symbols, configuration, entities, relationships).Read();
+        var tablesByName = BookkeepingReader.TablesByName(TableNames());
+        var filter = new BookkeepingCandidates(symbols, relationships, sourceTypes, tablesByName);
+        var candidates = ImmutableArray.CreateBuilder<SyntaxNode>();
+        var rewritable = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var node in bookkeepingCandidates)
+        {
+            var written = filter.PrincipalsPossiblyWritten(node).ToList();
+            if (written.Count > 0)
+            {
+                candidates.Add(node);
+                rewritable.UnionWith(written);
+            }
+        }
+
+        return new EfMapping(
+            entities.ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), relationships, columns, candidates.ToImmutable(),
+            rewritable.ToImmutableArray(), configuration, tablesByName);
     }
 
     private static IEnumerable<INamedTypeSymbol> SourceTypes(INamespaceSymbol ns)
@@ -168,9 +210,9 @@ internal sealed class EfModelReader
     }
 
     /// <summary>
-    /// One syntax pass over every tree: <c>Set&lt;T&gt;()</c> calls (entity roots), bound at once, and the statements that
-    /// can be bookkeeping (<c>++</c>, <c>--</c>, <c>+= 1</c>, assignments, <c>SetProperty</c>, raw SQL), kept as syntax
-    /// until the entities are known (<see cref="BindBookkeepingCandidates"/>).
+    /// One syntax pass over every tree: <c>Set&lt;T&gt;()</c> calls (entity roots), bound at once unless a <c>DbSet</c>
+    /// property returns them, and the statements that have the shape of bookkeeping
+    /// (<see cref="BookkeepingCandidates.HasBookkeepingShape"/>), kept as syntax until the relationships are known.
     /// </summary>
     private void ScanStatements()
     {
@@ -180,16 +222,12 @@ internal sealed class EfModelReader
             var root = tree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes())
             {
-                if (!IsCandidate(node))
-                {
-                    continue;
-                }
-
-                if (node is not InvocationExpressionSyntax invocation || SyntaxFilter.GetInvokedName(invocation) != "Set")
+                if (BookkeepingCandidates.HasBookkeepingShape(node))
                 {
                     bookkeepingCandidates.Add(node);
                 }
-                else if (SemanticModelFor(tree).GetOperation(node, cancellationToken) is IInvocationOperation { TargetMethod: { Name: "Set", IsGenericMethod: true } set }
+                else if (node is InvocationExpressionSyntax invocation && SyntaxFilter.GetInvokedName(invocation) == "Set" && !IsInDbSetProperty(invocation)
+                    && SemanticModelFor(tree).GetOperation(node, cancellationToken) is IInvocationOperation { TargetMethod: { Name: "Set", IsGenericMethod: true } set }
                     && symbols.IsDbContext(set.ContainingType) && set.TypeArguments[0] is INamedTypeSymbol entity)
                 {
                     roots.Add(entity);
@@ -198,103 +236,9 @@ internal sealed class EfModelReader
         }
     }
 
-    /// <summary>
-    /// Binds the bookkeeping candidates that can write an entity's counter or timestamp: the increments, assignments and
-    /// <c>SetProperty</c> calls whose target is named like an integer or date property of an entity type (or of a class
-    /// deriving from one), and raw SQL. Binding is what costs; most candidates (<c>i++</c>, <c>Name = name</c>,
-    /// <c>SetProperty(x =&gt; x.IsActive, false)</c>) stop here.
-    /// </summary>
-    private IEnumerable<IOperation> BindBookkeepingCandidates(List<INamedTypeSymbol> sourceTypes)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var type in sourceTypes.Where(t => TypeAndBases(t).Any(entities.Contains)))
-        {
-            names.UnionWith(TypeAndBases(type).SelectMany(t => t.GetMembers()).OfType<IPropertySymbol>()
-                .Where(p => BookkeepingReader.CanHoldBookkeeping(p.Type, symbols)).Select(p => p.Name));
-        }
-
-        foreach (var node in bookkeepingCandidates)
-        {
-            if ((WrittenName(node) is { } name ? names.Contains(name) : node is InvocationExpressionSyntax)
-                && SemanticModelFor(node.SyntaxTree).GetOperation(node, cancellationToken) is { } operation)
-            {
-                yield return operation;
-            }
-        }
-    }
-
-    private static IEnumerable<INamedTypeSymbol> TypeAndBases(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            yield return current;
-        }
-    }
-
-    // The member a candidate writes, as written: PostsCount in group.PostsCount++, in PostsCount = x and in
-    // SetProperty(g => g.PostsCount, ...). Null where the syntax does not say (raw SQL): such calls are always bound.
-    private static string? WrittenName(SyntaxNode node)
-        => node switch
-        {
-            PostfixUnaryExpressionSyntax postfix => NameOf(postfix.Operand),
-            PrefixUnaryExpressionSyntax prefix => NameOf(prefix.Operand),
-            AssignmentExpressionSyntax assignment => NameOf(assignment.Left),
-            InvocationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } when arguments[0].Expression is LambdaExpressionSyntax { ExpressionBody: { } property } => NameOf(property),
-            _ => null,
-        };
-
-    private static string? NameOf(ExpressionSyntax target)
-        => target switch
-        {
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            _ => null,
-        };
-
-    private static bool IsCandidate(SyntaxNode node)
-    {
-        switch (node)
-        {
-            case PostfixUnaryExpressionSyntax postfix:
-                return postfix.Operand is MemberAccessExpressionSyntax or IdentifierNameSyntax
-                    && (postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression));
-            case PrefixUnaryExpressionSyntax prefix:
-                return prefix.Operand is MemberAccessExpressionSyntax or IdentifierNameSyntax
-                    && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression));
-            case AssignmentExpressionSyntax assignment:
-                // An object or with-initializer fills in a row being created, never rewrites an existing parent.
-                if (assignment.Left is not (MemberAccessExpressionSyntax or IdentifierNameSyntax) || assignment.Parent is InitializerExpressionSyntax)
-                {
-                    return false;
-                }
-
-                if (assignment.IsKind(SyntaxKind.AddAssignmentExpression) || assignment.IsKind(SyntaxKind.SubtractAssignmentExpression))
-                {
-                    return assignment.Right is LiteralExpressionSyntax { Token.ValueText: "1" };
-                }
-
-                return assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && MayBeBookkeepingValue(assignment.Right);
-            case InvocationExpressionSyntax invocation:
-                return SyntaxFilter.GetInvokedName(invocation) is { } name && CandidateInvocationNames.Contains(name);
-            default:
-                return false;
-        }
-    }
-
-    // x.C + 1, x.C - 1, anything naming Now/UtcNow/GetUtcNow, or a local that may hold "now".
-    private static bool MayBeBookkeepingValue(ExpressionSyntax value)
-    {
-        switch (value)
-        {
-            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression) || binary.IsKind(SyntaxKind.SubtractExpression):
-                return binary.Right is LiteralExpressionSyntax { Token.ValueText: "1" };
-            case IdentifierNameSyntax:
-                return true;
-            default:
-                return value.DescendantNodesAndSelf().OfType<SimpleNameSyntax>()
-                    .Any(n => n.Identifier.ValueText is "Now" or "UtcNow" or "GetUtcNow" or "GetLocalNow");
-        }
-    }
+    // public DbSet<Group> Groups => Set<Group>(): the property already made Group a root.
+    private static bool IsInDbSetProperty(SyntaxNode node)
+        => node.FirstAncestorOrSelf<PropertyDeclarationSyntax>() is { Type: GenericNameSyntax { Identifier.ValueText: "DbSet" } };
 
     /// <summary>Roots plus everything reachable through navigations, minus ignored and [NotMapped] types; owned types included.</summary>
     private void DiscoverEntities(List<INamedTypeSymbol> sourceTypes)

@@ -21,19 +21,21 @@ public sealed class CascadeWriteAmplificationAnalyzer : EfCoreAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        start.RegisterSemanticModelAction(c => Report(c, ef.GetModel(c.CancellationToken)));
+        start.RegisterSemanticModelAction(c => Report(c, ef));
     }
 
-    private static void Report(SemanticModelAnalysisContext context, EfModel model)
+    private static void Report(SemanticModelAnalysisContext context, EfCompilation ef)
     {
-        foreach (var relationship in model.RelationshipsConfiguredIn(context.SemanticModel.SyntaxTree))
+        var mapping = ef.GetMapping(context.CancellationToken);
+        foreach (var relationship in mapping.RelationshipsConfiguredIn(context.SemanticModel.SyntaxTree))
         {
-            if (!relationship.CascadesDelete)
+            // Bookkeeping is what turns a cascade into rewrites; without a statement that may keep it, nothing to read.
+            if (!relationship.CascadesDelete || !mapping.MayBeRewritten(relationship.Principal))
             {
                 continue;
             }
 
-            var rewrites = model.PrincipalRewrites(relationship);
+            var rewrites = ef.GetModel(context.CancellationToken).PrincipalRewrites(relationship);
             if (rewrites.IsEmpty)
             {
                 continue;
@@ -42,7 +44,7 @@ public sealed class CascadeWriteAmplificationAnalyzer : EfCoreAnalyzer
             var principal = relationship.Principal.Name;
             var dependents = relationship.PrincipalNavigation?.Name ?? relationship.Dependent.Name + "s";
             var rewritten = string.Join(", ", rewrites.Select(w => w.Property.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal));
-            var unbounded = model.UnboundedColumnsOf(relationship.Principal).Select(c => c.Property.Name).Distinct().ToList();
+            var unbounded = mapping.UnboundedColumnsOf(relationship.Principal).Select(c => c.Property.Name).Distinct().ToList();
             var details = unbounded.Count == 0
                 ? rewritten
                 : rewritten + "; " + JoinAnd(unbounded) + (unbounded.Count == 1 ? " is" : " are") + " unbounded";

@@ -57,17 +57,20 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
             return;
         }
 
-        var model = ef.GetModel(context.CancellationToken);
+        var mapping = ef.GetMapping(context.CancellationToken);
         foreach (var loop in loops)
         {
-            if (ElementEntity(loop, model) is not { } dependent)
+            if (ElementEntity(loop, mapping) is not { } dependent)
             {
                 continue;
             }
 
-            var parent = isExecuteUpdate ? ParentOfBulkUpdate(invocation, dependent, model)
-                : isRawSql ? ParentOfRawSql(invocation, dependent, model)
-                : ParentWrittenBeforeSave(invocation, loop, dependent, model, symbols);
+            // A bulk update names its parent; a save or raw SQL writes one only through bookkeeping, which is read only when
+            // some statement may keep it for a parent of this dependent.
+            var parent = isExecuteUpdate ? ParentOfBulkUpdate(invocation, dependent, mapping)
+                : !mapping.Relationships.Any(r => EfModel.AreRelated(r.Dependent, dependent) && mapping.MayBeRewritten(r.Principal)) ? null
+                : isRawSql ? ParentOfRawSql(invocation, dependent, ef.GetModel(context.CancellationToken))
+                : ParentWrittenBeforeSave(invocation, loop, dependent, ef.GetModel(context.CancellationToken), symbols);
             if (parent is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -81,7 +84,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
     /// The entity type the loop iterates: the collection's element type, else the element variable's type; an
     /// <c>EntityEntry&lt;T&gt;</c> (a change-tracker loop) iterates <c>T</c>.
     /// </summary>
-    private static INamedTypeSymbol? ElementEntity(Loop loop, EfModel model)
+    private static INamedTypeSymbol? ElementEntity(Loop loop, EfMapping model)
     {
         if (Entity(ConfigurationReader.NavigationTarget(loop.Collection?.Type), model) is { } element)
         {
@@ -97,7 +100,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
         return Entity(variable as INamedTypeSymbol, model);
     }
 
-    private static INamedTypeSymbol? Entity(INamedTypeSymbol? type, EfModel model)
+    private static INamedTypeSymbol? Entity(INamedTypeSymbol? type, EfMapping model)
     {
         if (type is { Name: "EntityEntry", TypeArguments.Length: 1 })
         {
@@ -107,10 +110,10 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
         return type is not null && model.EntityTypes.Contains(type) ? type : null;
     }
 
-    private static INamedTypeSymbol? ParentOf(INamedTypeSymbol candidate, INamedTypeSymbol dependent, EfModel model)
+    private static INamedTypeSymbol? ParentOf(INamedTypeSymbol candidate, INamedTypeSymbol dependent, EfMapping model)
         => model.Relationships.FirstOrDefault(r => EfModel.AreRelated(r.Principal, candidate) && EfModel.AreRelated(r.Dependent, dependent))?.Principal;
 
-    private static INamedTypeSymbol? ParentOfBulkUpdate(IInvocationOperation executeUpdate, INamedTypeSymbol dependent, EfModel model)
+    private static INamedTypeSymbol? ParentOfBulkUpdate(IInvocationOperation executeUpdate, INamedTypeSymbol dependent, EfMapping model)
         => executeUpdate.GetReceiver()?.Type is INamedTypeSymbol query
             && ConfigurationReader.NavigationTarget(query) is { } entity
             ? ParentOf(entity, dependent, model)

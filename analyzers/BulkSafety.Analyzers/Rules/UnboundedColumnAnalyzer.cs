@@ -37,13 +37,19 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        start.RegisterSemanticModelAction(c => Report(c, ef.GetModel(c.CancellationToken)));
+        start.RegisterSemanticModelAction(c => Report(c, ef));
     }
 
-    private static void Report(SemanticModelAnalysisContext context, EfModel model)
+    private static void Report(SemanticModelAnalysisContext context, EfCompilation ef)
     {
         var tree = context.SemanticModel.SyntaxTree;
-        foreach (var column in model.UnboundedColumnsIn(tree))
+        var mapping = ef.GetMapping(context.CancellationToken);
+
+        // Only bookkeeping makes a row hot: read it only when it may rewrite a row holding one of these columns.
+        var columns = mapping.UnboundedColumnsIn(tree).Any(mapping.MayBeHot)
+            ? ef.GetModel(context.CancellationToken).UnboundedColumnsIn(tree)
+            : mapping.UnboundedColumnsIn(tree);
+        foreach (var column in columns)
         {
             var descriptor = column.IsOnHotRow ? Descriptors.UnboundedColumnOnHotRow : Descriptors.UnboundedColumn;
             var maxLength = RuleOptions.GetInt32(context.Options, tree, descriptor.Id, MaxLengthOption, DefaultMaxLength);
