@@ -130,7 +130,7 @@ internal sealed class ColumnReader
 
     private bool IsKey(INamedTypeSymbol entity, IPropertySymbol property)
     {
-        if (EfCoreSymbols.HasAttribute(property, symbols.KeyAttribute) || ModelConfiguration.HasName(configuration.KeyProperties, entity, property.Name))
+        if (EfCoreSymbols.HasAttribute(property, symbols.KeyAttribute) || configuration.IsConfiguredKeyPart(entity, property.Name))
         {
             return true;
         }

@@ -18,11 +18,13 @@ internal sealed class EfMapping
     private readonly ILookup<SyntaxTree?, UnboundedColumn> columnsByTree;
     private readonly ILookup<SyntaxTree?, RelationshipModel> relationshipsByTree;
     private readonly ImmutableArray<INamedTypeSymbol> rewritablePrincipals;
+    private readonly ImmutableDictionary<INamedTypeSymbol, ImmutableArray<ImmutableArray<string>>> uniqueKeys;
 
     public EfMapping(
         ImmutableHashSet<INamedTypeSymbol> entityTypes,
         ImmutableArray<RelationshipModel> relationships,
         ImmutableArray<UnboundedColumn> unboundedColumns,
+        ImmutableDictionary<INamedTypeSymbol, ImmutableArray<ImmutableArray<string>>> uniqueKeys,
         ImmutableArray<SyntaxNode> bookkeepingCandidates,
         ImmutableArray<INamedTypeSymbol> rewritablePrincipals,
         ModelConfiguration configuration,
@@ -31,6 +33,7 @@ internal sealed class EfMapping
         EntityTypes = entityTypes;
         Relationships = relationships;
         UnboundedColumns = unboundedColumns;
+        this.uniqueKeys = uniqueKeys;
         BookkeepingCandidates = bookkeepingCandidates;
         this.rewritablePrincipals = rewritablePrincipals;
         Configuration = configuration;
@@ -59,6 +62,23 @@ internal sealed class EfMapping
     public IEnumerable<UnboundedColumn> UnboundedColumnsIn(SyntaxTree tree) => columnsByTree[tree];
 
     public IEnumerable<RelationshipModel> RelationshipsConfiguredIn(SyntaxTree tree) => relationshipsByTree[tree];
+
+    /// <summary>
+    /// The unique keys (primary, alternate, unique indexes; each a set of property names) of <paramref name="entity"/> or
+    /// the nearest mapped base type, or <see langword="null"/> when the mapping does not know the type.
+    /// </summary>
+    public ImmutableArray<ImmutableArray<string>>? UniqueKeysOf(ITypeSymbol entity)
+    {
+        for (var current = entity as INamedTypeSymbol; current is not null; current = current.BaseType)
+        {
+            if (uniqueKeys.TryGetValue(current, out var keys))
+            {
+                return keys;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>The unbounded columns declared on <paramref name="entity"/> or its base types.</summary>
     public IEnumerable<UnboundedColumn> UnboundedColumnsOf(INamedTypeSymbol entity)

@@ -100,8 +100,80 @@ internal sealed class EfModelReader
         }
 
         return new EfMapping(
-            entities.ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), relationships, columns, candidates.ToImmutable(),
+            entities.ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), relationships, columns, UniqueKeys(), candidates.ToImmutable(),
             rewritable.ToImmutableArray(), configuration, tablesByName);
+    }
+
+    /// <summary>
+    /// Each entity's unique keys, as property names: the primary key (<c>HasKey</c>, <c>[PrimaryKey]</c>, <c>[Key]</c>, or
+    /// EF's <c>Id</c>/<c>&lt;Type&gt;Id</c> convention; none for <c>[Keyless]</c>), alternate keys and unique indexes
+    /// (<c>HasIndex(...).IsUnique()</c>, <c>[Index(..., IsUnique = true)]</c>).
+    /// </summary>
+    private ImmutableDictionary<INamedTypeSymbol, ImmutableArray<ImmutableArray<string>>> UniqueKeys()
+    {
+        var keys = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, ImmutableArray<ImmutableArray<string>>>(SymbolEqualityComparer.Default);
+        foreach (var entity in entities)
+        {
+            var entityKeys = new List<ImmutableArray<string>> { PrimaryKey(entity) };
+            for (var current = entity; current is not null; current = current.BaseType)
+            {
+                entityKeys.AddRange(configuration.AlternateKeys.TryGetValue(current, out var alternates) ? alternates : []);
+                entityKeys.AddRange(configuration.UniqueIndexes.TryGetValue(current, out var indexes) ? indexes : []);
+                entityKeys.AddRange(current.GetAttributes()
+                    .Where(a => EfCoreSymbols.DerivesFrom(a.AttributeClass, symbols.IndexAttribute) && a.NamedArguments.Any(n => n.Key == "IsUnique" && n.Value.Value is true))
+                    .Select(AttributeNames));
+            }
+
+            keys[entity] = entityKeys.Where(k => !k.IsDefaultOrEmpty).ToImmutableArray();
+        }
+
+        return keys.ToImmutable();
+    }
+
+    private ImmutableArray<string> PrimaryKey(INamedTypeSymbol entity)
+    {
+        var chain = TypeAndBases(entity).ToList();
+        if (chain.Any(t => EfCoreSymbols.HasAttribute(t, symbols.KeylessAttribute)))
+        {
+            return [];
+        }
+
+        foreach (var type in chain)
+        {
+            if (configuration.PrimaryKeys.TryGetValue(type, out var configured))
+            {
+                return configured;
+            }
+
+            if (EfCoreSymbols.FindAttribute(type, symbols.PrimaryKeyAttribute) is { } primaryKey)
+            {
+                return AttributeNames(primaryKey);
+            }
+        }
+
+        var mapped = MappedProperties.Of(entity, symbols, configuration).ToList();
+        var annotated = mapped.Where(p => EfCoreSymbols.HasAttribute(p, symbols.KeyAttribute)).Select(p => p.Name).ToImmutableArray();
+        if (!annotated.IsEmpty)
+        {
+            return annotated;
+        }
+
+        var byConvention = mapped.FirstOrDefault(p => string.Equals(p.Name, "Id", StringComparison.OrdinalIgnoreCase))
+            ?? mapped.FirstOrDefault(p => chain.Any(t => string.Equals(p.Name, t.Name + "Id", StringComparison.OrdinalIgnoreCase)));
+        return byConvention is null ? [] : [byConvention.Name];
+    }
+
+    // [PrimaryKey("A", "B")], [Index("A", "B")]: a name and a params array of more names.
+    private static ImmutableArray<string> AttributeNames(AttributeData attribute)
+        => attribute.ConstructorArguments.SelectMany(a => a.Kind == TypedConstantKind.Array ? a.Values : ImmutableArray.Create(a))
+            .Select(v => v.Value as string).OfType<string>().ToImmutableArray();
+
+    private static IEnumerable<INamedTypeSymbol> TypeAndBases(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            yield return current;
+        }
     }
 
     private static IEnumerable<INamedTypeSymbol> SourceTypes(INamespaceSymbol ns)

@@ -82,7 +82,14 @@ internal sealed class ModelConfiguration
     public HashSet<INamedTypeSymbol> NotTables { get; } = new(SymbolEqualityComparer.Default);
 
     public Dictionary<INamedTypeSymbol, HashSet<string>> IgnoredProperties { get; } = new(SymbolEqualityComparer.Default);
-    public Dictionary<INamedTypeSymbol, HashSet<string>> KeyProperties { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary><c>HasKey(...)</c>: the primary key's property names.</summary>
+    public Dictionary<INamedTypeSymbol, ImmutableArray<string>> PrimaryKeys { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary><c>HasAlternateKey(...)</c>: each alternate key's property names.</summary>
+    public Dictionary<INamedTypeSymbol, List<ImmutableArray<string>>> AlternateKeys { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary><c>HasIndex(...).IsUnique()</c>: each unique index's property names.</summary>
+    public Dictionary<INamedTypeSymbol, List<ImmutableArray<string>>> UniqueIndexes { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, List<string>> CheckConstraints { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, string> TableNames { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, MappingStrategy> Strategies { get; } = new(SymbolEqualityComparer.Default);
@@ -125,6 +132,32 @@ internal sealed class ModelConfiguration
         }
 
         return null;
+    }
+
+    public static void AddTo<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = new List<TValue>();
+        }
+
+        list.Add(value);
+    }
+
+    /// <summary>Whether <paramref name="name"/> is part of the configured primary or an alternate key of <paramref name="entity"/> or a base type.</summary>
+    public bool IsConfiguredKeyPart(INamedTypeSymbol entity, string name)
+    {
+        for (var current = entity; current is not null; current = current.BaseType)
+        {
+            if ((PrimaryKeys.TryGetValue(current, out var primary) && primary.Contains(name))
+                || (AlternateKeys.TryGetValue(current, out var alternates) && alternates.Any(k => k.Contains(name))))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     public static void AddTo<TKey, TValue>(Dictionary<TKey, HashSet<TValue>> map, TKey key, TValue value, IEqualityComparer<TValue>? comparer = null)
@@ -207,12 +240,15 @@ internal sealed class ConfigurationReader
                 }
 
                 break;
-            case "HasKey" or "HasAlternateKey" when entity is not null:
-                foreach (var name in NamedMembers(invocation))
-                {
-                    ModelConfiguration.AddTo(configuration.KeyProperties, entity, name);
-                }
-
+            case "HasKey" when entity is not null:
+                configuration.PrimaryKeys[entity] = NamedMembers(invocation).ToImmutableArray();
+                break;
+            case "HasAlternateKey" when entity is not null:
+                ModelConfiguration.AddTo(configuration.AlternateKeys, entity, NamedMembers(invocation).ToImmutableArray());
+                break;
+            case "IsUnique" when Operations.BoolConstant(Operations.Arguments(invocation).FirstOrDefault()) != false && IndexOf(receiver) is { } index
+                && EntityOfBuilder(Operations.Receiver(index)?.Type) is { } indexed:
+                ModelConfiguration.AddTo(configuration.UniqueIndexes, indexed, NamedMembers(index).ToImmutableArray());
                 break;
             case "ToTable" when entity is not null:
                 if (Operations.StringConstants(Operations.Arguments(invocation).Take(1)).FirstOrDefault() is { } table)
@@ -289,6 +325,20 @@ internal sealed class ConfigurationReader
                 configuration.AppliesConfigurationsFromAssembly |= !NamesAnotherAssembly(Operations.Arguments(invocation).FirstOrDefault());
                 break;
         }
+    }
+
+    // The HasIndex(...) call an index-builder chain (HasIndex(...).HasDatabaseName(...)) starts from.
+    private static IInvocationOperation? IndexOf(IOperation? receiver)
+    {
+        for (var depth = 0; depth < 8 && receiver is IInvocationOperation call; depth++, receiver = Operations.Receiver(call))
+        {
+            if (call.TargetMethod.Name == "HasIndex")
+            {
+                return call;
+            }
+        }
+
+        return null;
     }
 
     private static void Apply(PropertyConfiguration target, IInvocationOperation invocation)

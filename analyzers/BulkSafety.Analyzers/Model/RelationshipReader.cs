@@ -223,7 +223,7 @@ internal sealed class RelationshipReader
     {
         var properties = MappedProperties.Of(entity, symbols, configuration).ToList();
         var key = properties.FirstOrDefault(p => EfCoreSymbols.HasAttribute(p, symbols.KeyAttribute))
-            ?? properties.FirstOrDefault(p => ModelConfiguration.HasName(configuration.KeyProperties, entity, p.Name))
+            ?? properties.FirstOrDefault(p => configuration.IsConfiguredKeyPart(entity, p.Name))
             ?? properties.FirstOrDefault(p => string.Equals(p.Name, "Id", StringComparison.OrdinalIgnoreCase))
             ?? properties.FirstOrDefault(p => string.Equals(p.Name, entity.Name + "Id", StringComparison.OrdinalIgnoreCase));
         return key?.Name ?? "Id";

@@ -17,6 +17,7 @@ namespace BulkSafety.Analyzers.Rules;
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
+[ReadsOption(LoopFacts.SmallNavigationsOption)]
 public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -25,7 +26,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var analyzer = new AnalyzerContext(ef.Symbols);
+        var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
@@ -33,7 +34,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
     /// Whether <paramref name="invocation"/> deletes one entity per element of a large set (see the class summary).
     /// Shared with the code fix, which must see exactly what the analyzer saw.
     /// </summary>
-    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, out PerEntityDelete match)
+    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, LoopFacts facts, out PerEntityDelete match)
     {
         match = null!;
         IOperation deleted;
@@ -52,7 +53,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
                 break;
             case "ExecuteDelete" or "ExecuteDeleteAsync":
                 if (!EntityChanges.IsExecuteDelete(invocation, symbols) || invocation.GetReceiver() is not { } query
-                    || LoopSource.Classify(query, symbols, smallSetMax).Kind != LoopSourceKind.KeyFilteredQuery)
+                    || LoopSource.Classify(query, symbols, smallSetMax, facts).Kind != LoopSourceKind.KeyFilteredQuery)
                 {
                     // A set-based delete per iteration is a batch, not a per-entity delete.
                     return false;
@@ -66,7 +67,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
         }
 
         var loops = Loop.EnumerateEnclosing(invocation, symbols).ToList();
-        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax)).ToList();
+        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax, facts)).ToList();
         if (sources.Any(source => source.Kind == LoopSourceKind.ChangeTrackerEntries))
         {
             // Bookkeeping over what the unit of work already tracks (typically in a SaveChanges override or interceptor).
@@ -74,7 +75,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
         }
 
         if (invocation.TargetMethod.Name == "RemoveRange"
-            && LoopSource.Classify(deleted, symbols, smallSetMax) is { Kind: LoopSourceKind.EfQuery or LoopSourceKind.NavigationCollection } removedSet)
+            && LoopSource.Classify(deleted, symbols, smallSetMax, facts) is { Kind: LoopSourceKind.EfQuery or LoopSourceKind.NavigationCollection } removedSet)
         {
             match = new PerEntityDelete(invocation, deleted, entityType, loop: null, removedSet);
             return true;
@@ -92,7 +93,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
         return false;
     }
 
-    private sealed class AnalyzerContext(EfCoreSymbols symbols)
+    private sealed class AnalyzerContext(EfCompilation ef)
     {
         public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
@@ -106,7 +107,8 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
             }
 
             var smallSetMax = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
-            if (TryMatch(invocation, symbols, smallSetMax, out var match))
+            var facts = LoopFacts.For(ef, context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken);
+            if (TryMatch(invocation, ef.Symbols, smallSetMax, facts, out var match))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.PerEntityDeleteLoop,

@@ -19,6 +19,7 @@ namespace BulkSafety.Analyzers.Rules;
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
+[ReadsOption(LoopFacts.SmallNavigationsOption)]
 public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -27,13 +28,13 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var analyzer = new AnalyzerContext(ef.Symbols);
+        var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeLoop, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
     /// <summary>Whether <paramref name="loop"/> only assigns columns of each entity of a large set (see the class summary). Shared with the code fix.</summary>
-    internal static bool TryMatch(Loop loop, EfCoreSymbols symbols, int smallSetMax, out PerEntityUpdate match)
+    internal static bool TryMatch(Loop loop, EfCoreSymbols symbols, int smallSetMax, LoopFacts facts, out PerEntityUpdate match)
     {
         match = null!;
         if (loop.Form is LoopForm.For or LoopForm.While or LoopForm.Do
@@ -43,7 +44,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             return false;
         }
 
-        var source = LoopSource.Classify(loop.Collection, symbols, smallSetMax);
+        var source = LoopSource.Classify(loop.Collection, symbols, smallSetMax, facts);
         var entityType = source.Kind switch
         {
             LoopSourceKind.EfQuery when !source.ProjectsElements && !source.IsNoTracking => source.EntityType,
@@ -57,7 +58,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
         }
 
         if (GetColumnAssignments(loop, element, symbols) is not { Count: > 0 } assignments
-            || Loop.EnumerateEnclosing(loop.Operation, symbols).Any(outer => LoopSource.Classify(outer.Collection, symbols, smallSetMax).Kind == LoopSourceKind.ChangeTrackerEntries))
+            || Loop.EnumerateEnclosing(loop.Operation, symbols).Any(outer => LoopSource.Classify(outer.Collection, symbols, smallSetMax, facts).Kind == LoopSourceKind.ChangeTrackerEntries))
         {
             return false;
         }
@@ -185,13 +186,13 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             _ => null,
         };
 
-    private sealed class AnalyzerContext(EfCoreSymbols symbols)
+    private sealed class AnalyzerContext(EfCompilation ef)
     {
         public void AnalyzeLoop(SyntaxNodeAnalysisContext context)
         {
             if (SyntaxFilter.OnlyAssigns(((CommonForEachStatementSyntax)context.Node).Statement)
                 && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IForEachLoopOperation forEach
-                && Loop.TryCreate(forEach, symbols) is { } loop)
+                && Loop.TryCreate(forEach, ef.Symbols) is { } loop)
             {
                 Analyze(context, loop);
             }
@@ -203,7 +204,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             if (SyntaxFilter.GetInvokedName(syntax) is "ForEach" or "ForEachAsync" or "Select"
                 && SyntaxFilter.OnlyAssigns(SyntaxFilter.GetLambdaBody(syntax))
                 && context.SemanticModel.GetOperation(syntax, context.CancellationToken) is IInvocationOperation invocation
-                && Loop.TryCreate(invocation, symbols) is { } loop)
+                && Loop.TryCreate(invocation, ef.Symbols) is { } loop)
             {
                 Analyze(context, loop);
             }
@@ -212,7 +213,8 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
         private void Analyze(SyntaxNodeAnalysisContext context, Loop loop)
         {
             var smallSetMax = RuleOptions.GetInt32(context.Options, loop.Operation.Syntax.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
-            if (TryMatch(loop, symbols, smallSetMax, out var match))
+            var facts = LoopFacts.For(ef, context.Options, loop.Operation.Syntax.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken);
+            if (TryMatch(loop, ef.Symbols, smallSetMax, facts, out var match))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.PerEntityUpdateLoop, loop.KeywordLocation, match.EntityType.Name, match.Source.Description));
             }

@@ -18,6 +18,7 @@ namespace BulkSafety.Analyzers.Rules;
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
+[ReadsOption(LoopFacts.SmallNavigationsOption)]
 public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -26,12 +27,12 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var analyzer = new AnalyzerContext(ef.Symbols);
+        var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
     /// <summary>Whether <paramref name="invocation"/> saves once per iteration of a loop that changes entities (see the class summary). Shared with the code fix.</summary>
-    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, out SaveChangesInLoop match)
+    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, LoopFacts facts, out SaveChangesInLoop match)
     {
         match = null!;
         if (!EntityChanges.IsSaveChanges(invocation, symbols))
@@ -40,7 +41,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
         }
 
         var loops = Loop.EnumerateEnclosing(invocation, symbols).ToList();
-        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax)).ToList();
+        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax, facts)).ToList();
         if (sources.Any(source => source.Kind == LoopSourceKind.ChangeTrackerEntries))
         {
             return false;
@@ -170,7 +171,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
     private static bool CreatesContext(ILocalSymbol local, IOperation scope)
         => scope.GetWrites(local).Any(write => write.WalkDownValueWrappers() is IObjectCreationOperation or IInvocationOperation);
 
-    private sealed class AnalyzerContext(EfCoreSymbols symbols)
+    private sealed class AnalyzerContext(EfCompilation ef)
     {
         public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
@@ -183,7 +184,8 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
             }
 
             var smallSetMax = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
-            if (TryMatch(invocation, symbols, smallSetMax, out var match))
+            var facts = LoopFacts.For(ef, context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken);
+            if (TryMatch(invocation, ef.Symbols, smallSetMax, facts, out var match))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.SaveChangesInLoop,
