@@ -1,8 +1,10 @@
 using System;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading;
 using BulkSafety.Analyzers.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Diagnostics;
 
 namespace BulkSafety.Analyzers.Infrastructure;
 
@@ -18,6 +20,8 @@ internal sealed class EfCompilation
     private readonly Compilation compilation;
     private readonly ComputedOnce<EfMapping> mapping = new();
     private readonly ComputedOnce<EfModel> model = new();
+    private readonly ComputedOnce<Wrappers> wrappers = new();
+    private readonly ConcurrentDictionary<(SyntaxTree Tree, string RuleId), ConfiguredWrappers> configuredWrappers = new();
 
     private EfCompilation(Compilation compilation, EfCoreSymbols symbols)
     {
@@ -42,6 +46,21 @@ internal sealed class EfCompilation
     /// </summary>
     public EfModel GetModel(CancellationToken cancellationToken)
         => model.Get(ct => EfModelReader.Complete(compilation, Symbols, GetMapping(ct), ct), cancellationToken);
+
+    /// <summary>The methods of the compilation that forward to EF Core's writes, found (in syntax) on first use.</summary>
+    public Wrappers GetWrappers(CancellationToken cancellationToken)
+        => wrappers.Get(ct => Wrappers.Find(compilation, Symbols, ct), cancellationToken);
+
+    /// <summary>The wrappers <c>.editorconfig</c> names for <paramref name="ruleId"/> in <paramref name="tree"/>, read once per tree and rule.</summary>
+    public ConfiguredWrappers GetConfiguredWrappers(AnalyzerOptions options, SyntaxTree tree, string ruleId)
+        => configuredWrappers.GetOrAdd((tree, ruleId), key => new ConfiguredWrappers(
+            RuleOptions.GetList(options, key.Tree, key.RuleId, ConfiguredWrappers.SaveMethodsOption),
+            RuleOptions.GetList(options, key.Tree, key.RuleId, ConfiguredWrappers.RemoveMethodsOption),
+            RuleOptions.GetList(options, key.Tree, key.RuleId, ConfiguredWrappers.UpdateMethodsOption)));
+
+    /// <summary>Whether a call written as <paramref name="name"/> may forward to EF Core's writes (a syntax filter's question: nothing is bound).</summary>
+    public bool MayForward(string name, AnalyzerOptions options, SyntaxTree tree, string ruleId, CancellationToken cancellationToken)
+        => GetWrappers(cancellationToken).MayForward(name) || GetConfiguredWrappers(options, tree, ruleId).MayForward(name);
 
     private sealed class Entry(EfCompilation? value)
     {

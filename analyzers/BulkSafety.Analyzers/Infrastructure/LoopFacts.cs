@@ -6,6 +6,7 @@ using System.Threading;
 using BulkSafety.Analyzers.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
+using Microsoft.CodeAnalysis.Operations;
 
 namespace BulkSafety.Analyzers.Infrastructure;
 
@@ -26,11 +27,13 @@ internal sealed class LoopFacts
     private readonly EfCompilation ef;
     private readonly CancellationToken cancellationToken;
     private readonly ImmutableArray<string> smallNavigations;
+    private readonly ConfiguredWrappers configuredWrappers;
 
-    private LoopFacts(EfCompilation ef, ImmutableArray<string> smallNavigations, CancellationToken cancellationToken)
+    private LoopFacts(EfCompilation ef, ImmutableArray<string> smallNavigations, ConfiguredWrappers configuredWrappers, CancellationToken cancellationToken)
     {
         this.ef = ef;
         this.smallNavigations = smallNavigations;
+        this.configuredWrappers = configuredWrappers;
         this.cancellationToken = cancellationToken;
     }
 
@@ -39,7 +42,33 @@ internal sealed class LoopFacts
 
     /// <summary>Reads the options of <paramref name="tree"/> for <paramref name="ruleId"/> (the rule's key first, then the shared one).</summary>
     public static LoopFacts For(EfCompilation ef, AnalyzerOptions options, SyntaxTree tree, string ruleId, CancellationToken cancellationToken)
-        => new(ef, RuleOptions.GetList(options, tree, ruleId, SmallNavigationsOption), cancellationToken);
+        => new(ef, RuleOptions.GetList(options, tree, ruleId, SmallNavigationsOption), ef.GetConfiguredWrappers(options, tree, ruleId), cancellationToken);
+
+    /// <summary>What <paramref name="method"/> forwards to EF Core's writes: from its body (or implementations) in the compilation, or by configuration.</summary>
+    public Forwarding ForwardingOf(IMethodSymbol method)
+        => ef.GetWrappers(cancellationToken).Resolve(method, cancellationToken).Union(configuredWrappers.Resolve(method));
+
+    /// <summary>Whether <paramref name="call"/> saves: EF Core's <c>SaveChanges[Async]</c>, or a method that forwards to it.</summary>
+    public bool IsSave(IInvocationOperation call)
+        => EntityChanges.IsSaveChanges(call, ef.Symbols) || ForwardingOf(call.TargetMethod).Has(ForwardedWrite.Save);
+
+    /// <summary>
+    /// Whether <paramref name="call"/> adds, updates or removes entities — EF Core's own calls or a forwarding wrapper —
+    /// and the arguments that carry them (every argument of EF's calls; the entity argument of a wrapper).
+    /// </summary>
+    public bool IsChange(IInvocationOperation call, out EntityChangeKind kind, out ImmutableArray<IOperation> entities)
+    {
+        if (EntityChanges.IsChangeCall(call, ef.Symbols, out kind))
+        {
+            entities = call.Arguments.Select(a => a.Value).ToImmutableArray();
+            return true;
+        }
+
+        var forwarding = ForwardingOf(call.TargetMethod);
+        kind = forwarding.Has(ForwardedWrite.Remove) ? EntityChangeKind.Remove : forwarding.Has(ForwardedWrite.Update) ? EntityChangeKind.Update : EntityChangeKind.Add;
+        entities = forwarding.EntityArgument(call) is { } entity ? ImmutableArray.Create(entity) : ImmutableArray<IOperation>.Empty;
+        return !entities.IsEmpty;
+    }
 
     /// <summary>Whether <c>small_navigations</c> names <paramref name="navigation"/> (by its declaring type's simple or full name).</summary>
     public bool IsSmallNavigation(IPropertySymbol navigation)

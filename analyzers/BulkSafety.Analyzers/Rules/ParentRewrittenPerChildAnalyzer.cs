@@ -19,6 +19,7 @@ namespace BulkSafety.Analyzers.Rules;
 /// from the per-compilation EF model.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
+[ReadsOption(ConfiguredWrappers.SaveMethodsOption)]
 public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ParentRewrittenPerChild);
@@ -30,23 +31,26 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 
     private static void Analyze(SyntaxNodeAnalysisContext context, EfCompilation ef)
     {
-        // Only a save, a bulk update or raw SQL in a loop can persist the parent per iteration: reject the rest in syntax,
-        // before the semantic model is asked anything.
+        // Only a save, a bulk update or raw SQL in a loop (or a method that forwards to one) can persist the parent per
+        // iteration: reject the rest in syntax, before the semantic model is asked anything.
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (SyntaxFilter.GetInvokedName(syntax) is not { } name
-            || !(name is "SaveChanges" or "SaveChangesAsync" or "ExecuteUpdate" or "ExecuteUpdateAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal))
             || !SyntaxFilter.IsInLoopOrLambda(syntax)
+            || !(name is "SaveChanges" or "SaveChangesAsync" or "ExecuteUpdate" or "ExecuteUpdateAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+                || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken))
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
         {
             return;
         }
 
         var symbols = ef.Symbols;
-        var isSaveChanges = EntityChanges.IsSaveChanges(invocation, symbols);
+        var facts = LoopFacts.For(ef, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken);
+        var forwarding = facts.ForwardingOf(invocation.TargetMethod);
+        var isSaveChanges = facts.IsSave(invocation);
         var isExecuteUpdate = !isSaveChanges && EntityChanges.IsExecuteUpdate(invocation, symbols);
-        var isRawSql = !isSaveChanges && !isExecuteUpdate && invocation.TargetMethod.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
-            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, symbols.RelationalDatabaseFacadeExtensions);
-        if (!(isSaveChanges || isExecuteUpdate || isRawSql) || (isSaveChanges && EntityChanges.IsInSaveChangesPipeline(context.ContainingSymbol, symbols)))
+        var isRawSql = !isSaveChanges && !isExecuteUpdate && EntityChanges.IsRawSql(invocation, symbols);
+        var isForwardedBulkUpdate = !isSaveChanges && !isExecuteUpdate && !isRawSql && forwarding.Has(ForwardedWrite.BulkUpdate);
+        if (!(isSaveChanges || isExecuteUpdate || isRawSql || isForwardedBulkUpdate) || (isSaveChanges && EntityChanges.IsInSaveChangesPipeline(context.ContainingSymbol, symbols)))
         {
             return;
         }
@@ -70,7 +74,8 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
             var parent = isExecuteUpdate ? ParentOfBulkUpdate(invocation, dependent, mapping)
                 : !mapping.Relationships.Any(r => EfModel.AreRelated(r.Dependent, dependent) && mapping.MayBeRewritten(r.Principal)) ? null
                 : isRawSql ? ParentOfRawSql(invocation, dependent, ef.GetModel(context.CancellationToken))
-                : ParentWrittenBeforeSave(invocation, loop, dependent, ef.GetModel(context.CancellationToken), symbols);
+                : isForwardedBulkUpdate ? ParentOfForwardedBulkUpdate(forwarding, dependent, ef.GetModel(context.CancellationToken))
+                : ParentWrittenBeforeSave(invocation, forwarding, loop, dependent, ef.GetModel(context.CancellationToken), facts);
             if (parent is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -122,11 +127,17 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
     private static INamedTypeSymbol? ParentOfRawSql(IInvocationOperation rawSql, INamedTypeSymbol dependent, EfModel model)
         => model.Bookkeeping.FirstOrDefault(w => w.Mechanism == WriteMechanism.RawSql && w.Syntax == rawSql.Syntax && EfModel.AreRelated(w.Dependent, dependent))?.Principal;
 
+    // A method that forwards to ExecuteUpdate or raw SQL (groups.DecrementPostCount(post.GroupId)): the bookkeeping its body keeps.
+    private static INamedTypeSymbol? ParentOfForwardedBulkUpdate(Forwarding forwarding, INamedTypeSymbol dependent, EfModel model)
+        => model.Bookkeeping.FirstOrDefault(w => w.Mechanism is WriteMechanism.ExecuteUpdate or WriteMechanism.RawSql
+            && forwarding.Bodies.Any(b => b.SyntaxTree == w.Syntax.SyntaxTree && b.Span.Contains(w.Syntax.Span))
+            && EfModel.AreRelated(w.Dependent, dependent))?.Principal;
+
     /// <summary>
     /// The parent that this iteration's SaveChanges writes: bookkeeping assigned in the loop body, in a method the body
     /// calls, or in the SaveChanges pipeline of the saved context when the body changes entities.
     /// </summary>
-    private static INamedTypeSymbol? ParentWrittenBeforeSave(IInvocationOperation saveChanges, Loop loop, INamedTypeSymbol dependent, EfModel model, EfCoreSymbols symbols)
+    private static INamedTypeSymbol? ParentWrittenBeforeSave(IInvocationOperation saveChanges, Forwarding forwarding, Loop loop, INamedTypeSymbol dependent, EfModel model, LoopFacts facts)
     {
         var tracked = model.Bookkeeping.Where(w => w.Mechanism == WriteMechanism.TrackedAssignment && EfModel.AreRelated(w.Dependent, dependent)).ToList();
         if (tracked.Count == 0)
@@ -137,8 +148,8 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
         var body = loop.Body.Syntax;
         var invocations = loop.Body.Descendants().OfType<IInvocationOperation>().ToList();
         var calledBodies = invocations.SelectMany(i => i.TargetMethod.DeclaringSyntaxReferences).ToList();
-        var changesEntities = invocations.Any(i => EntityChanges.IsChangeCall(i, symbols, out _));
-        var contextType = saveChanges.GetReceiver()?.Type;
+        var changesEntities = invocations.Any(i => facts.IsChange(i, out _, out _));
+        var contextType = forwarding.SavedContext ?? saveChanges.GetReceiver()?.Type;
         foreach (var write in tracked)
         {
             var inBody = write.Syntax.SyntaxTree == body.SyntaxTree && body.Span.Contains(write.Syntax.Span);

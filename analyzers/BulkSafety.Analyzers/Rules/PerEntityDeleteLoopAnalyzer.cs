@@ -18,6 +18,7 @@ namespace BulkSafety.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
 [ReadsOption(LoopFacts.SmallNavigationsOption)]
+[ReadsOption(ConfiguredWrappers.RemoveMethodsOption)]
 public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -39,31 +40,31 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
         match = null!;
         IOperation deleted;
         ITypeSymbol? entityType;
-        switch (invocation.TargetMethod.Name)
+        var isRange = false;
+        if (invocation.TargetMethod.Name is "ExecuteDelete" or "ExecuteDeleteAsync")
         {
-            case "Remove" or "RemoveRange":
-                if (!EntityChanges.IsChangeCall(invocation, symbols, out var kind) || kind != EntityChangeKind.Remove || invocation.Arguments.IsEmpty)
-                {
-                    return false;
-                }
-
-                deleted = invocation.Arguments[0].Value;
-                var deletedType = deleted.WalkDownConversions().Type;
-                entityType = invocation.TargetMethod.Name == "Remove" ? deletedType : (deletedType is null ? null : LoopSource.GetElementType(deletedType, symbols));
-                break;
-            case "ExecuteDelete" or "ExecuteDeleteAsync":
-                if (!EntityChanges.IsExecuteDelete(invocation, symbols) || invocation.GetReceiver() is not { } query
-                    || LoopSource.Classify(query, symbols, smallSetMax, facts).Kind != LoopSourceKind.KeyFilteredQuery)
-                {
-                    // A set-based delete per iteration is a batch, not a per-entity delete.
-                    return false;
-                }
-
-                deleted = query;
-                entityType = MaterializedQuery.GetQueryableElementType(query.Type, symbols);
-                break;
-            default:
+            if (!EntityChanges.IsExecuteDelete(invocation, symbols) || invocation.GetReceiver() is not { } query
+                || LoopSource.Classify(query, symbols, smallSetMax, facts).Kind != LoopSourceKind.KeyFilteredQuery)
+            {
+                // A set-based delete per iteration is a batch, not a per-entity delete.
                 return false;
+            }
+
+            deleted = query;
+            entityType = MaterializedQuery.GetQueryableElementType(query.Type, symbols);
+        }
+        else if (facts.IsChange(invocation, out var kind, out var entities) && kind == EntityChangeKind.Remove)
+        {
+            // Remove/RemoveRange, or a method that forwards to them (repository.Remove(post), repository.DeleteAsync(id)).
+            deleted = entities[0];
+            var deletedType = deleted.WalkDownConversions().Type;
+            var elementType = deletedType is null or { SpecialType: SpecialType.System_String } ? null : LoopSource.GetElementType(deletedType, symbols);
+            isRange = elementType is not null;
+            entityType = isRange ? elementType : deletedType is { IsReferenceType: true } ? deletedType : null;
+        }
+        else
+        {
+            return false;
         }
 
         var loops = Loop.EnumerateEnclosing(invocation, symbols).ToList();
@@ -74,7 +75,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
             return false;
         }
 
-        if (invocation.TargetMethod.Name == "RemoveRange"
+        if (isRange
             && LoopSource.Classify(deleted, symbols, smallSetMax, facts) is { Kind: LoopSourceKind.EfQuery or LoopSourceKind.NavigationCollection } removedSet)
         {
             match = new PerEntityDelete(invocation, deleted, entityType, loop: null, removedSet);
@@ -97,10 +98,14 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
     {
         public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
+            // Remove and ExecuteDelete run per element only in a loop; RemoveRange and wrappers (a repository's
+            // RemoveRange(query)) can delete a whole set in one call.
             var syntax = (InvocationExpressionSyntax)context.Node;
             var name = SyntaxFilter.GetInvokedName(syntax);
-            if (name is not ("Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync")
-                || (name != "RemoveRange" && !SyntaxFilter.IsInLoopOrLambda(syntax))
+            var isEfName = name is "Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync";
+            if (name is null
+                || (!isEfName && !ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken))
+                || (name is "Remove" or "ExecuteDelete" or "ExecuteDeleteAsync" && !SyntaxFilter.IsInLoopOrLambda(syntax))
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
                 return;

@@ -20,6 +20,7 @@ namespace BulkSafety.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
 [ReadsOption(LoopFacts.SmallNavigationsOption)]
+[ReadsOption(ConfiguredWrappers.UpdateMethodsOption)]
 public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -57,19 +58,21 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             return false;
         }
 
-        if (GetColumnAssignments(loop, element, symbols) is not { Count: > 0 } assignments
+        if (GetColumnAssignments(loop, element, symbols, facts, out var updatesThroughWrapper) is not { Count: > 0 } assignments
             || Loop.EnumerateEnclosing(loop.Operation, symbols).Any(outer => LoopSource.Classify(outer.Collection, symbols, smallSetMax, facts).Kind == LoopSourceKind.ChangeTrackerEntries))
         {
             return false;
         }
 
-        match = new PerEntityUpdate(loop, source, entityType, assignments);
+        match = new PerEntityUpdate(loop, source, entityType, assignments, updatesThroughWrapper);
         return true;
     }
 
-    // Every statement of the body assigns a scalar column of the element with a value the database can compute; else null.
-    private static List<ColumnAssignment>? GetColumnAssignments(Loop loop, ISymbol element, EfCoreSymbols symbols)
+    // Every statement of the body assigns a scalar column of the element with a value the database can compute, or marks
+    // the element updated (db.Update(x), or a wrapper that forwards to it: repository.Update(x)); else null.
+    private static List<ColumnAssignment>? GetColumnAssignments(Loop loop, ISymbol element, EfCoreSymbols symbols, LoopFacts facts, out bool updatesThroughWrapper)
     {
+        updatesThroughWrapper = false;
         var operations = loop.Body is IBlockOperation block ? block.Operations : ImmutableArray.Create(loop.Body);
         var assignments = new List<ColumnAssignment>();
         for (var i = 0; i < operations.Length; i++)
@@ -84,6 +87,13 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             if (operation is not IExpressionStatementOperation { Operation: { } write })
             {
                 return null;
+            }
+
+            if (write.WalkDownValueWrappers() is IInvocationOperation call
+                && facts.IsChange(call, out var kind, out var entities) && kind == EntityChangeKind.Update && entities.Any(e => IsReferenceTo(e, element)))
+            {
+                updatesThroughWrapper |= !EntityChanges.IsChangeCall(call, symbols, out _);
+                continue;
             }
 
             var (target, value) = write switch
@@ -190,7 +200,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
     {
         public void AnalyzeLoop(SyntaxNodeAnalysisContext context)
         {
-            if (SyntaxFilter.OnlyAssigns(((CommonForEachStatementSyntax)context.Node).Statement)
+            if (SyntaxFilter.OnlyAssigns(((CommonForEachStatementSyntax)context.Node).Statement, name => IsUpdateName(context, name))
                 && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IForEachLoopOperation forEach
                 && Loop.TryCreate(forEach, ef.Symbols) is { } loop)
             {
@@ -202,13 +212,17 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
             if (SyntaxFilter.GetInvokedName(syntax) is "ForEach" or "ForEachAsync" or "Select"
-                && SyntaxFilter.OnlyAssigns(SyntaxFilter.GetLambdaBody(syntax))
+                && SyntaxFilter.OnlyAssigns(SyntaxFilter.GetLambdaBody(syntax), name => IsUpdateName(context, name))
                 && context.SemanticModel.GetOperation(syntax, context.CancellationToken) is IInvocationOperation invocation
                 && Loop.TryCreate(invocation, ef.Symbols) is { } loop)
             {
                 Analyze(context, loop);
             }
         }
+
+        private bool IsUpdateName(SyntaxNodeAnalysisContext context, string name)
+            => name is "Update" or "UpdateRange" or "Attach" or "AttachRange"
+                || ef.MayForward(name, context.Options, context.Node.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken);
 
         private void Analyze(SyntaxNodeAnalysisContext context, Loop loop)
         {
@@ -233,7 +247,7 @@ internal sealed class ColumnAssignment(IOperation write, IPropertySymbol column)
 }
 
 /// <summary>What <see cref="PerEntityUpdateLoopAnalyzer"/> found: the loop, its set, the entity, and the column assignments.</summary>
-internal sealed class PerEntityUpdate(Loop loop, LoopSource source, ITypeSymbol entityType, IReadOnlyList<ColumnAssignment> assignments)
+internal sealed class PerEntityUpdate(Loop loop, LoopSource source, ITypeSymbol entityType, IReadOnlyList<ColumnAssignment> assignments, bool updatesThroughWrapper)
 {
     /// <summary>The loop.</summary>
     public Loop Loop { get; } = loop;
@@ -246,4 +260,7 @@ internal sealed class PerEntityUpdate(Loop loop, LoopSource source, ITypeSymbol 
 
     /// <summary>The body's assignments, in order.</summary>
     public IReadOnlyList<ColumnAssignment> Assignments { get; } = assignments;
+
+    /// <summary>The body marks the element updated through a user's wrapper, whose other effects a rewrite cannot see.</summary>
+    public bool UpdatesThroughWrapper { get; } = updatesThroughWrapper;
 }

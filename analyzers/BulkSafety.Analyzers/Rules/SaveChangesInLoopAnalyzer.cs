@@ -19,6 +19,9 @@ namespace BulkSafety.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
 [ReadsOption(LoopFacts.SmallNavigationsOption)]
+[ReadsOption(ConfiguredWrappers.SaveMethodsOption)]
+[ReadsOption(ConfiguredWrappers.RemoveMethodsOption)]
+[ReadsOption(ConfiguredWrappers.UpdateMethodsOption)]
 public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -35,7 +38,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
     internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, LoopFacts facts, out SaveChangesInLoop match)
     {
         match = null!;
-        if (!EntityChanges.IsSaveChanges(invocation, symbols))
+        if (!facts.IsSave(invocation))
         {
             return false;
         }
@@ -68,7 +71,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
                 return false;
             }
 
-            if (FindChangedEntity(loop, sources[i], context?.Type, symbols) is { } changed)
+            if (FindChangedEntity(loop, sources[i], context?.Type, symbols, facts) is { } changed)
             {
                 match = new SaveChangesInLoop(invocation, loop, sources[i], changed);
                 return true;
@@ -79,19 +82,19 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
     }
 
     // The entity type of a change that depends on the current element, or null when the iteration changes none.
-    private static ITypeSymbol? FindChangedEntity(Loop loop, LoopSource source, ITypeSymbol? contextType, EfCoreSymbols symbols)
+    private static ITypeSymbol? FindChangedEntity(Loop loop, LoopSource source, ITypeSymbol? contextType, EfCoreSymbols symbols, LoopFacts facts)
     {
         foreach (var operation in loop.Body.Descendants())
         {
             switch (operation)
             {
-                case IInvocationOperation call when EntityChanges.IsChangeCall(call, symbols, out var kind):
-                    foreach (var argument in call.Arguments)
+                case IInvocationOperation call when facts.IsChange(call, out _, out var entities):
+                    foreach (var changed in entities)
                     {
-                        if (loop.DependsOnElement(argument.Value))
+                        if (loop.DependsOnElement(changed))
                         {
-                            var type = argument.Value.WalkDownConversions().Type;
-                            return call.TargetMethod.Name.Contains("Range") && type is not null ? LoopSource.GetElementType(type, symbols) ?? type : type;
+                            var type = changed.WalkDownConversions().Type;
+                            return type is null or { SpecialType: SpecialType.System_String } ? type : LoopSource.GetElementType(type, symbols) ?? type;
                         }
                     }
 
@@ -176,8 +179,9 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
         public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
-            if (SyntaxFilter.GetInvokedName(syntax) is not ("SaveChanges" or "SaveChangesAsync")
+            if (SyntaxFilter.GetInvokedName(syntax) is not { } name
                 || !SyntaxFilter.IsInLoopOrLambda(syntax)
+                || !(name is "SaveChanges" or "SaveChangesAsync" || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken))
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
                 return;

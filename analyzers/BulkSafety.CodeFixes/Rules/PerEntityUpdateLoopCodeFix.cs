@@ -82,6 +82,7 @@ public sealed class PerEntityUpdateLoopCodeFix : CodeFixProvider
     {
         var loop = match.Loop;
         if (loop.Form is LoopForm.Select
+            || match.UpdatesThroughWrapper
             || match.Source.Kind != LoopSourceKind.EfQuery
             || match.Source.HasInclude
             || loop.Collection is null

@@ -178,4 +178,74 @@ public sealed class PerEntityDeleteLoopRealWorldTests
                 }
             }
             """);
+
+    [Theory]
+    [InlineData("IRepository<Post> posts")]
+    [InlineData("Repository<Post> posts")]
+    public Task RemoveThroughARepositoryInTheCompilation_Reports(string repository)
+        => Verify.VerifyAsync(Wrappers.Source + $$"""
+            class Cleanup
+            {
+                void Run({{repository}}, Group group)
+                {
+                    foreach (var post in group.Posts)
+                        posts.[|Remove|](post);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task DeleteByIdThroughARepository_Reports_AndRemoveRangeOfAQuery_Reports()
+        => Verify.VerifyAsync(Wrappers.Source + """
+            class Cleanup
+            {
+                async Task Run(AppDbContext db, IRepository<Group> groups, IEnumerable<long> spamGroupIds)
+                {
+                    foreach (var id in spamGroupIds)
+                        await groups.[|DeleteAsync|](id);
+                    groups.[|RemoveRange|](db.Groups.Where(g => g.IsSpam));
+                }
+            }
+            """);
+
+    [Fact]
+    public Task WrappersOverSmallSetsAndLookalikesThatDoNotForward_AreQuiet()
+        => Verify.VerifyAsync(Wrappers.Source + """
+            class Cleanup
+            {
+                void Run(AppDbContext db, IRepository<Post> posts, Outbox outbox, Group group)
+                {
+                    foreach (var post in db.Posts.Where(p => p.IsSpam).Take(100).ToList())
+                        posts.Remove(post);
+                    foreach (var post in group.Posts)
+                        outbox.Remove(post);
+                    posts.RemoveRange(db.Posts.Take(10));
+                }
+            }
+            """);
+
+    [Theory]
+    [InlineData("dotnet_code_quality.remove_methods = IExternalRepository.Purge", true)]
+    [InlineData("dotnet_code_quality.BS1001.remove_methods = Shared.Data.IExternalRepository.Purge", true)]
+    [InlineData("dotnet_code_quality.remove_methods = Other.Purge", false)]
+    [InlineData(null, false)]
+    public Task RemoveThroughAWrapperNamedInEditorConfig_Reports(string? editorConfig, bool reported)
+        => Verify.VerifyAsync(
+            $$"""
+            namespace Shared.Data
+            {
+                // Declared here, implemented in another assembly: only configuration can say what Purge does.
+                public interface IExternalRepository { void Purge(Post post); }
+            }
+
+            class Cleanup
+            {
+                void Run(Shared.Data.IExternalRepository repository, Group group)
+                {
+                    foreach (var post in group.Posts)
+                        repository.{{(reported ? "[|Purge|]" : "Purge")}}(post);
+                }
+            }
+            """,
+            editorConfig);
 }
