@@ -52,10 +52,14 @@ internal sealed class ColumnReader
         public SyntaxNode? FluentCall { get; }
     }
 
-    /// <summary>The unbounded columns, none marked hot (see <see cref="WithHotRows"/>).</summary>
-    public ImmutableArray<UnboundedColumn> Read()
+    /// <summary>
+    /// The unbounded columns, none marked hot (see <see cref="WithHotRows"/>). A property declared in another assembly (a
+    /// Domain project's entity) is reported where this compilation maps it (<paramref name="mappingLocation"/>), unless
+    /// its type comes from an assembly whose own context configures it (<paramref name="configuredElsewhere"/>: Identity).
+    /// </summary>
+    public ImmutableArray<UnboundedColumn> Read(Func<INamedTypeSymbol, Location?> mappingLocation, ISet<IAssemblySymbol> configuredElsewhere)
     {
-        var found = new Dictionary<IPropertySymbol, (Classification Classification, List<INamedTypeSymbol> Entities)>(SymbolEqualityComparer.Default);
+        var found = new Dictionary<IPropertySymbol, (Classification Classification, List<INamedTypeSymbol> Entities, Location Location)>(SymbolEqualityComparer.Default);
         var order = new List<IPropertySymbol>();
         foreach (var entity in entities.OrderBy(e => e.ToDisplayString(), StringComparer.Ordinal))
         {
@@ -68,7 +72,8 @@ internal sealed class ColumnReader
             {
                 var binary = ConfigurationReader.IsByteArray(property.Type);
                 if ((!binary && property.Type.SpecialType != SpecialType.System_String)
-                    || !property.Locations.Any(l => l.IsInSource)
+                    || configuredElsewhere.Contains(property.ContainingAssembly)
+                    || ReportLocation(entity, property, mappingLocation) is not { } location
                     || IsKey(entity, property) || IsForeignKey(entity, property) || IsRowVersion(entity, property)
                     || Classify(entity, property, binary) is not { } classification)
                 {
@@ -77,7 +82,7 @@ internal sealed class ColumnReader
 
                 if (!found.TryGetValue(property, out var entry))
                 {
-                    entry = (classification, new List<INamedTypeSymbol>());
+                    entry = (classification, new List<INamedTypeSymbol>(), location);
                     found[property] = entry;
                     order.Add(property);
                 }
@@ -88,12 +93,18 @@ internal sealed class ColumnReader
 
         return order.Select(p =>
         {
-            var (classification, holders) = found[p];
+            var (classification, holders, location) = found[p];
             return new UnboundedColumn(
-                p, holders.ToImmutableArray(), p.Locations.First(l => l.IsInSource), ConfigurationReader.IsByteArray(p.Type), classification.StoreType, classification.Reason,
+                p, holders.ToImmutableArray(), location, ConfigurationReader.IsByteArray(p.Type), classification.StoreType, classification.Reason,
                 ImmutableArray<BookkeepingWrite>.Empty, classification.Fix, classification.FluentCall);
         }).ToImmutableArray();
     }
+
+    // The property's name in its declaration; for a property of another assembly, its fluent Property(...) call, else where the entity is mapped.
+    private Location? ReportLocation(INamedTypeSymbol entity, IPropertySymbol property, Func<INamedTypeSymbol, Location?> mappingLocation)
+        => property.Locations.FirstOrDefault(l => l.IsInSource)
+            ?? (configuration.FindProperty(entity, property)?.PropertyCall is { } call ? Operations.NameLocation(call) : null)
+            ?? mappingLocation(entity);
 
     /// <summary>The columns with the bookkeeping writes that rewrite the rows holding them.</summary>
     public ImmutableArray<UnboundedColumn> WithHotRows(ImmutableArray<UnboundedColumn> columns, ImmutableArray<BookkeepingWrite> bookkeeping)
@@ -196,7 +207,7 @@ internal sealed class ColumnReader
 
         return fluent?.PropertyCall is { } call
             ? new Classification(storeType, null, ColumnFix.AppendHasMaxLength, call)
-            : new Classification(storeType, null, ColumnFix.AddMaxLengthAttribute, null);
+            : new Classification(storeType, null, property.Locations.Any(l => l.IsInSource) ? ColumnFix.AddMaxLengthAttribute : ColumnFix.None, null);
     }
 
     private bool? UnicodeAttribute(IPropertySymbol property)

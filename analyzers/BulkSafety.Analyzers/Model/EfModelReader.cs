@@ -33,6 +33,10 @@ internal sealed class EfModelReader
     private readonly HashSet<INamedTypeSymbol> entities = new(SymbolEqualityComparer.Default);
     private readonly List<SyntaxNode> bookkeepingCandidates = new();
     private readonly List<(INamedTypeSymbol Entity, string Name)> dbSetNames = new();
+    private readonly Dictionary<INamedTypeSymbol, Location> dbSetLocations = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<INamedTypeSymbol, Location> configurationClassLocations = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<INamedTypeSymbol, Location> setCallLocations = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IAssemblySymbol> assembliesConfiguredElsewhere = new(SymbolEqualityComparer.Default);
 
     private EfModelReader(Compilation compilation, EfCoreSymbols symbols, CancellationToken cancellationToken)
     {
@@ -83,8 +87,8 @@ internal sealed class EfModelReader
         ReadConfiguration(sourceTypes);
         ScanStatements();
         DiscoverEntities(sourceTypes);
-        var relationships = new RelationshipReader(symbols, configuration, entities).Read();
-        var columns = new ColumnReader(symbols, configuration, entities, relationships).Read();
+        var relationships = new RelationshipReader(symbols, configuration, entities, MappingLocation).Read();
+        var columns = new ColumnReader(symbols, configuration, entities, relationships).Read(MappingLocation, assembliesConfiguredElsewhere);
         var tablesByName = BookkeepingReader.TablesByName(TableNames());
         var filter = new BookkeepingCandidates(symbols, relationships, sourceTypes, tablesByName);
         var candidates = ImmutableArray.CreateBuilder<SyntaxNode>();
@@ -226,14 +230,7 @@ internal sealed class EfModelReader
             var isContext = symbols.IsDbContext(type);
             if (isContext)
             {
-                foreach (var set in type.GetMembers().OfType<IPropertySymbol>().Where(p => symbols.IsDbSet(p.Type)))
-                {
-                    if (set.Type is INamedTypeSymbol { TypeArguments.Length: 1 } setType && setType.TypeArguments[0] is INamedTypeSymbol entity)
-                    {
-                        roots.Add(entity);
-                        dbSetNames.Add((entity, set.Name));
-                    }
-                }
+                ReadDbSets(type);
             }
 
             var isConfigurationClass = configurationClasses.Contains(type, SymbolEqualityComparer.Default);
@@ -255,13 +252,73 @@ internal sealed class EfModelReader
                 continue;
             }
 
-            roots.UnionWith(symbols.ConfiguredEntityTypes(type));
+            foreach (var entity in symbols.ConfiguredEntityTypes(type))
+            {
+                roots.Add(entity);
+                if (!configurationClassLocations.ContainsKey(entity))
+                {
+                    configurationClassLocations[entity] = type.Locations.First(l => l.IsInSource);
+                }
+            }
+
             foreach (var method in type.GetMembers("Configure").OfType<IMethodSymbol>())
             {
                 ReadBody(method, reader);
             }
         }
     }
+
+    /// <summary>
+    /// The DbSet properties of a context and of its base types, a package's base included (<c>IdentityDbContext&lt;TUser&gt;</c>
+    /// declares <c>Users</c>, <c>Roles</c>...). A base from another assembly configures its entities in an
+    /// <c>OnModelCreating</c> this reader cannot see: the columns of types from that assembly are left alone.
+    /// </summary>
+    private void ReadDbSets(INamedTypeSymbol context)
+    {
+        for (var type = context; type is not null && !SymbolEqualityComparer.Default.Equals(type, symbols.DbContext); type = type.BaseType)
+        {
+            if (!type.Locations.Any(l => l.IsInSource))
+            {
+                // IdentityDbContext<AppUser> configures AppUser's IdentityUser part: the base's assembly and those of the
+                // bases of its type arguments.
+                assembliesConfiguredElsewhere.Add(type.ContainingAssembly);
+                foreach (var argument in type.TypeArguments.OfType<INamedTypeSymbol>())
+                {
+                    for (var baseType = argument.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+                    {
+                        if (!baseType.Locations.Any(l => l.IsInSource))
+                        {
+                            assembliesConfiguredElsewhere.Add(baseType.ContainingAssembly);
+                        }
+                    }
+                }
+            }
+
+            foreach (var set in type.GetMembers().OfType<IPropertySymbol>().Where(p => symbols.IsDbSet(p.Type)))
+            {
+                if (set.Type is INamedTypeSymbol { TypeArguments.Length: 1 } setType && setType.TypeArguments[0] is INamedTypeSymbol entity)
+                {
+                    roots.Add(entity);
+                    dbSetNames.Add((entity, set.Name));
+                    if (set.Locations.FirstOrDefault(l => l.IsInSource) is { } location && !dbSetLocations.ContainsKey(entity))
+                    {
+                        dbSetLocations[entity] = location;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the current compilation maps <paramref name="entity"/>, for diagnostics about an entity declared in another
+    /// assembly: its <c>Entity&lt;T&gt;()</c> call, its configuration class, its <c>DbSet</c> property, or a <c>Set&lt;T&gt;()</c> call.
+    /// </summary>
+    private Location? MappingLocation(INamedTypeSymbol entity)
+        => configuration.EntityCalls.TryGetValue(entity, out var call) ? call
+            : configurationClassLocations.TryGetValue(entity, out var configurationClass) ? configurationClass
+            : dbSetLocations.TryGetValue(entity, out var dbSet) ? dbSet
+            : setCallLocations.TryGetValue(entity, out var setCall) ? setCall
+            : null;
 
     private bool IsBuilder(ITypeSymbol type)
         => SymbolEqualityComparer.Default.Equals(type, symbols.ModelBuilder)
@@ -303,6 +360,10 @@ internal sealed class EfModelReader
                     && symbols.IsDbContext(set.ContainingType) && set.TypeArguments[0] is INamedTypeSymbol entity)
                 {
                     roots.Add(entity);
+                    if (!setCallLocations.ContainsKey(entity))
+                    {
+                        setCallLocations[entity] = Operations.NameLocation(node);
+                    }
                 }
             }
         }
@@ -325,16 +386,21 @@ internal sealed class EfModelReader
         while (queue.Count > 0)
         {
             var entity = queue.Dequeue();
-            if (!IsSourceClass(entity) || configuration.IgnoredTypes.Contains(entity) || EfCoreSymbols.HasAttribute(entity, symbols.NotMappedAttribute) || !entities.Add(entity))
+            if (!CanBeEntity(entity) || configuration.IgnoredTypes.Contains(entity) || EfCoreSymbols.HasAttribute(entity, symbols.NotMappedAttribute) || !entities.Add(entity))
             {
                 continue;
             }
 
             foreach (var property in MappedProperties.Of(entity, symbols, configuration))
             {
-                if (ConfigurationReader.NavigationTarget(property.Type) is not { } target || !IsSourceClass(target))
+                if (ConfigurationReader.NavigationTarget(property.Type) is not { } target || !CanBeEntity(target))
                 {
                     continue;
+                }
+
+                if (EfCoreSymbols.HasAttribute(target, symbols.OwnedAttribute) || EfCoreSymbols.HasAttribute(target, symbols.ComplexTypeAttribute))
+                {
+                    configuration.OwnedTypes.Add(target);
                 }
 
                 var isCollection = !SymbolEqualityComparer.Default.Equals(target, property.Type);
@@ -383,6 +449,15 @@ internal sealed class EfModelReader
         }
     }
 
-    private static bool IsSourceClass(INamedTypeSymbol type)
-        => type.TypeKind == TypeKind.Class && type.SpecialType == SpecialType.None && type.Locations.Any(l => l.IsInSource);
+    // A class of this compilation or of a referenced one (a Domain assembly's entities), not the framework's own types.
+    private static bool CanBeEntity(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class || type.SpecialType != SpecialType.None)
+        {
+            return false;
+        }
+
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return type.Locations.Any(l => l.IsInSource) || (ns != "System" && !ns.StartsWith("System.", StringComparison.Ordinal));
+    }
 }

@@ -72,6 +72,9 @@ internal sealed class ModelConfiguration
     private readonly Dictionary<IPropertySymbol, Dictionary<INamedTypeSymbol, PropertyConfiguration>> properties = new(SymbolEqualityComparer.Default);
 
     public HashSet<INamedTypeSymbol> Entities { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The first <c>modelBuilder.Entity&lt;T&gt;()</c> of each entity type: where its mapping is written.</summary>
+    public Dictionary<INamedTypeSymbol, Location> EntityCalls { get; } = new(SymbolEqualityComparer.Default);
     public HashSet<INamedTypeSymbol> OwnedTypes { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, HashSet<INamedTypeSymbol>> OwnersOfOwnedOne { get; } = new(SymbolEqualityComparer.Default);
     public HashSet<INamedTypeSymbol> OwnedMany { get; } = new(SymbolEqualityComparer.Default);
@@ -226,6 +229,11 @@ internal sealed class ConfigurationReader
         {
             case "Entity" when onModelBuilder && typeArgument is not null:
                 configuration.Entities.Add(typeArgument);
+                if (!configuration.EntityCalls.ContainsKey(typeArgument))
+                {
+                    configuration.EntityCalls[typeArgument] = Operations.NameLocation(invocation.Syntax);
+                }
+
                 break;
             case "Owned" when onModelBuilder && typeArgument is not null:
                 configuration.OwnedTypes.Add(typeArgument);

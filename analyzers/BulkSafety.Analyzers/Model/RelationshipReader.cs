@@ -20,12 +20,15 @@ internal sealed class RelationshipReader
     private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
     private readonly HashSet<INamedTypeSymbol> entities;
+    private readonly Func<INamedTypeSymbol, Location?> mappingLocation;
 
-    public RelationshipReader(EfCoreSymbols symbols, ModelConfiguration configuration, HashSet<INamedTypeSymbol> entities)
+    // mappingLocation: where the compilation maps an entity, where a relationship between types of another assembly is reported.
+    public RelationshipReader(EfCoreSymbols symbols, ModelConfiguration configuration, HashSet<INamedTypeSymbol> entities, Func<INamedTypeSymbol, Location?> mappingLocation)
     {
         this.symbols = symbols;
         this.configuration = configuration;
         this.entities = entities;
+        this.mappingLocation = mappingLocation;
     }
 
     private sealed class Candidate
@@ -120,7 +123,7 @@ internal sealed class RelationshipReader
                     paired.Add(inverse);
                 }
 
-                result.Add(new Candidate(principal, dependent, collection, inverse, collection.Locations[0]));
+                result.Add(new Candidate(principal, dependent, collection, inverse, LocationOf(collection, principal)));
             }
         }
 
@@ -132,13 +135,17 @@ internal sealed class RelationshipReader
                 var oneToOne = navigations.TryGetValue(principal, out var back) && back.Any(n => !IsCollection(n) && Points(n, dependent));
                 if (!oneToOne)
                 {
-                    result.Add(new Candidate(principal, dependent, null, reference, reference.Locations[0]));
+                    result.Add(new Candidate(principal, dependent, null, reference, LocationOf(reference, dependent)));
                 }
             }
         }
 
         return result;
     }
+
+    // The navigation's declaration, or (declared in another assembly) where this compilation maps its entity; none when it does not.
+    private Location LocationOf(IPropertySymbol navigation, INamedTypeSymbol entity)
+        => navigation.Locations.FirstOrDefault(l => l.IsInSource) ?? mappingLocation(entity) ?? Location.None;
 
     private IPropertySymbol? InverseNamedBy(IPropertySymbol collection, List<IPropertySymbol> inverses)
     {

@@ -12,7 +12,8 @@ namespace BulkSafety.Analyzers.Rules;
 /// <summary>
 /// BS3001 (warning): an unbounded string/byte[] column on a hot row, one that bookkeeping rewrites per dependent.
 /// BS3002 (info): an unbounded string/byte[] column anywhere else in the EF model. Reported on the property's name,
-/// from the per-compilation EF model, in the document that declares the property.
+/// from the per-compilation EF model, in the document that declares the property; for an entity declared in another
+/// assembly, where this compilation maps it (its <c>Property(...)</c> call, <c>Entity&lt;T&gt;()</c>, configuration class or <c>DbSet</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
@@ -67,6 +68,10 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
                     properties[FixProperty] = FixAppendHasMaxLength;
                     additionalLocations.Add(call.GetLocation());
                     remedy = $".HasMaxLength({maxLength})";
+                    break;
+                case ColumnFix.None when column.Reason is null:
+                    // Declared in another assembly and mapped here without a Property(...) call: bound it in the mapping.
+                    remedy = $"Entity<{column.Entities[0].Name}>().Property(x => x.{column.Property.Name}).HasMaxLength({maxLength})";
                     break;
                 default:
                     remedy = $"a sized type or a length of at most {maxLength}";
