@@ -128,8 +128,9 @@ internal sealed class BookkeepingCandidates
             return [];
         }
 
-        var receiver = target is MemberAccessExpressionSyntax member ? member.Expression : null;
-        return written.Where(p => (isCounter && p.CountersNamingDependents.Contains(name)) || IsTiedToDependent(receiver, node, p, 0)).Select(p => p.Type);
+        // The receiver is read once; each principal is then a few set lookups.
+        var site = new WriteSite(target is MemberAccessExpressionSyntax member ? member.Expression : null, node);
+        return written.Where(p => (isCounter && p.CountersNamingDependents.Contains(name)) || site.MayBeTiedTo(p)).Select(p => p.Type);
     }
 
     // SetProperty(x => x.PostsCount, ...): a bulk update names its property; kept for any principal that has it.
@@ -167,85 +168,122 @@ internal sealed class BookkeepingCandidates
     }
 
     /// <summary>
-    /// Whether the receiver of the write (null: an implicit <c>this</c>) may be reached from a dependent of the principal
-    /// (see <see cref="BookkeepingReader"/>'s <c>DependentThrough</c>, which this mirrors in syntax).
+    /// What the syntax says about the receiver of a write (null: an implicit <c>this</c>), read once per candidate: the
+    /// ways it may be reached from a dependent, mirroring <see cref="BookkeepingReader"/>'s <c>DependentThrough</c>.
     /// </summary>
-    private static bool IsTiedToDependent(ExpressionSyntax? receiver, SyntaxNode write, Principal principal, int depth)
+    private sealed class WriteSite
     {
-        switch (Unwrap(receiver))
+        private readonly List<string> navigationNames = new();
+        private readonly HashSet<string> mentionedMembers = new(StringComparer.Ordinal);
+        private readonly HashSet<string> parameterTypeNames = new(StringComparer.Ordinal);
+        private bool hasDependentParameterCheck;
+        private bool hasUntypedParameter;
+
+        public WriteSite(ExpressionSyntax? receiver, SyntaxNode write) => Read(receiver, write, 0);
+
+        public bool MayBeTiedTo(Principal principal)
+            => navigationNames.Any(principal.NavigationNames.Contains)
+                || mentionedMembers.Overlaps(principal.DependentMemberNames)
+                || (hasDependentParameterCheck && (hasUntypedParameter || parameterTypeNames.Overlaps(principal.DependentTypeNames)));
+
+        private void Read(ExpressionSyntax? receiver, SyntaxNode write, int depth)
         {
-            case null or ThisExpressionSyntax:
-                return HasDependentParameter(write, principal);
-            case MemberAccessExpressionSyntax member:
-                return principal.NavigationNames.Contains(member.Name.Identifier.ValueText);
-            case IdentifierNameSyntax identifier:
-                var name = identifier.Identifier.ValueText;
-                if (principal.NavigationNames.Contains(name))
-                {
-                    return true;
-                }
-
-                if (FindLocalInitializer(identifier, name) is { } initializer)
-                {
-                    return Mentions(initializer, principal)
-                        || (depth < MaxLocalDepth && Unwrap(initializer) is IdentifierNameSyntax or MemberAccessExpressionSyntax && IsTiedToDependent(initializer, write, principal, depth + 1));
-                }
-
-                return IsParameter(identifier, name) && HasDependentParameter(write, principal);
-            case ElementAccessExpressionSyntax:
-                return false;
-            case var other:
-                return Mentions(other, principal);
-        }
-    }
-
-    // A dependent's value read anywhere in the expression (post.GroupId, post.Group), as the reader's DependentMentionedIn.
-    private static bool Mentions(SyntaxNode expression, Principal principal)
-        => expression.DescendantNodesAndSelf().Any(n => n switch
-        {
-            MemberAccessExpressionSyntax member => principal.DependentMemberNames.Contains(member.Name.Identifier.ValueText),
-            MemberBindingExpressionSyntax binding => principal.DependentMemberNames.Contains(binding.Name.Identifier.ValueText),
-            _ => false,
-        });
-
-    // A parameter of a dependent type in the method, local function, lambda or accessor around the write; an implicitly
-    // typed lambda parameter could be one.
-    private static bool HasDependentParameter(SyntaxNode write, Principal principal)
-    {
-        foreach (var ancestor in write.Ancestors())
-        {
-            switch (ancestor)
+            switch (Unwrap(receiver))
             {
-                case SimpleLambdaExpressionSyntax simple when simple.Parameter.Type is null:
-                    return true;
-                case BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or IndexerDeclarationSyntax:
-                    var parameters = ancestor switch
+                case null or ThisExpressionSyntax:
+                    ReadParameters(write);
+                    break;
+                case MemberAccessExpressionSyntax member:
+                    // post.Group: the owner of the navigation is the dependent.
+                    navigationNames.Add(member.Name.Identifier.ValueText);
+                    break;
+                case IdentifierNameSyntax identifier:
+                    var name = identifier.Identifier.ValueText;
+                    navigationNames.Add(name);
+                    if (FindLocalInitializer(identifier, name) is { } initializer)
                     {
-                        BaseMethodDeclarationSyntax method => method.ParameterList.Parameters,
-                        LocalFunctionStatementSyntax local => local.ParameterList.Parameters,
-                        ParenthesizedLambdaExpressionSyntax lambda => lambda.ParameterList.Parameters,
-                        SimpleLambdaExpressionSyntax lambda => SyntaxFactory.SingletonSeparatedList(lambda.Parameter),
-                        AnonymousMethodExpressionSyntax anonymous when anonymous.ParameterList is { } list => list.Parameters,
-                        IndexerDeclarationSyntax indexer => indexer.ParameterList.Parameters,
-                        _ => default,
-                    };
-                    foreach (var parameter in parameters)
-                    {
-                        if (parameter.Type is null || principal.DependentTypeNames.Contains(TypeName(parameter.Type)))
+                        // var group = post.Group / db.Groups.Find(post.GroupId): what the initializer reads, or where it leads.
+                        Mention(initializer);
+                        if (depth < MaxLocalDepth && Unwrap(initializer) is IdentifierNameSyntax or MemberAccessExpressionSyntax)
                         {
-                            return true;
+                            Read(initializer, write, depth + 1);
                         }
+                    }
+                    else if (IsParameter(identifier, name))
+                    {
+                        ReadParameters(write);
                     }
 
                     break;
-                case AccessorDeclarationSyntax { Parent.Parent: PropertyDeclarationSyntax property } when principal.DependentTypeNames.Contains(TypeName(property.Type)):
-                    return true;
-                case TypeDeclarationSyntax:
-                    return false;
+                case ElementAccessExpressionSyntax:
+                    break;
+                case var other:
+                    // (await db.Groups.FindAsync(post.GroupId))!.PostsCount--: a lookup by a dependent's value.
+                    Mention(other);
+                    break;
             }
         }
 
-        return false;
+        private void Mention(SyntaxNode expression)
+        {
+            foreach (var node in expression.DescendantNodesAndSelf())
+            {
+                switch (node)
+                {
+                    case MemberAccessExpressionSyntax member:
+                        mentionedMembers.Add(member.Name.Identifier.ValueText);
+                        break;
+                    case MemberBindingExpressionSyntax binding:
+                        mentionedMembers.Add(binding.Name.Identifier.ValueText);
+                        break;
+                }
+            }
+        }
+
+        // The parameters of the method, local function, lambda or accessor around the write: a dependent at hand
+        // (group.Adopt(Post post) { UpdatedAt = ... }). An implicitly typed lambda parameter could be one.
+        private void ReadParameters(SyntaxNode write)
+        {
+            hasDependentParameterCheck = true;
+            foreach (var ancestor in write.Ancestors())
+            {
+                switch (ancestor)
+                {
+                    case SimpleLambdaExpressionSyntax { Parameter.Type: null }:
+                        hasUntypedParameter = true;
+                        break;
+                    case BaseMethodDeclarationSyntax or LocalFunctionStatementSyntax or AnonymousFunctionExpressionSyntax or IndexerDeclarationSyntax:
+                        var parameters = ancestor switch
+                        {
+                            BaseMethodDeclarationSyntax method => method.ParameterList.Parameters,
+                            LocalFunctionStatementSyntax local => local.ParameterList.Parameters,
+                            ParenthesizedLambdaExpressionSyntax lambda => lambda.ParameterList.Parameters,
+                            SimpleLambdaExpressionSyntax lambda => SyntaxFactory.SingletonSeparatedList(lambda.Parameter),
+                            AnonymousMethodExpressionSyntax anonymous when anonymous.ParameterList is { } list => list.Parameters,
+                            IndexerDeclarationSyntax indexer => indexer.ParameterList.Parameters,
+                            _ => default,
+                        };
+                        foreach (var parameter in parameters)
+                        {
+                            if (parameter.Type is null)
+                            {
+                                hasUntypedParameter = true;
+                            }
+                            else
+                            {
+                                parameterTypeNames.Add(TypeName(parameter.Type));
+                            }
+                        }
+
+                        break;
+                    case AccessorDeclarationSyntax { Parent.Parent: PropertyDeclarationSyntax property }:
+                        parameterTypeNames.Add(TypeName(property.Type));
+                        break;
+                    case TypeDeclarationSyntax:
+                        return;
+                }
+            }
+        }
     }
 
     private static bool IsParameter(SyntaxNode usage, string name)
@@ -259,7 +297,7 @@ internal sealed class BookkeepingCandidates
             _ => false,
         });
 
-    // The initializer of the nearest local declared with this name in the member (var group = ...), if any.
+    // The initializer of the nearest local declared with this name before the usage in its member (var group = ...), if any.
     private static ExpressionSyntax? FindLocalInitializer(SyntaxNode usage, string name)
     {
         var member = usage.Ancestors().FirstOrDefault(a => a is MemberDeclarationSyntax);
