@@ -12,9 +12,11 @@ namespace BulkSafety.Analyzers.Infrastructure;
 
 /// <summary>
 /// What the compilation and the document's options tell the loop rules (and their fixes) beyond the code at hand: the
-/// EF mapping's unique keys and entity types, and the navigation collections that are small by design
-/// (<c>small_navigations</c>). Built per callback, after the syntax filter has let a candidate through; the mapping is
-/// read on first use. Without facts (<see langword="null"/>) the loop infrastructure falls back to EF's conventions.
+/// EF mapping's unique keys and entity types, the navigation collections that are small by design
+/// (<c>small_navigations</c>), and the methods that forward to EF Core's writes (<see cref="Wrappers"/>, and those named
+/// in <c>save_methods</c>, <c>remove_methods</c>, <c>update_methods</c>). Built per callback, after the syntax filter has
+/// let a candidate through; the mapping and the wrappers are computed once per compilation, on first use. Without facts
+/// (<see langword="null"/>) <see cref="LoopSource"/> falls back to EF's key conventions.
 /// </summary>
 internal sealed class LoopFacts
 {

@@ -13,7 +13,8 @@ namespace BulkSafety.Analyzers.Rules;
 /// BS1001: entities deleted one by one over a set that is not provably small — <c>Remove</c>/<c>RemoveRange</c> of
 /// each element (or of an entity looked up from it) inside a loop over an EF query without a small bound, a
 /// navigation collection, a parameter or a field; <c>ExecuteDelete</c> by key once per element; and
-/// <c>RemoveRange</c> of an unbounded query or navigation collection in one call.
+/// <c>RemoveRange</c> of an unbounded query or navigation collection in one call. A method that forwards to
+/// <c>Remove</c>/<c>RemoveRange</c> (a repository's, found in the compilation or named in <c>remove_methods</c>) counts as one.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
@@ -27,6 +28,9 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
+        // The wrappers' syntax pass runs here, once: every callback's name filter needs it, and found on first use, every
+        // callback running meanwhile would wait for it.
+        ef.GetWrappers(start.CancellationToken);
         var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
@@ -60,7 +64,11 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
             var deletedType = deleted.WalkDownConversions().Type;
             var elementType = deletedType is null or { SpecialType: SpecialType.System_String } ? null : LoopSource.GetElementType(deletedType, symbols);
             isRange = elementType is not null;
-            entityType = isRange ? elementType : deletedType is { IsReferenceType: true } ? deletedType : null;
+
+            // A wrapper handed a key (groups.DeleteAsync(id)) deletes its repository's entity: IRepository<Group>.
+            entityType = isRange ? elementType
+                : deletedType is { IsReferenceType: true } ? deletedType
+                : invocation.TargetMethod.ContainingType.TypeArguments.FirstOrDefault(t => t.IsReferenceType);
         }
         else
         {

@@ -29,6 +29,9 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
+        // The wrappers' syntax pass runs here, once: every callback's name filter needs it, and found on first use, every
+        // callback running meanwhile would wait for it.
+        ef.GetWrappers(start.CancellationToken);
         var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeLoop, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
