@@ -209,6 +209,26 @@ public sealed class PerEntityDeleteLoopRealWorldTests
             """);
 
     [Fact]
+    public async Task DeleteByIdThroughARepository_MessageNamesTheRepositorysEntity()
+    {
+        var diagnostics = await Verify.VerifyAndGetDiagnosticsAsync(new AnalyzerTestCase(Wrappers.Source + """
+            class Cleanup
+            {
+                async Task Run(IRepository<Group> groups, IEnumerable<long> spamGroupIds)
+                {
+                    foreach (var id in spamGroupIds)
+                        await groups.[|DeleteAsync|](id);
+                }
+            }
+            """));
+
+        Assert.StartsWith(
+            "'DeleteAsync' deletes Group entities one at a time over the caller-supplied collection 'spamGroupIds'.",
+            Assert.Single(diagnostics).GetMessage(System.Globalization.CultureInfo.InvariantCulture),
+            StringComparison.Ordinal);
+    }
+
+    [Fact]
     public Task WrappersOverSmallSetsAndLookalikesThatDoNotForward_AreQuiet()
         => Verify.VerifyAsync(Wrappers.Source + """
             class Cleanup
