@@ -22,9 +22,6 @@ public abstract class EfCoreAnalyzer : DiagnosticAnalyzer
         {
             if (EfCompilation.For(start.Compilation) is { } ef)
             {
-                // Every rule needs the EF mapping (the model rules for every tree, the loop rules for keys). Read here, once
-                // per compilation, before any callback runs: read on first use, every callback running meanwhile would wait.
-                ef.GetMapping(start.CancellationToken);
                 OnCompilationStart(start, ef);
             }
         });

@@ -21,6 +21,9 @@ public sealed class CascadeWriteAmplificationAnalyzer : EfCoreAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
+        // This rule reads the EF mapping for every tree: read it here, once, before any callback runs (the driver runs every
+        // rule's start action first), so that no callback waits on it and the loop rules find it read.
+        ef.GetMapping(start.CancellationToken);
         start.RegisterSemanticModelAction(c => Report(c, ef));
     }
 

@@ -26,9 +26,6 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        // The wrappers' syntax pass runs here, once: every callback's name filter needs it, and found on first use, every
-        // callback running meanwhile would wait for it.
-        ef.GetWrappers(start.CancellationToken);
         start.RegisterSyntaxNodeAction(c => Analyze(c, ef), SyntaxKind.InvocationExpression);
     }
 

@@ -30,8 +30,8 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
     /// <inheritdoc />
     private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        // The wrappers' syntax pass runs here, once: every callback's name filter needs it, and found on first use, every
-        // callback running meanwhile would wait for it.
+        // The wrappers' syntax pass runs here, once, before any callback runs (the driver runs every rule's start action
+        // first): every callback's name filter needs it, and found on first use, callbacks running meanwhile would wait.
         ef.GetWrappers(start.CancellationToken);
         var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
