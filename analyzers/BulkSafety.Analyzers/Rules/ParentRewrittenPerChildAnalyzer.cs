@@ -37,7 +37,15 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
         if (SyntaxFilter.GetInvokedName(syntax) is not { } name
             || !SyntaxFilter.IsInLoopOrLambda(syntax)
             || !(name is "SaveChanges" or "SaveChangesAsync" or "ExecuteUpdate" or "ExecuteUpdateAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
-                || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken))
+                || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken)))
+        {
+            return;
+        }
+
+        // Only ExecuteUpdate names its parent; a save, raw SQL or a wrapper writes one only through bookkeeping. With no
+        // statement of the compilation that may keep it, nothing else can be reported: stop before binding anything.
+        var mapping = ef.GetMapping(context.CancellationToken);
+        if (name is not ("ExecuteUpdate" or "ExecuteUpdateAsync") && mapping.BookkeepingCandidates.IsEmpty
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
         {
             return;
@@ -61,7 +69,6 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
             return;
         }
 
-        var mapping = ef.GetMapping(context.CancellationToken);
         foreach (var loop in loops)
         {
             if (ElementEntity(loop, mapping) is not { } dependent)
