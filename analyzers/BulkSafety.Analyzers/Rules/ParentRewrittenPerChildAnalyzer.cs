@@ -35,9 +35,9 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
         // iteration: reject the rest in syntax, before the semantic model is asked anything.
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (SyntaxFilter.GetInvokedName(syntax) is not { } name
-            || !SyntaxFilter.IsInLoopOrLambda(syntax)
             || !(name is "SaveChanges" or "SaveChangesAsync" or "ExecuteUpdate" or "ExecuteUpdateAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
-                || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken)))
+                || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken))
+            || !SyntaxFilter.IsInLoopOrLambda(syntax))
         {
             return;
         }

@@ -183,8 +183,8 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
             if (SyntaxFilter.GetInvokedName(syntax) is not { } name
-                || !SyntaxFilter.IsInLoopOrLambda(syntax)
                 || !(name is "SaveChanges" or "SaveChangesAsync" || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken))
+                || !SyntaxFilter.IsInLoopOrLambda(syntax)
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
                 return;
