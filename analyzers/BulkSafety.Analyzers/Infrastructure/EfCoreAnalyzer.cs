@@ -5,7 +5,7 @@ namespace BulkSafety.Analyzers.Infrastructure;
 /// <summary>
 /// The skeleton every BulkSafety rule shares: concurrent execution, generated code skipped, and nothing registered in a
 /// compilation that does not reference EF Core. Rules register their actions in <see cref="OnCompilationStart"/> with
-/// the compilation's EF Core symbols already resolved; <see cref="Initialize"/> is sealed so no rule can drift from it.
+/// the compilation's shared state (<see cref="EfCompilation"/>: symbols, model) at hand; <see cref="Initialize"/> is sealed so no rule can drift from it.
 /// </summary>
 public abstract class EfCoreAnalyzer : DiagnosticAnalyzer
 {
@@ -20,13 +20,13 @@ public abstract class EfCoreAnalyzer : DiagnosticAnalyzer
         context.ConfigureGeneratedCodeAnalysis(GeneratedCodeAnalysisFlags.None);
         context.RegisterCompilationStartAction(start =>
         {
-            if (EfCoreSymbols.TryCreate(start.Compilation, out var symbols))
+            if (EfCompilation.For(start.Compilation) is { } ef)
             {
-                OnCompilationStart(start, symbols);
+                OnCompilationStart(start, ef);
             }
         });
     }
 
     /// <summary>Registers the rule's actions for a compilation that references EF Core.</summary>
-    private protected abstract void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols);
+    private protected abstract void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef);
 }

@@ -61,6 +61,17 @@ internal static class EntityChanges
     public static bool IsExecuteUpdate(IInvocationOperation invocation, EfCoreSymbols symbols)
         => invocation.TargetMethod.Name is "ExecuteUpdate" or "ExecuteUpdateAsync" && IsQueryableExtension(invocation, symbols);
 
+    /// <summary>Whether <paramref name="invocation"/> is raw SQL on the database facade (<c>ExecuteSqlRaw</c>, <c>ExecuteSql</c>, <c>ExecuteSqlInterpolated</c> and their async forms).</summary>
+    public static bool IsRawSql(IInvocationOperation invocation, EfCoreSymbols symbols)
+        => invocation.TargetMethod.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, symbols.RelationalDatabaseFacadeExtensions);
+
+    /// <summary>Whether <paramref name="method"/> is EF Core's own (a <c>DbContext</c>, <c>DbSet</c> or extension method), never a user's wrapper.</summary>
+    public static bool IsEfCoreMethod(IMethodSymbol method, EfCoreSymbols symbols)
+        => method.ContainingType is { } type
+            && (SymbolEqualityComparer.Default.Equals(type, symbols.DbContext) || SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, symbols.DbSet)
+                || type.ContainingNamespace?.ToDisplayString().StartsWith("Microsoft.EntityFrameworkCore", System.StringComparison.Ordinal) == true);
+
     /// <summary>
     /// Whether <paramref name="member"/> (the symbol an operation action reports as containing) is code that EF Core runs
     /// while saving: a <c>SaveChanges</c>/<c>SaveChangesAsync</c> override of a context, or a member of a SaveChanges

@@ -25,7 +25,11 @@ internal enum LoopSourceKind
     /// <summary>A collection held in a field.</summary>
     Field,
 
-    /// <summary>Proven small by <c>Take(n)</c> with a constant <c>n</c> no larger than the configured bound, or an element of <see cref="Batches"/>.</summary>
+    /// <summary>
+    /// Proven small by <c>Take(n)</c> with a constant <c>n</c> no larger than the configured bound, an element of
+    /// <see cref="Batches"/>, a filter on a unique key by <c>Contains</c> over a short literal list, or a navigation
+    /// collection named in <c>small_navigations</c>.
+    /// </summary>
     Bounded,
 
     /// <summary>At most one entity: <c>First</c>, <c>Single</c>, <c>Last</c>, <c>ElementAt</c>, <c>Find</c> (and their async forms).</summary>
@@ -119,11 +123,15 @@ internal sealed class LoopSource
         _ => "a collection that is not provably small",
     };
 
-    /// <summary>Classifies <paramref name="collection"/> (a loop's <see cref="Loop.Collection"/>, or any collection-valued expression).</summary>
-    public static LoopSource Classify(IOperation? collection, EfCoreSymbols symbols, int smallSetMax)
-        => collection is null ? UnknownSource : ClassifyChain(collection, symbols, smallSetMax, depth: 0);
+    /// <summary>
+    /// Classifies <paramref name="collection"/> (a loop's <see cref="Loop.Collection"/>, or any collection-valued
+    /// expression). <paramref name="facts"/> brings the EF mapping's keys and the navigations small by configuration;
+    /// without them keys are EF's conventions as far as the code shows them.
+    /// </summary>
+    public static LoopSource Classify(IOperation? collection, EfCoreSymbols symbols, int smallSetMax, LoopFacts? facts = null)
+        => collection is null ? UnknownSource : ClassifyChain(collection, symbols, smallSetMax, facts, depth: 0);
 
-    private static LoopSource ClassifyChain(IOperation collection, EfCoreSymbols symbols, int smallSetMax, int depth)
+    private static LoopSource ClassifyChain(IOperation collection, EfCoreSymbols symbols, int smallSetMax, LoopFacts? facts, int depth)
     {
         var hasInclude = false;
         var isNoTracking = false;
@@ -180,15 +188,18 @@ internal sealed class LoopSource
                             var size = TryGetConstantCount(invocation);
                             return size is not null && size <= smallSetMax ? new LoopSource(LoopSourceKind.Batches) : UnknownSource;
                         case "Where":
-                            if (!multiplied && IsKeyEqualityFilter(invocation))
+                            if (!multiplied && ClassifyFilter(invocation, symbols, smallSetMax, facts, depth) is { } bounded)
                             {
-                                return new LoopSource(LoopSourceKind.KeyFilteredQuery);
+                                return bounded;
                             }
 
                             break;
                         case "SelectMany":
                             multiplied = true;
                             projects = true;
+                            break;
+                        case "Select" when IsIdentity(invocation):
+                            // from g in db.Groups select g: query syntax's degenerate select keeps the entities.
                             break;
                         case "Select" or "Cast" or "OfType" or "GroupBy":
                             projects = true;
@@ -217,9 +228,14 @@ internal sealed class LoopSource
                         return Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: propertyEntity));
                     }
 
-                    return IsCollectionNavigation(property.Property, symbols)
-                        ? Finish(new LoopSource(LoopSourceKind.NavigationCollection, property.Property))
-                        : UnknownSource;
+                    if (!IsCollectionNavigation(property.Property, symbols, facts))
+                    {
+                        return UnknownSource;
+                    }
+
+                    return facts?.IsSmallNavigation(property.Property) == true
+                        ? new LoopSource(LoopSourceKind.Bounded)
+                        : Finish(new LoopSource(LoopSourceKind.NavigationCollection, property.Property));
 
                 case IFieldReferenceOperation field:
                     if (TryGetDbSetEntity(field.Type, symbols) is { } fieldEntity)
@@ -242,7 +258,7 @@ internal sealed class LoopSource
                         return Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: localEntity));
                     }
 
-                    return depth >= MaxLocalDepth ? UnknownSource : Finish(ClassifyLocal(local, symbols, smallSetMax, depth));
+                    return depth >= MaxLocalDepth ? UnknownSource : Finish(ClassifyLocal(local, symbols, smallSetMax, facts, depth));
 
                 case IArrayCreationOperation { Initializer: { } initializer }:
                     return Literal(initializer.ElementValues.Length, smallSetMax);
@@ -274,7 +290,7 @@ internal sealed class LoopSource
         => count <= smallSetMax ? new LoopSource(LoopSourceKind.LiteralCollection) : UnknownSource;
 
     // Every write to the local counts: large if any write is large, small if all are small, unknown otherwise.
-    private static LoopSource ClassifyLocal(ILocalReferenceOperation reference, EfCoreSymbols symbols, int smallSetMax, int depth)
+    private static LoopSource ClassifyLocal(ILocalReferenceOperation reference, EfCoreSymbols symbols, int smallSetMax, LoopFacts? facts, int depth)
     {
         var root = reference.GetRoot();
         LoopSource? small = null;
@@ -286,7 +302,7 @@ internal sealed class LoopSource
                 continue;
             }
 
-            var source = ClassifyChain(write, symbols, smallSetMax, depth + 1);
+            var source = ClassifyChain(write, symbols, smallSetMax, facts, depth + 1);
             if (source.IsLarge)
             {
                 var traced = new LoopSource(source.Kind, source.Symbol, source.EntityType)
@@ -311,7 +327,7 @@ internal sealed class LoopSource
 
         if (small is null && !sawUnknown
             && Loop.FindDeclaringForEach(root, reference.Local) is { } declaringLoop
-            && ClassifyChain(declaringLoop.Collection, symbols, smallSetMax, depth + 1).Kind == LoopSourceKind.Batches)
+            && ClassifyChain(declaringLoop.Collection, symbols, smallSetMax, facts, depth + 1).Kind == LoopSourceKind.Batches)
         {
             // foreach (var batch in ids.Chunk(500)) foreach (var id in batch): each batch is bounded.
             return new LoopSource(LoopSourceKind.Bounded);
@@ -333,42 +349,89 @@ internal sealed class LoopSource
         return null;
     }
 
-    /// <summary>Whether <paramref name="where"/> filters by primary-key equality: <c>Where(g =&gt; g.Id == id)</c>, also inside <c>&amp;&amp;</c>.</summary>
-    internal static bool IsKeyEqualityFilter(IInvocationOperation where)
+    /// <summary>
+    /// What a <c>Where</c> bounds: at most one row when its conjuncts pin every property of one of the entity's unique
+    /// keys by equality (<c>g =&gt; g.Id == id</c>, <c>x =&gt; x.TenantId == t &amp;&amp; x.Code == c</c> for a composite key),
+    /// at most a few when some are pinned by <c>Contains</c> over a short literal list (<c>new[] { 1, 2 }.Contains(g.Id)</c>);
+    /// null when it bounds nothing.
+    /// </summary>
+    private static LoopSource? ClassifyFilter(IInvocationOperation where, EfCoreSymbols symbols, int smallSetMax, LoopFacts? facts, int depth)
     {
         if (where.GetLambdaArgument(1) is not { Symbol.Parameters.Length: 1 } lambda
             || lambda.Body.Operations.Length != 1
             || lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } predicate })
         {
-            return false;
+            return null;
         }
 
-        return IsKeyEquality(predicate, lambda.Symbol.Parameters[0]);
+        var entity = lambda.Symbol.Parameters[0];
+        var pinned = new HashSet<string>(StringComparer.Ordinal);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        CollectPinned(predicate, entity, pinned, listed, symbols, smallSetMax, facts, depth);
+        var keys = facts?.UniqueKeysOf(entity.Type) ?? LoopFacts.ConventionalKeysOf(entity.Type);
+        foreach (var key in keys)
+        {
+            if (key.All(p => pinned.Contains(p) || listed.Contains(p)))
+            {
+                return new LoopSource(key.Any(listed.Contains) ? LoopSourceKind.Bounded : LoopSourceKind.KeyFilteredQuery);
+            }
+        }
+
+        return null;
     }
 
-    private static bool IsKeyEquality(IOperation predicate, IParameterSymbol entity)
+    // The entity's properties a predicate pins: by equality with a value that does not depend on the entity (pinned), or
+    // to the elements of a short literal list (listed). Only conjunctions pin: a || b pins nothing.
+    private static void CollectPinned(
+        IOperation predicate, IParameterSymbol entity, HashSet<string> pinned, HashSet<string> listed, EfCoreSymbols symbols, int smallSetMax, LoopFacts? facts, int depth)
     {
         switch (predicate.WalkDownConversions())
         {
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.ConditionalAnd } and:
-                return IsKeyEquality(and.LeftOperand, entity) || IsKeyEquality(and.RightOperand, entity);
+                CollectPinned(and.LeftOperand, entity, pinned, listed, symbols, smallSetMax, facts, depth);
+                CollectPinned(and.RightOperand, entity, pinned, listed, symbols, smallSetMax, facts, depth);
+                break;
             case IBinaryOperation { OperatorKind: BinaryOperatorKind.Equals } equals:
-                return (IsKeyOf(equals.LeftOperand, entity) && !References(equals.RightOperand, entity))
-                    || (IsKeyOf(equals.RightOperand, entity) && !References(equals.LeftOperand, entity));
+                AddPinned(equals.LeftOperand, equals.RightOperand, entity, pinned);
+                AddPinned(equals.RightOperand, equals.LeftOperand, entity, pinned);
+                break;
             case IInvocationOperation { TargetMethod.Name: "Equals", Instance: { } instance, Arguments.Length: 1 } call:
-                return IsKeyOf(instance, entity) && !References(call.Arguments[0].Value, entity);
-            default:
-                return false;
+                AddPinned(instance, call.Arguments[0].Value, entity, pinned);
+                break;
+            case IInvocationOperation { TargetMethod.Name: "Contains" } contains
+                when contains.GetReceiver() is { } list && contains.Arguments.LastOrDefault()?.Value is { } value && !References(list, entity)
+                    && MemberOf(value, entity) is { } property
+                    && ClassifyChain(list, symbols, smallSetMax, facts, depth + 1).Kind == LoopSourceKind.LiteralCollection:
+                listed.Add(property);
+                break;
         }
     }
 
-    private static bool IsKeyOf(IOperation operation, IParameterSymbol entity)
+    private static void AddPinned(IOperation member, IOperation value, IParameterSymbol entity, HashSet<string> pinned)
+    {
+        if (MemberOf(member, entity) is { } property && !References(value, entity))
+        {
+            pinned.Add(property);
+        }
+    }
+
+    // x.Code for the lambda's parameter x: the property's name.
+    private static string? MemberOf(IOperation operation, IParameterSymbol entity)
         => operation.WalkDownConversions() is IPropertyReferenceOperation { Instance: IParameterReferenceOperation owner } property
             && SymbolEqualityComparer.Default.Equals(owner.Parameter, entity)
-            && IsKeyProperty(property.Property);
+                ? property.Property.Name
+                : null;
 
     private static bool References(IOperation operation, IParameterSymbol parameter)
         => operation.DescendantsAndSelf().OfType<IParameterReferenceOperation>().Any(p => SymbolEqualityComparer.Default.Equals(p.Parameter, parameter));
+
+    // Select(g => g): what a query expression's select clause compiles to when it selects the range variable.
+    private static bool IsIdentity(IInvocationOperation select)
+        => select.GetLambdaArgument(1) is { Symbol.Parameters.Length: 1 } lambda
+            && lambda.Body.Operations.Length == 1
+            && lambda.Body.Operations[0] is IReturnOperation { ReturnedValue: { } returned }
+            && returned.WalkDownConversions() is IParameterReferenceOperation reference
+            && SymbolEqualityComparer.Default.Equals(reference.Parameter, lambda.Symbol.Parameters[0]);
 
     /// <summary>EF Core's key convention as far as syntax shows it: <c>[Key]</c>, <c>Id</c> or <c>&lt;Type&gt;Id</c> (case-insensitive).</summary>
     internal static bool IsKeyProperty(IPropertySymbol property)
@@ -410,14 +473,26 @@ internal sealed class LoopSource
     /// <c>List&lt;Post&gt; Posts</c> on <c>Group</c>. Entity-like means it has a key by EF Core's conventions
     /// (<see cref="HasConventionalKey"/>), which keeps view models, import contexts and dictionaries' <c>Values</c> out.
     /// </summary>
-    internal static bool IsCollectionNavigation(IPropertySymbol property, EfCoreSymbols symbols)
-        => !property.IsStatic
-            && !property.IsIndexer
-            && !symbols.IsDbContext(property.ContainingType)
+    internal static bool IsCollectionNavigation(IPropertySymbol property, EfCoreSymbols symbols, LoopFacts? facts = null)
+    {
+        if (property.IsStatic || property.IsIndexer)
+        {
+            return false;
+        }
+
+        // The EF mapping knows its entity types, those without a conventional key (composite keys, HasKey) included.
+        if (facts is not null && facts.IsMappedEntity(property.ContainingType)
+            && GetElementType(property.Type, symbols) is { } mappedElement && facts.IsMappedEntity(mappedElement))
+        {
+            return true;
+        }
+
+        return !symbols.IsDbContext(property.ContainingType)
             && GetElementType(property.ContainingType, symbols) is null
             && HasConventionalKey(property.ContainingType)
             && GetElementType(property.Type, symbols) is INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: not SpecialType.System_String } element
             && HasConventionalKey(element);
+    }
 
     /// <summary>Whether the type (or a base type) has a property EF Core would take as its key: <c>[Key]</c>, <c>Id</c>, <c>&lt;Type&gt;Id</c>.</summary>
     internal static bool HasConventionalKey(INamedTypeSymbol type)

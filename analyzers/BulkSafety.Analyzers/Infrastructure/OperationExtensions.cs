@@ -21,7 +21,8 @@ internal static class OperationExtensions
 
     /// <summary>
     /// The operation a value flows out of: conversions, <c>await</c> and <c>ConfigureAwait(...)</c> removed, so that
-    /// <c>await q.ToListAsync().ConfigureAwait(false)</c> becomes the <c>ToListAsync</c> call.
+    /// <c>await q.ToListAsync().ConfigureAwait(false)</c> becomes the <c>ToListAsync</c> call; a query expression
+    /// (<c>from g in db.Groups where ... select g</c>) becomes the method calls it is translated to.
     /// </summary>
     public static IOperation WalkDownValueWrappers(this IOperation operation)
     {
@@ -34,6 +35,9 @@ internal static class OperationExtensions
                     break;
                 case IAwaitOperation awaited:
                     operation = awaited.Operation;
+                    break;
+                case ITranslatedQueryOperation query:
+                    operation = query.Operation;
                     break;
                 case IInvocationOperation { TargetMethod.Name: "ConfigureAwait", Instance: { } awaitable }:
                     operation = awaitable;

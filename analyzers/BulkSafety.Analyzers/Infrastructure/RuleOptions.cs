@@ -1,4 +1,7 @@
+using System;
+using System.Collections.Immutable;
 using System.Globalization;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 
@@ -15,13 +18,39 @@ internal static class RuleOptions
     public static int GetInt32(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName, int defaultValue)
     {
         var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-        if (TryRead(config, "dotnet_code_quality." + ruleId + "." + optionName, out var value)
-            || TryRead(config, "dotnet_code_quality." + optionName, out value))
+        return TryRead(config, "dotnet_code_quality." + ruleId + "." + optionName, out var value)
+            || TryRead(config, "dotnet_code_quality." + optionName, out value)
+                ? value
+                : defaultValue;
+    }
+
+    /// <summary>A comma-separated list (<c>IUnitOfWork.CommitAsync, MyRepo.Save</c>), its entries trimmed; empty when unset.</summary>
+    public static ImmutableArray<string> GetList(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName)
+        => TryGetText(options, tree, ruleId, optionName) is { } text
+            ? text.Split(',').Select(e => e.Trim()).Where(e => e.Length > 0).ToImmutableArray()
+            : ImmutableArray<string>.Empty;
+
+    /// <summary>
+    /// Whether a <c>Type.Member</c> entry of <paramref name="entries"/> names <paramref name="member"/>: the member's name
+    /// after the last dot, and before it the declaring type's simple name or its full name (<c>App.Data.IUnitOfWork</c>).
+    /// </summary>
+    public static bool NamesMember(ImmutableArray<string> entries, ISymbol member)
+    {
+        foreach (var entry in entries)
         {
-            return value;
+            var dot = entry.LastIndexOf('.');
+            if (dot > 0 && string.Equals(entry.Substring(dot + 1), member.Name, StringComparison.Ordinal) && member.ContainingType is { } type)
+            {
+                var typeName = entry.Substring(0, dot);
+                if (string.Equals(typeName, type.Name, StringComparison.Ordinal)
+                    || string.Equals(typeName, type.OriginalDefinition.ToDisplayString(SymbolDisplayFormat.CSharpErrorMessageFormat.WithGenericsOptions(SymbolDisplayGenericsOptions.None)), StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
         }
 
-        return defaultValue;
+        return false;
     }
 
     private static bool TryRead(AnalyzerConfigOptions config, string key, out int value)
@@ -30,5 +59,15 @@ internal static class RuleOptions
         return config.TryGetValue(key, out var text)
             && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value)
             && value >= 0;
+    }
+
+    // The rule's key first, then the shared one; null when neither is set.
+    private static string? TryGetText(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName)
+    {
+        var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+        return config.TryGetValue("dotnet_code_quality." + ruleId + "." + optionName, out var text)
+            || config.TryGetValue("dotnet_code_quality." + optionName, out text)
+                ? text
+                : null;
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -45,18 +46,27 @@ internal static class SyntaxFilter
 
     /// <summary>
     /// Whether a loop body (a statement, or a lambda's body) only assigns members: every statement is an assignment or an
-    /// increment/decrement of <c>x.Member</c>, optionally followed by <c>return x;</c> (for <c>Select</c>).
+    /// increment/decrement of <c>x.Member</c>, or a call that <paramref name="isUpdateCall"/> accepts by name (an
+    /// <c>Update(x)</c> that marks the element modified), optionally followed by <c>return x;</c> (for <c>Select</c>).
     /// </summary>
-    public static bool OnlyAssigns(SyntaxNode? body)
-        => body switch
+    public static bool OnlyAssigns(SyntaxNode? body, Func<string, bool> isUpdateCall)
+    {
+        bool IsAllowed(StatementSyntax statement)
+            => IsAssignmentStatement(statement)
+                || (statement is ExpressionStatementSyntax { Expression: var expression }
+                    && (expression is AwaitExpressionSyntax awaited ? awaited.Expression : expression) is InvocationExpressionSyntax call
+                    && GetInvokedName(call) is { } name && isUpdateCall(name));
+
+        return body switch
         {
             BlockSyntax block => block.Statements.Count > 0
-                && block.Statements.Take(block.Statements.Count - 1).All(IsAssignmentStatement)
-                && (IsAssignmentStatement(block.Statements[block.Statements.Count - 1]) || (block.Statements.Count > 1 && block.Statements[block.Statements.Count - 1] is ReturnStatementSyntax)),
-            StatementSyntax statement => IsAssignmentStatement(statement),
+                && block.Statements.Take(block.Statements.Count - 1).All(IsAllowed)
+                && (IsAllowed(block.Statements[block.Statements.Count - 1]) || (block.Statements.Count > 1 && block.Statements[block.Statements.Count - 1] is ReturnStatementSyntax)),
+            StatementSyntax statement => IsAllowed(statement),
             ExpressionSyntax expression => IsAssignment(expression),
             _ => false,
         };
+    }
 
     /// <summary>The body of the first lambda argument, if any.</summary>
     public static SyntaxNode? GetLambdaBody(InvocationExpressionSyntax invocation)

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Text;
 using System.Text.RegularExpressions;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -23,7 +24,8 @@ internal sealed class BookkeepingReader
 {
     private const int MaxTraceDepth = 3;
 
-    private static readonly Regex UpdateStatement = new(
+    /// <summary>An <c>UPDATE table SET assignments</c> statement in SQL text.</summary>
+    internal static readonly Regex UpdateStatement = new(
         @"\bUPDATE\s+(?<table>[\w\.""`\[\]]+)\s+SET\s+(?<assignments>.+?)(\bWHERE\b|\bFROM\b|\bRETURNING\b|;|$)",
         RegexOptions.IgnoreCase | RegexOptions.Singleline | RegexOptions.CultureInvariant);
 
@@ -33,33 +35,41 @@ internal sealed class BookkeepingReader
         @"^(now\s*\(\s*\d*\s*\)|current_timestamp(\s*\(\s*\d*\s*\))?|utc_timestamp\s*\(\s*\d*\s*\)|localtimestamp|getdate\s*\(\s*\)|getutcdate\s*\(\s*\)|sysdatetime\s*\(\s*\)|sysutcdatetime\s*\(\s*\)|sysdatetimeoffset\s*\(\s*\)|statement_timestamp\s*\(\s*\)|clock_timestamp\s*\(\s*\)|transaction_timestamp\s*\(\s*\)|datetime\s*\(\s*'now'\s*\))$",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
     private readonly HashSet<INamedTypeSymbol> entities;
     private readonly ImmutableArray<RelationshipModel> relationships;
-    private readonly Dictionary<string, INamedTypeSymbol> entitiesByTableName;
+    private readonly IReadOnlyDictionary<string, INamedTypeSymbol> entitiesByTableName;
     private readonly ImmutableArray<BookkeepingWrite>.Builder writes = ImmutableArray.CreateBuilder<BookkeepingWrite>();
 
     public BookkeepingReader(
-        EfModelSymbols symbols,
+        EfCoreSymbols symbols,
         ModelConfiguration configuration,
         HashSet<INamedTypeSymbol> entities,
         ImmutableArray<RelationshipModel> relationships,
-        IEnumerable<(INamedTypeSymbol Entity, string TableName)> tableNames)
+        IReadOnlyDictionary<string, INamedTypeSymbol> entitiesByTableName)
     {
         this.symbols = symbols;
         this.configuration = configuration;
         this.entities = entities;
         this.relationships = relationships;
-        entitiesByTableName = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
+        this.entitiesByTableName = entitiesByTableName;
+    }
+
+    /// <summary>The entity each table name (normalized, see <see cref="NormalizeName"/>) may stand for; the first name given wins.</summary>
+    public static IReadOnlyDictionary<string, INamedTypeSymbol> TablesByName(IEnumerable<(INamedTypeSymbol Entity, string TableName)> tableNames)
+    {
+        var byName = new Dictionary<string, INamedTypeSymbol>(StringComparer.Ordinal);
         foreach (var (entity, name) in tableNames)
         {
             var key = NormalizeName(name);
-            if (!entitiesByTableName.ContainsKey(key))
+            if (!byName.ContainsKey(key))
             {
-                entitiesByTableName[key] = entity;
+                byName[key] = entity;
             }
         }
+
+        return byName;
     }
 
     public ImmutableArray<BookkeepingWrite> Read(IEnumerable<IOperation> candidates)
@@ -200,10 +210,10 @@ internal sealed class BookkeepingReader
     }
 
     /// <summary>Whether a property of this type can be a counter cache or a touched timestamp (the model reader's binding filter).</summary>
-    public static bool CanHoldBookkeeping(ITypeSymbol type, EfModelSymbols symbols) => IsInteger(type) || symbols.IsDateTimeLike(type);
+    public static bool CanHoldBookkeeping(ITypeSymbol type, EfCoreSymbols symbols) => IsInteger(type) || symbols.IsDateTimeLike(type);
 
     private bool KindFits(IPropertySymbol property, BookkeepingKind kind)
-        => !EfModelSymbols.HasAttribute(property, symbols.NotMappedAttribute)
+        => !EfCoreSymbols.HasAttribute(property, symbols.NotMappedAttribute)
             && (kind == BookkeepingKind.Touch ? symbols.IsDateTimeLike(property.Type) : IsInteger(property.Type));
 
     private static bool IsInteger(ITypeSymbol type)
@@ -299,15 +309,13 @@ internal sealed class BookkeepingReader
     private static INamedTypeSymbol? Unrelated(INamedTypeSymbol? candidate, INamedTypeSymbol principal)
         => candidate is not null && !EfModel.AreRelated(candidate, principal) ? candidate : null;
 
-    /// <summary>A counter named after the dependents: <c>PostsCount</c>, <c>PostCount</c>, <c>NumberOfPosts</c> for <c>Group.Posts</c>.</summary>
     private INamedTypeSymbol? DependentByName(INamedTypeSymbol principal, IPropertySymbol counter, BookkeepingKind kind)
-    {
-        if (kind != BookkeepingKind.Counter)
-        {
-            return null;
-        }
+        => kind == BookkeepingKind.Counter ? DependentNamedBy(relationships, principal, counter.Name) : null;
 
-        var stem = counter.Name;
+    /// <summary>The dependent a counter is named after: <c>PostsCount</c>, <c>PostCount</c>, <c>NumberOfPosts</c> for <c>Group.Posts</c>.</summary>
+    public static INamedTypeSymbol? DependentNamedBy(IEnumerable<RelationshipModel> relationships, INamedTypeSymbol principal, string counterName)
+    {
+        var stem = counterName;
         foreach (var affix in new[] { "Count", "Counter", "Total" })
         {
             if (stem.EndsWith(affix, StringComparison.Ordinal) && stem.Length > affix.Length)
@@ -322,7 +330,7 @@ internal sealed class BookkeepingReader
             stem = stem.Substring("NumberOf".Length);
         }
 
-        if (stem == counter.Name)
+        if (stem == counterName)
         {
             return null;
         }
@@ -398,9 +406,10 @@ internal sealed class BookkeepingReader
     }
 
     private string ColumnName(IPropertySymbol property)
-        => EfModelSymbols.FirstArgument(EfModelSymbols.FindAttribute(property, symbols.ColumnAttribute)) as string ?? property.Name;
+        => EfCoreSymbols.FirstArgument(EfCoreSymbols.FindAttribute(property, symbols.ColumnAttribute)) as string ?? property.Name;
 
-    private static string LastPart(string qualified)
+    /// <summary>The last part of a qualified SQL name (<c>posts</c> of <c>dbo.posts</c>).</summary>
+    internal static string LastPart(string qualified)
     {
         var dot = qualified.LastIndexOf('.');
         return dot < 0 ? qualified : qualified.Substring(dot + 1);

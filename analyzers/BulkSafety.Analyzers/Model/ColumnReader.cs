@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using System.Text.RegularExpressions;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -22,24 +23,17 @@ internal sealed class ColumnReader
         @"\b(char_length|character_length|length|len|octet_length|datalength)\s*\(\s*(?<column>[^)]+?)\s*\)",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
     private readonly HashSet<INamedTypeSymbol> entities;
     private readonly ImmutableArray<RelationshipModel> relationships;
-    private readonly ImmutableArray<BookkeepingWrite> bookkeeping;
 
-    public ColumnReader(
-        EfModelSymbols symbols,
-        ModelConfiguration configuration,
-        HashSet<INamedTypeSymbol> entities,
-        ImmutableArray<RelationshipModel> relationships,
-        ImmutableArray<BookkeepingWrite> bookkeeping)
+    public ColumnReader(EfCoreSymbols symbols, ModelConfiguration configuration, IReadOnlyCollection<INamedTypeSymbol> entities, ImmutableArray<RelationshipModel> relationships)
     {
         this.symbols = symbols;
         this.configuration = configuration;
-        this.entities = entities;
+        this.entities = new HashSet<INamedTypeSymbol>(entities, SymbolEqualityComparer.Default);
         this.relationships = relationships;
-        this.bookkeeping = bookkeeping;
     }
 
     private sealed class Classification
@@ -58,9 +52,14 @@ internal sealed class ColumnReader
         public SyntaxNode? FluentCall { get; }
     }
 
-    public ImmutableArray<UnboundedColumn> Read()
+    /// <summary>
+    /// The unbounded columns, none marked hot (see <see cref="WithHotRows"/>). A property declared in another assembly (a
+    /// Domain project's entity) is reported where this compilation maps it (<paramref name="mappingLocation"/>), unless
+    /// its type comes from an assembly whose own context configures it (<paramref name="configuredElsewhere"/>: Identity).
+    /// </summary>
+    public ImmutableArray<UnboundedColumn> Read(Func<INamedTypeSymbol, Location?> mappingLocation, ISet<IAssemblySymbol> configuredElsewhere)
     {
-        var found = new Dictionary<IPropertySymbol, (INamedTypeSymbol Entity, Classification Classification, HashSet<BookkeepingWrite> Hot)>(SymbolEqualityComparer.Default);
+        var found = new Dictionary<IPropertySymbol, (Classification Classification, List<INamedTypeSymbol> Entities, Location Location)>(SymbolEqualityComparer.Default);
         var order = new List<IPropertySymbol>();
         foreach (var entity in entities.OrderBy(e => e.ToDisplayString(), StringComparer.Ordinal))
         {
@@ -73,7 +72,8 @@ internal sealed class ColumnReader
             {
                 var binary = ConfigurationReader.IsByteArray(property.Type);
                 if ((!binary && property.Type.SpecialType != SpecialType.System_String)
-                    || !property.Locations.Any(l => l.IsInSource)
+                    || configuredElsewhere.Contains(property.ContainingAssembly)
+                    || ReportLocation(entity, property, mappingLocation) is not { } location
                     || IsKey(entity, property) || IsForeignKey(entity, property) || IsRowVersion(entity, property)
                     || Classify(entity, property, binary) is not { } classification)
                 {
@@ -82,27 +82,48 @@ internal sealed class ColumnReader
 
                 if (!found.TryGetValue(property, out var entry))
                 {
-                    entry = (entity, classification, new HashSet<BookkeepingWrite>());
+                    entry = (classification, new List<INamedTypeSymbol>(), location);
                     found[property] = entry;
                     order.Add(property);
                 }
 
-                entry.Hot.UnionWith(HotWrites(entity, property));
+                entry.Entities.Add(entity);
             }
         }
 
         return order.Select(p =>
         {
-            var (_, classification, hot) = found[p];
+            var (classification, holders, location) = found[p];
             return new UnboundedColumn(
-                p, p.Locations.First(l => l.IsInSource), ConfigurationReader.IsByteArray(p.Type), classification.StoreType, classification.Reason,
-                hot.ToImmutableArray(), classification.Fix, classification.FluentCall);
+                p, holders.ToImmutableArray(), location, ConfigurationReader.IsByteArray(p.Type), classification.StoreType, classification.Reason,
+                ImmutableArray<BookkeepingWrite>.Empty, classification.Fix, classification.FluentCall);
         }).ToImmutableArray();
+    }
+
+    // The property's name in its declaration; for a property of another assembly, its fluent Property(...) call, else where the entity is mapped.
+    private Location? ReportLocation(INamedTypeSymbol entity, IPropertySymbol property, Func<INamedTypeSymbol, Location?> mappingLocation)
+        => property.Locations.FirstOrDefault(l => l.IsInSource)
+            ?? (configuration.FindProperty(entity, property)?.PropertyCall is { } call ? Operations.NameLocation(call) : null)
+            ?? mappingLocation(entity);
+
+    /// <summary>The columns with the bookkeeping writes that rewrite the rows holding them.</summary>
+    public ImmutableArray<UnboundedColumn> WithHotRows(ImmutableArray<UnboundedColumn> columns, ImmutableArray<BookkeepingWrite> bookkeeping)
+        => columns.Select(c => c.WithHotWrites(c.Entities.SelectMany(e => HotWrites(e, c.Property, bookkeeping)).Distinct().ToImmutableArray())).ToImmutableArray();
+
+    /// <summary>The entity types whose rows hold the columns of <paramref name="entity"/>: itself, or an owned type's owners.</summary>
+    public static IEnumerable<INamedTypeSymbol> RowAnchors(INamedTypeSymbol entity, ModelConfiguration configuration, int depth = 0)
+    {
+        if (depth < 4 && configuration.OwnersOfOwnedOne.TryGetValue(entity, out var owners))
+        {
+            return owners.SelectMany(o => RowAnchors(o, configuration, depth + 1));
+        }
+
+        return [entity];
     }
 
     private bool IsTableRow(INamedTypeSymbol entity)
     {
-        if (configuration.JsonOwned.Contains(entity) || EfModelSymbols.HasAttribute(entity, symbols.KeylessAttribute))
+        if (configuration.JsonOwned.Contains(entity) || EfCoreSymbols.HasAttribute(entity, symbols.KeylessAttribute))
         {
             return false;
         }
@@ -120,14 +141,14 @@ internal sealed class ColumnReader
 
     private bool IsKey(INamedTypeSymbol entity, IPropertySymbol property)
     {
-        if (EfModelSymbols.HasAttribute(property, symbols.KeyAttribute) || ModelConfiguration.HasName(configuration.KeyProperties, entity, property.Name))
+        if (EfCoreSymbols.HasAttribute(property, symbols.KeyAttribute) || configuration.IsConfiguredKeyPart(entity, property.Name))
         {
             return true;
         }
 
         for (var current = entity; current is not null; current = current.BaseType)
         {
-            var primaryKey = EfModelSymbols.FindAttribute(current, symbols.PrimaryKeyAttribute);
+            var primaryKey = EfCoreSymbols.FindAttribute(current, symbols.PrimaryKeyAttribute);
             if (primaryKey is not null && primaryKey.ConstructorArguments.SelectMany(a => a.Kind == TypedConstantKind.Array ? a.Values : ImmutableArray.Create(a)).Any(v => v.Value as string == property.Name))
             {
                 return true;
@@ -146,7 +167,7 @@ internal sealed class ColumnReader
         => relationships.Any(r => EfModel.AreRelated(r.Dependent, entity) && r.ForeignKey.Contains(property, SymbolEqualityComparer.Default));
 
     private bool IsRowVersion(INamedTypeSymbol entity, IPropertySymbol property)
-        => EfModelSymbols.HasAttribute(property, symbols.TimestampAttribute) || configuration.FindProperty(entity, property)?.IsRowVersion == true;
+        => EfCoreSymbols.HasAttribute(property, symbols.TimestampAttribute) || configuration.FindProperty(entity, property)?.IsRowVersion == true;
 
     /// <summary>Null when the column is bounded (or its bound is configured but not a constant); else why it is not.</summary>
     private Classification? Classify(INamedTypeSymbol entity, IPropertySymbol property, bool binary)
@@ -168,9 +189,9 @@ internal sealed class ColumnReader
                 : null;
         }
 
-        var maxLengthAttribute = EfModelSymbols.FindAttribute(property, symbols.MaxLengthAttribute);
-        var attributeLength = EfModelSymbols.FirstArgument(maxLengthAttribute) as int?
-            ?? EfModelSymbols.FirstArgument(EfModelSymbols.FindAttribute(property, symbols.StringLengthAttribute)) as int?;
+        var maxLengthAttribute = EfCoreSymbols.FindAttribute(property, symbols.MaxLengthAttribute);
+        var attributeLength = EfCoreSymbols.FirstArgument(maxLengthAttribute) as int?
+            ?? EfCoreSymbols.FirstArgument(EfCoreSymbols.FindAttribute(property, symbols.StringLengthAttribute)) as int?;
         var length = fluent?.MaxLength ?? attributeLength ?? (maxLengthAttribute is null ? convention.MaxLength : null);
         if (length is int bound)
         {
@@ -186,19 +207,19 @@ internal sealed class ColumnReader
 
         return fluent?.PropertyCall is { } call
             ? new Classification(storeType, null, ColumnFix.AppendHasMaxLength, call)
-            : new Classification(storeType, null, ColumnFix.AddMaxLengthAttribute, null);
+            : new Classification(storeType, null, property.Locations.Any(l => l.IsInSource) ? ColumnFix.AddMaxLengthAttribute : ColumnFix.None, null);
     }
 
     private bool? UnicodeAttribute(IPropertySymbol property)
-        => EfModelSymbols.FindAttribute(property, symbols.UnicodeAttribute) is { } attribute
-            ? EfModelSymbols.FirstArgument(attribute) as bool? ?? true
+        => EfCoreSymbols.FindAttribute(property, symbols.UnicodeAttribute) is { } attribute
+            ? EfCoreSymbols.FirstArgument(attribute) as bool? ?? true
             : null;
 
     private string? ColumnTypeAttribute(IPropertySymbol property)
-        => EfModelSymbols.FindAttribute(property, symbols.ColumnAttribute)?.NamedArguments.FirstOrDefault(a => a.Key == "TypeName").Value.Value as string;
+        => EfCoreSymbols.FindAttribute(property, symbols.ColumnAttribute)?.NamedArguments.FirstOrDefault(a => a.Key == "TypeName").Value.Value as string;
 
     private string ColumnName(IPropertySymbol property)
-        => EfModelSymbols.FirstArgument(EfModelSymbols.FindAttribute(property, symbols.ColumnAttribute)) as string ?? property.Name;
+        => EfCoreSymbols.FirstArgument(EfCoreSymbols.FindAttribute(property, symbols.ColumnAttribute)) as string ?? property.Name;
 
     private bool HasLengthCheck(INamedTypeSymbol entity, IPropertySymbol property)
     {
@@ -215,9 +236,9 @@ internal sealed class ColumnReader
         return false;
     }
 
-    private IEnumerable<BookkeepingWrite> HotWrites(INamedTypeSymbol entity, IPropertySymbol property)
+    private IEnumerable<BookkeepingWrite> HotWrites(INamedTypeSymbol entity, IPropertySymbol property, ImmutableArray<BookkeepingWrite> bookkeeping)
     {
-        foreach (var anchor in RowAnchors(entity, 0))
+        foreach (var anchor in RowAnchors(entity, configuration))
         {
             foreach (var write in bookkeeping)
             {
@@ -230,17 +251,6 @@ internal sealed class ColumnReader
                 }
             }
         }
-    }
-
-    /// <summary>The entity types whose rows hold the columns of <paramref name="entity"/>: itself, or an owned type's owners.</summary>
-    private IEnumerable<INamedTypeSymbol> RowAnchors(INamedTypeSymbol entity, int depth)
-    {
-        if (depth < 4 && configuration.OwnersOfOwnedOne.TryGetValue(entity, out var owners))
-        {
-            return owners.SelectMany(o => RowAnchors(o, depth + 1));
-        }
-
-        return [entity];
     }
 
     private bool IsTablePerType(INamedTypeSymbol entity)
@@ -267,7 +277,7 @@ internal sealed class ColumnReader
     }
 
     private bool HasTableName(INamedTypeSymbol entity)
-        => configuration.TableNames.ContainsKey(entity) || EfModelSymbols.HasAttribute(entity, symbols.TableAttribute);
+        => configuration.TableNames.ContainsKey(entity) || EfCoreSymbols.HasAttribute(entity, symbols.TableAttribute);
 
     /// <summary>Under TPT, the entity type whose table holds a property declared on <paramref name="declaringType"/>.</summary>
     private INamedTypeSymbol TableOwner(INamedTypeSymbol entity, INamedTypeSymbol declaringType)

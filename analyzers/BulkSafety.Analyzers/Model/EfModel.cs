@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -116,6 +117,7 @@ internal sealed class UnboundedColumn
 {
     public UnboundedColumn(
         IPropertySymbol property,
+        ImmutableArray<INamedTypeSymbol> entities,
         Location location,
         bool isBinary,
         string storeType,
@@ -125,6 +127,7 @@ internal sealed class UnboundedColumn
         SyntaxNode? fluentPropertyCall)
     {
         Property = property;
+        Entities = entities;
         Location = location;
         IsBinary = isBinary;
         StoreType = storeType;
@@ -135,6 +138,9 @@ internal sealed class UnboundedColumn
     }
 
     public IPropertySymbol Property { get; }
+
+    /// <summary>The entity types whose rows hold the column (a base type's property is held by each mapped derived type).</summary>
+    public ImmutableArray<INamedTypeSymbol> Entities { get; }
 
     /// <summary>The property's name in its declaration: where the diagnostic goes.</summary>
     public Location Location { get; }
@@ -156,6 +162,10 @@ internal sealed class UnboundedColumn
 
     /// <summary>The fluent <c>Property(...)</c> call to append <c>.HasMaxLength(n)</c> to, for <see cref="ColumnFix.AppendHasMaxLength"/>.</summary>
     public SyntaxNode? FluentPropertyCall { get; }
+
+    /// <summary>The same column on a row that <paramref name="hotBecause"/> rewrites.</summary>
+    public UnboundedColumn WithHotWrites(ImmutableArray<BookkeepingWrite> hotBecause)
+        => new(Property, Entities, Location, IsBinary, StoreType, Reason, hotBecause, Fix, FluentPropertyCall);
 }
 
 /// <summary>Which mechanical fix bounds the column; none when the user chose the unbounded type explicitly.</summary>
@@ -167,49 +177,41 @@ internal enum ColumnFix
 }
 
 /// <summary>
-/// The EF Core model of one compilation as the rules need it: entity types, relationships with their delete
-/// behavior, the bookkeeping writes that rewrite principals, and the unbounded columns. Built once per compilation
-/// by <see cref="EfModelReader"/>; immutable and shared by every rule.
+/// The EF Core model of one compilation as the rules need it: the <see cref="EfMapping"/> (entity types, relationships,
+/// keys, unbounded columns) completed with the bookkeeping writes that rewrite principals and which columns they make
+/// hot. Built once per compilation from the mapping, and only when a rule needs bookkeeping; immutable and shared.
 /// </summary>
 internal sealed class EfModel
 {
     private readonly ILookup<SyntaxTree?, UnboundedColumn> columnsByTree;
-    private readonly ILookup<SyntaxTree?, RelationshipModel> relationshipsByTree;
 
-    public EfModel(
-        ImmutableHashSet<INamedTypeSymbol> entityTypes,
-        ImmutableArray<RelationshipModel> relationships,
-        ImmutableArray<BookkeepingWrite> bookkeeping,
-        ImmutableArray<UnboundedColumn> unboundedColumns)
+    public EfModel(EfMapping mapping, ImmutableArray<BookkeepingWrite> bookkeeping, ImmutableArray<UnboundedColumn> unboundedColumns)
     {
-        EntityTypes = entityTypes;
-        Relationships = relationships;
+        Mapping = mapping;
         Bookkeeping = bookkeeping;
         UnboundedColumns = unboundedColumns;
         columnsByTree = unboundedColumns.ToLookup(c => c.Location.SourceTree);
-        relationshipsByTree = relationships.ToLookup(r => r.Location.SourceTree);
     }
 
-    /// <summary>The entity types (owned and complex types included) that a DbContext of this compilation maps.</summary>
-    public ImmutableHashSet<INamedTypeSymbol> EntityTypes { get; }
+    /// <summary>What the configuration alone decides.</summary>
+    public EfMapping Mapping { get; }
 
-    public ImmutableArray<RelationshipModel> Relationships { get; }
+    /// <inheritdoc cref="EfMapping.EntityTypes"/>
+    public ImmutableHashSet<INamedTypeSymbol> EntityTypes => Mapping.EntityTypes;
+
+    public ImmutableArray<RelationshipModel> Relationships => Mapping.Relationships;
     public ImmutableArray<BookkeepingWrite> Bookkeeping { get; }
+
+    /// <summary>The unbounded columns, each with the bookkeeping that makes its row hot.</summary>
     public ImmutableArray<UnboundedColumn> UnboundedColumns { get; }
 
     public IEnumerable<UnboundedColumn> UnboundedColumnsIn(SyntaxTree tree) => columnsByTree[tree];
-
-    public IEnumerable<RelationshipModel> RelationshipsConfiguredIn(SyntaxTree tree) => relationshipsByTree[tree];
 
     /// <summary>The writes to <paramref name="relationship"/>'s principal that each of its dependents causes.</summary>
     public ImmutableArray<BookkeepingWrite> PrincipalRewrites(RelationshipModel relationship)
         => Bookkeeping.Where(w => AreRelated(w.Principal, relationship.Principal) && AreRelated(w.Dependent, relationship.Dependent)).ToImmutableArray();
 
-    /// <summary>The unbounded columns declared on <paramref name="entity"/> or its base types.</summary>
-    public IEnumerable<UnboundedColumn> UnboundedColumnsOf(INamedTypeSymbol entity)
-        => UnboundedColumns.Where(c => EfModelSymbols.DerivesFrom(entity, c.Property.ContainingType));
-
     /// <summary>Whether one type derives from the other (or they are the same): rows of the two can be the same row.</summary>
     public static bool AreRelated(ITypeSymbol a, ITypeSymbol b)
-        => EfModelSymbols.DerivesFrom(a, b as INamedTypeSymbol) || EfModelSymbols.DerivesFrom(b, a as INamedTypeSymbol);
+        => EfCoreSymbols.DerivesFrom(a, b as INamedTypeSymbol) || EfCoreSymbols.DerivesFrom(b, a as INamedTypeSymbol);
 }

@@ -24,13 +24,8 @@ namespace BulkSafety.Analyzers.Model;
 /// </remarks>
 internal sealed class EfModelReader
 {
-    private static readonly HashSet<string> CandidateInvocationNames = new(StringComparer.Ordinal)
-    {
-        "Set", "SetProperty", "ExecuteSqlRaw", "ExecuteSqlRawAsync", "ExecuteSql", "ExecuteSqlAsync", "ExecuteSqlInterpolated", "ExecuteSqlInterpolatedAsync",
-    };
-
     private readonly Compilation compilation;
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly CancellationToken cancellationToken;
     private readonly ModelConfiguration configuration = new();
     private readonly Dictionary<SyntaxTree, SemanticModel> semanticModels = new();
@@ -38,28 +33,151 @@ internal sealed class EfModelReader
     private readonly HashSet<INamedTypeSymbol> entities = new(SymbolEqualityComparer.Default);
     private readonly List<SyntaxNode> bookkeepingCandidates = new();
     private readonly List<(INamedTypeSymbol Entity, string Name)> dbSetNames = new();
+    private readonly Dictionary<INamedTypeSymbol, Location> dbSetLocations = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<INamedTypeSymbol, Location> configurationClassLocations = new(SymbolEqualityComparer.Default);
+    private readonly Dictionary<INamedTypeSymbol, Location> setCallLocations = new(SymbolEqualityComparer.Default);
+    private readonly HashSet<IAssemblySymbol> assembliesConfiguredElsewhere = new(SymbolEqualityComparer.Default);
 
-    private EfModelReader(Compilation compilation, EfModelSymbols symbols, CancellationToken cancellationToken)
+    private EfModelReader(Compilation compilation, EfCoreSymbols symbols, CancellationToken cancellationToken)
     {
         this.compilation = compilation;
         this.symbols = symbols;
         this.cancellationToken = cancellationToken;
     }
 
-    /// <summary>Reads the model of <paramref name="compilation"/>. Prefer <see cref="EfModelCache.Get"/>, which reads it once.</summary>
-    public static EfModel Read(Compilation compilation, EfModelSymbols symbols, CancellationToken cancellationToken)
-        => new EfModelReader(compilation, symbols, cancellationToken).Read();
+    /// <summary>Reads the whole model of <paramref name="compilation"/>. Prefer <see cref="EfCompilation.GetModel"/>, which reads it once per compilation.</summary>
+    public static EfModel Read(Compilation compilation, EfCoreSymbols symbols, CancellationToken cancellationToken)
+        => Complete(compilation, symbols, ReadMapping(compilation, symbols, cancellationToken), cancellationToken);
 
-    private EfModel Read()
+    /// <summary>Reads what the configuration decides. Prefer <see cref="EfCompilation.GetMapping"/>, which reads it once per compilation.</summary>
+    public static EfMapping ReadMapping(Compilation compilation, EfCoreSymbols symbols, CancellationToken cancellationToken)
+        => new EfModelReader(compilation, symbols, cancellationToken).ReadMapping();
+
+    /// <summary>
+    /// Completes <paramref name="mapping"/> with its bookkeeping: binds the candidate statements (the costly part, and
+    /// only the few that <see cref="BookkeepingCandidates"/> kept) and marks the columns of the rows they rewrite hot.
+    /// </summary>
+    public static EfModel Complete(Compilation compilation, EfCoreSymbols symbols, EfMapping mapping, CancellationToken cancellationToken)
+    {
+        var semanticModels = new Dictionary<SyntaxTree, SemanticModel>();
+        var operations = new List<IOperation>();
+        foreach (var node in mapping.BookkeepingCandidates)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!semanticModels.TryGetValue(node.SyntaxTree, out var semanticModel))
+            {
+                semanticModels[node.SyntaxTree] = semanticModel = compilation.GetSemanticModel(node.SyntaxTree);
+            }
+
+            if (semanticModel.GetOperation(node, cancellationToken) is { } operation)
+            {
+                operations.Add(operation);
+            }
+        }
+
+        var entities = new HashSet<INamedTypeSymbol>(mapping.EntityTypes, SymbolEqualityComparer.Default);
+        var bookkeeping = new BookkeepingReader(symbols, mapping.Configuration, entities, mapping.Relationships, mapping.EntitiesByTableName).Read(operations);
+        var columns = new ColumnReader(symbols, mapping.Configuration, mapping.EntityTypes, mapping.Relationships).WithHotRows(mapping.UnboundedColumns, bookkeeping);
+        return new EfModel(mapping, bookkeeping, columns);
+    }
+
+    private EfMapping ReadMapping()
     {
         var sourceTypes = SourceTypes(compilation.Assembly.GlobalNamespace).ToList();
         ReadConfiguration(sourceTypes);
         ScanStatements();
         DiscoverEntities(sourceTypes);
-        var relationships = new RelationshipReader(symbols, configuration, entities).Read();
-        var bookkeeping = new BookkeepingReader(symbols, configuration, entities, relationships, TableNames()).Read(BindBookkeepingCandidates(sourceTypes));
-        var columns = new ColumnReader(symbols, configuration, entities, relationships, bookkeeping).Read();
-        return new EfModel(entities.ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), relationships, bookkeeping, columns);
+        var relationships = new RelationshipReader(symbols, configuration, entities, MappingLocation).Read();
+        var columns = new ColumnReader(symbols, configuration, entities, relationships).Read(MappingLocation, assembliesConfiguredElsewhere);
+        var tablesByName = BookkeepingReader.TablesByName(TableNames());
+        var filter = new BookkeepingCandidates(symbols, relationships, sourceTypes, tablesByName);
+        var candidates = ImmutableArray.CreateBuilder<SyntaxNode>();
+        var rewritable = new HashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default);
+        foreach (var node in bookkeepingCandidates)
+        {
+            var written = filter.PrincipalsPossiblyWritten(node).ToList();
+            if (written.Count > 0)
+            {
+                candidates.Add(node);
+                rewritable.UnionWith(written);
+            }
+        }
+
+        return new EfMapping(
+            entities.ToImmutableHashSet<INamedTypeSymbol>(SymbolEqualityComparer.Default), relationships, columns, UniqueKeys(), candidates.ToImmutable(),
+            rewritable.ToImmutableArray(), configuration, tablesByName);
+    }
+
+    /// <summary>
+    /// Each entity's unique keys, as property names: the primary key (<c>HasKey</c>, <c>[PrimaryKey]</c>, <c>[Key]</c>, or
+    /// EF's <c>Id</c>/<c>&lt;Type&gt;Id</c> convention; none for <c>[Keyless]</c>), alternate keys and unique indexes
+    /// (<c>HasIndex(...).IsUnique()</c>, <c>[Index(..., IsUnique = true)]</c>).
+    /// </summary>
+    private ImmutableDictionary<INamedTypeSymbol, ImmutableArray<ImmutableArray<string>>> UniqueKeys()
+    {
+        var keys = ImmutableDictionary.CreateBuilder<INamedTypeSymbol, ImmutableArray<ImmutableArray<string>>>(SymbolEqualityComparer.Default);
+        foreach (var entity in entities)
+        {
+            var entityKeys = new List<ImmutableArray<string>> { PrimaryKey(entity) };
+            for (var current = entity; current is not null; current = current.BaseType)
+            {
+                entityKeys.AddRange(configuration.AlternateKeys.TryGetValue(current, out var alternates) ? alternates : []);
+                entityKeys.AddRange(configuration.UniqueIndexes.TryGetValue(current, out var indexes) ? indexes : []);
+                entityKeys.AddRange(current.GetAttributes()
+                    .Where(a => EfCoreSymbols.DerivesFrom(a.AttributeClass, symbols.IndexAttribute) && a.NamedArguments.Any(n => n.Key == "IsUnique" && n.Value.Value is true))
+                    .Select(AttributeNames));
+            }
+
+            keys[entity] = entityKeys.Where(k => !k.IsDefaultOrEmpty).ToImmutableArray();
+        }
+
+        return keys.ToImmutable();
+    }
+
+    private ImmutableArray<string> PrimaryKey(INamedTypeSymbol entity)
+    {
+        var chain = TypeAndBases(entity).ToList();
+        if (chain.Any(t => EfCoreSymbols.HasAttribute(t, symbols.KeylessAttribute)))
+        {
+            return [];
+        }
+
+        foreach (var type in chain)
+        {
+            if (configuration.PrimaryKeys.TryGetValue(type, out var configured))
+            {
+                return configured;
+            }
+
+            if (EfCoreSymbols.FindAttribute(type, symbols.PrimaryKeyAttribute) is { } primaryKey)
+            {
+                return AttributeNames(primaryKey);
+            }
+        }
+
+        var mapped = MappedProperties.Of(entity, symbols, configuration).ToList();
+        var annotated = mapped.Where(p => EfCoreSymbols.HasAttribute(p, symbols.KeyAttribute)).Select(p => p.Name).ToImmutableArray();
+        if (!annotated.IsEmpty)
+        {
+            return annotated;
+        }
+
+        var byConvention = mapped.FirstOrDefault(p => string.Equals(p.Name, "Id", StringComparison.OrdinalIgnoreCase))
+            ?? mapped.FirstOrDefault(p => chain.Any(t => string.Equals(p.Name, t.Name + "Id", StringComparison.OrdinalIgnoreCase)));
+        return byConvention is null ? [] : [byConvention.Name];
+    }
+
+    // [PrimaryKey("A", "B")], [Index("A", "B")]: a name and a params array of more names.
+    private static ImmutableArray<string> AttributeNames(AttributeData attribute)
+        => attribute.ConstructorArguments.SelectMany(a => a.Kind == TypedConstantKind.Array ? a.Values : ImmutableArray.Create(a))
+            .Select(v => v.Value as string).OfType<string>().ToImmutableArray();
+
+    private static IEnumerable<INamedTypeSymbol> TypeAndBases(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.BaseType)
+        {
+            yield return current;
+        }
     }
 
     private static IEnumerable<INamedTypeSymbol> SourceTypes(INamespaceSymbol ns)
@@ -112,14 +230,7 @@ internal sealed class EfModelReader
             var isContext = symbols.IsDbContext(type);
             if (isContext)
             {
-                foreach (var set in type.GetMembers().OfType<IPropertySymbol>().Where(p => symbols.IsDbSet(p.Type)))
-                {
-                    if (set.Type is INamedTypeSymbol { TypeArguments.Length: 1 } setType && setType.TypeArguments[0] is INamedTypeSymbol entity)
-                    {
-                        roots.Add(entity);
-                        dbSetNames.Add((entity, set.Name));
-                    }
-                }
+                ReadDbSets(type);
             }
 
             var isConfigurationClass = configurationClasses.Contains(type, SymbolEqualityComparer.Default);
@@ -141,13 +252,73 @@ internal sealed class EfModelReader
                 continue;
             }
 
-            roots.UnionWith(symbols.ConfiguredEntityTypes(type));
+            foreach (var entity in symbols.ConfiguredEntityTypes(type))
+            {
+                roots.Add(entity);
+                if (!configurationClassLocations.ContainsKey(entity))
+                {
+                    configurationClassLocations[entity] = type.Locations.First(l => l.IsInSource);
+                }
+            }
+
             foreach (var method in type.GetMembers("Configure").OfType<IMethodSymbol>())
             {
                 ReadBody(method, reader);
             }
         }
     }
+
+    /// <summary>
+    /// The DbSet properties of a context and of its base types, a package's base included (<c>IdentityDbContext&lt;TUser&gt;</c>
+    /// declares <c>Users</c>, <c>Roles</c>...). A base from another assembly configures its entities in an
+    /// <c>OnModelCreating</c> this reader cannot see: the columns of types from that assembly are left alone.
+    /// </summary>
+    private void ReadDbSets(INamedTypeSymbol context)
+    {
+        for (var type = context; type is not null && !SymbolEqualityComparer.Default.Equals(type, symbols.DbContext); type = type.BaseType)
+        {
+            if (!type.Locations.Any(l => l.IsInSource))
+            {
+                // IdentityDbContext<AppUser> configures AppUser's IdentityUser part: the base's assembly and those of the
+                // bases of its type arguments.
+                assembliesConfiguredElsewhere.Add(type.ContainingAssembly);
+                foreach (var argument in type.TypeArguments.OfType<INamedTypeSymbol>())
+                {
+                    for (var baseType = argument.BaseType; baseType is not null && baseType.SpecialType != SpecialType.System_Object; baseType = baseType.BaseType)
+                    {
+                        if (!baseType.Locations.Any(l => l.IsInSource))
+                        {
+                            assembliesConfiguredElsewhere.Add(baseType.ContainingAssembly);
+                        }
+                    }
+                }
+            }
+
+            foreach (var set in type.GetMembers().OfType<IPropertySymbol>().Where(p => symbols.IsDbSet(p.Type)))
+            {
+                if (set.Type is INamedTypeSymbol { TypeArguments.Length: 1 } setType && setType.TypeArguments[0] is INamedTypeSymbol entity)
+                {
+                    roots.Add(entity);
+                    dbSetNames.Add((entity, set.Name));
+                    if (set.Locations.FirstOrDefault(l => l.IsInSource) is { } location && !dbSetLocations.ContainsKey(entity))
+                    {
+                        dbSetLocations[entity] = location;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Where the current compilation maps <paramref name="entity"/>, for diagnostics about an entity declared in another
+    /// assembly: its <c>Entity&lt;T&gt;()</c> call, its configuration class, its <c>DbSet</c> property, or a <c>Set&lt;T&gt;()</c> call.
+    /// </summary>
+    private Location? MappingLocation(INamedTypeSymbol entity)
+        => configuration.EntityCalls.TryGetValue(entity, out var call) ? call
+            : configurationClassLocations.TryGetValue(entity, out var configurationClass) ? configurationClass
+            : dbSetLocations.TryGetValue(entity, out var dbSet) ? dbSet
+            : setCallLocations.TryGetValue(entity, out var setCall) ? setCall
+            : null;
 
     private bool IsBuilder(ITypeSymbol type)
         => SymbolEqualityComparer.Default.Equals(type, symbols.ModelBuilder)
@@ -168,9 +339,9 @@ internal sealed class EfModelReader
     }
 
     /// <summary>
-    /// One syntax pass over every tree: <c>Set&lt;T&gt;()</c> calls (entity roots), bound at once, and the statements that
-    /// can be bookkeeping (<c>++</c>, <c>--</c>, <c>+= 1</c>, assignments, <c>SetProperty</c>, raw SQL), kept as syntax
-    /// until the entities are known (<see cref="BindBookkeepingCandidates"/>).
+    /// One syntax pass over every tree: <c>Set&lt;T&gt;()</c> calls (entity roots), bound at once unless a <c>DbSet</c>
+    /// property returns them, and the statements that have the shape of bookkeeping
+    /// (<see cref="BookkeepingCandidates.HasBookkeepingShape"/>), kept as syntax until the relationships are known.
     /// </summary>
     private void ScanStatements()
     {
@@ -180,126 +351,32 @@ internal sealed class EfModelReader
             var root = tree.GetRoot(cancellationToken);
             foreach (var node in root.DescendantNodes())
             {
-                if (!IsCandidate(node))
-                {
-                    continue;
-                }
-
-                if (node is not InvocationExpressionSyntax invocation || SyntaxFilter.GetInvokedName(invocation) != "Set")
+                if (BookkeepingCandidates.HasBookkeepingShape(node))
                 {
                     bookkeepingCandidates.Add(node);
                 }
-                else if (SemanticModelFor(tree).GetOperation(node, cancellationToken) is IInvocationOperation { TargetMethod: { Name: "Set", IsGenericMethod: true } set }
+                else if (node is InvocationExpressionSyntax invocation && SyntaxFilter.GetInvokedName(invocation) == "Set" && !IsInDbSetProperty(invocation)
+                    && SemanticModelFor(tree).GetOperation(node, cancellationToken) is IInvocationOperation { TargetMethod: { Name: "Set", IsGenericMethod: true } set }
                     && symbols.IsDbContext(set.ContainingType) && set.TypeArguments[0] is INamedTypeSymbol entity)
                 {
                     roots.Add(entity);
+                    if (!setCallLocations.ContainsKey(entity))
+                    {
+                        setCallLocations[entity] = Operations.NameLocation(node);
+                    }
                 }
             }
         }
     }
 
-    /// <summary>
-    /// Binds the bookkeeping candidates that can write an entity's counter or timestamp: the increments, assignments and
-    /// <c>SetProperty</c> calls whose target is named like an integer or date property of an entity type (or of a class
-    /// deriving from one), and raw SQL. Binding is what costs; most candidates (<c>i++</c>, <c>Name = name</c>,
-    /// <c>SetProperty(x =&gt; x.IsActive, false)</c>) stop here.
-    /// </summary>
-    private IEnumerable<IOperation> BindBookkeepingCandidates(List<INamedTypeSymbol> sourceTypes)
-    {
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var type in sourceTypes.Where(t => TypeAndBases(t).Any(entities.Contains)))
-        {
-            names.UnionWith(TypeAndBases(type).SelectMany(t => t.GetMembers()).OfType<IPropertySymbol>()
-                .Where(p => BookkeepingReader.CanHoldBookkeeping(p.Type, symbols)).Select(p => p.Name));
-        }
-
-        foreach (var node in bookkeepingCandidates)
-        {
-            if ((WrittenName(node) is { } name ? names.Contains(name) : node is InvocationExpressionSyntax)
-                && SemanticModelFor(node.SyntaxTree).GetOperation(node, cancellationToken) is { } operation)
-            {
-                yield return operation;
-            }
-        }
-    }
-
-    private static IEnumerable<INamedTypeSymbol> TypeAndBases(INamedTypeSymbol type)
-    {
-        for (var current = type; current is not null; current = current.BaseType)
-        {
-            yield return current;
-        }
-    }
-
-    // The member a candidate writes, as written: PostsCount in group.PostsCount++, in PostsCount = x and in
-    // SetProperty(g => g.PostsCount, ...). Null where the syntax does not say (raw SQL): such calls are always bound.
-    private static string? WrittenName(SyntaxNode node)
-        => node switch
-        {
-            PostfixUnaryExpressionSyntax postfix => NameOf(postfix.Operand),
-            PrefixUnaryExpressionSyntax prefix => NameOf(prefix.Operand),
-            AssignmentExpressionSyntax assignment => NameOf(assignment.Left),
-            InvocationExpressionSyntax { ArgumentList.Arguments: { Count: > 0 } arguments } when arguments[0].Expression is LambdaExpressionSyntax { ExpressionBody: { } property } => NameOf(property),
-            _ => null,
-        };
-
-    private static string? NameOf(ExpressionSyntax target)
-        => target switch
-        {
-            MemberAccessExpressionSyntax member => member.Name.Identifier.ValueText,
-            IdentifierNameSyntax identifier => identifier.Identifier.ValueText,
-            _ => null,
-        };
-
-    private static bool IsCandidate(SyntaxNode node)
-    {
-        switch (node)
-        {
-            case PostfixUnaryExpressionSyntax postfix:
-                return postfix.Operand is MemberAccessExpressionSyntax or IdentifierNameSyntax
-                    && (postfix.IsKind(SyntaxKind.PostIncrementExpression) || postfix.IsKind(SyntaxKind.PostDecrementExpression));
-            case PrefixUnaryExpressionSyntax prefix:
-                return prefix.Operand is MemberAccessExpressionSyntax or IdentifierNameSyntax
-                    && (prefix.IsKind(SyntaxKind.PreIncrementExpression) || prefix.IsKind(SyntaxKind.PreDecrementExpression));
-            case AssignmentExpressionSyntax assignment:
-                // An object or with-initializer fills in a row being created, never rewrites an existing parent.
-                if (assignment.Left is not (MemberAccessExpressionSyntax or IdentifierNameSyntax) || assignment.Parent is InitializerExpressionSyntax)
-                {
-                    return false;
-                }
-
-                if (assignment.IsKind(SyntaxKind.AddAssignmentExpression) || assignment.IsKind(SyntaxKind.SubtractAssignmentExpression))
-                {
-                    return assignment.Right is LiteralExpressionSyntax { Token.ValueText: "1" };
-                }
-
-                return assignment.IsKind(SyntaxKind.SimpleAssignmentExpression) && MayBeBookkeepingValue(assignment.Right);
-            case InvocationExpressionSyntax invocation:
-                return SyntaxFilter.GetInvokedName(invocation) is { } name && CandidateInvocationNames.Contains(name);
-            default:
-                return false;
-        }
-    }
-
-    // x.C + 1, x.C - 1, anything naming Now/UtcNow/GetUtcNow, or a local that may hold "now".
-    private static bool MayBeBookkeepingValue(ExpressionSyntax value)
-    {
-        switch (value)
-        {
-            case BinaryExpressionSyntax binary when binary.IsKind(SyntaxKind.AddExpression) || binary.IsKind(SyntaxKind.SubtractExpression):
-                return binary.Right is LiteralExpressionSyntax { Token.ValueText: "1" };
-            case IdentifierNameSyntax:
-                return true;
-            default:
-                return value.DescendantNodesAndSelf().OfType<SimpleNameSyntax>()
-                    .Any(n => n.Identifier.ValueText is "Now" or "UtcNow" or "GetUtcNow" or "GetLocalNow");
-        }
-    }
+    // public DbSet<Group> Groups => Set<Group>(): the property already made Group a root.
+    private static bool IsInDbSetProperty(SyntaxNode node)
+        => node.FirstAncestorOrSelf<PropertyDeclarationSyntax>() is { Type: GenericNameSyntax { Identifier.ValueText: "DbSet" } };
 
     /// <summary>Roots plus everything reachable through navigations, minus ignored and [NotMapped] types; owned types included.</summary>
     private void DiscoverEntities(List<INamedTypeSymbol> sourceTypes)
     {
-        foreach (var owned in sourceTypes.Where(t => EfModelSymbols.HasAttribute(t, symbols.OwnedAttribute) || EfModelSymbols.HasAttribute(t, symbols.ComplexTypeAttribute)))
+        foreach (var owned in sourceTypes.Where(t => EfCoreSymbols.HasAttribute(t, symbols.OwnedAttribute) || EfCoreSymbols.HasAttribute(t, symbols.ComplexTypeAttribute)))
         {
             configuration.OwnedTypes.Add(owned);
         }
@@ -309,16 +386,21 @@ internal sealed class EfModelReader
         while (queue.Count > 0)
         {
             var entity = queue.Dequeue();
-            if (!IsSourceClass(entity) || configuration.IgnoredTypes.Contains(entity) || EfModelSymbols.HasAttribute(entity, symbols.NotMappedAttribute) || !entities.Add(entity))
+            if (!CanBeEntity(entity) || configuration.IgnoredTypes.Contains(entity) || EfCoreSymbols.HasAttribute(entity, symbols.NotMappedAttribute) || !entities.Add(entity))
             {
                 continue;
             }
 
             foreach (var property in MappedProperties.Of(entity, symbols, configuration))
             {
-                if (ConfigurationReader.NavigationTarget(property.Type) is not { } target || !IsSourceClass(target))
+                if (ConfigurationReader.NavigationTarget(property.Type) is not { } target || !CanBeEntity(target))
                 {
                     continue;
+                }
+
+                if (EfCoreSymbols.HasAttribute(target, symbols.OwnedAttribute) || EfCoreSymbols.HasAttribute(target, symbols.ComplexTypeAttribute))
+                {
+                    configuration.OwnedTypes.Add(target);
                 }
 
                 var isCollection = !SymbolEqualityComparer.Default.Equals(target, property.Type);
@@ -349,7 +431,7 @@ internal sealed class EfModelReader
 
         foreach (var entity in entities)
         {
-            if (EfModelSymbols.FirstArgument(EfModelSymbols.FindAttribute(entity, symbols.TableAttribute)) is string name)
+            if (EfCoreSymbols.FirstArgument(EfCoreSymbols.FindAttribute(entity, symbols.TableAttribute)) is string name)
             {
                 yield return (entity, name);
             }
@@ -367,6 +449,15 @@ internal sealed class EfModelReader
         }
     }
 
-    private static bool IsSourceClass(INamedTypeSymbol type)
-        => type.TypeKind == TypeKind.Class && type.SpecialType == SpecialType.None && type.Locations.Any(l => l.IsInSource);
+    // A class of this compilation or of a referenced one (a Domain assembly's entities), not the framework's own types.
+    private static bool CanBeEntity(INamedTypeSymbol type)
+    {
+        if (type.TypeKind != TypeKind.Class || type.SpecialType != SpecialType.None)
+        {
+            return false;
+        }
+
+        var ns = type.ContainingNamespace?.ToDisplayString() ?? string.Empty;
+        return type.Locations.Any(l => l.IsInSource) || (ns != "System" && !ns.StartsWith("System.", StringComparison.Ordinal));
+    }
 }

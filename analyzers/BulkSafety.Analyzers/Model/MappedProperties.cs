@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -11,7 +12,7 @@ namespace BulkSafety.Analyzers.Model;
 /// </summary>
 internal static class MappedProperties
 {
-    public static IEnumerable<IPropertySymbol> Of(INamedTypeSymbol entity, EfModelSymbols symbols, ModelConfiguration configuration)
+    public static IEnumerable<IPropertySymbol> Of(INamedTypeSymbol entity, EfCoreSymbols symbols, ModelConfiguration configuration)
     {
         var seen = new HashSet<string>();
         for (var type = entity; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
@@ -26,7 +27,7 @@ internal static class MappedProperties
 
                 var writable = property.SetMethod is not null || configuration.FindProperty(entity, property) is not null;
                 if (writable
-                    && !EfModelSymbols.HasAttribute(property, symbols.NotMappedAttribute)
+                    && !EfCoreSymbols.HasAttribute(property, symbols.NotMappedAttribute)
                     && !ModelConfiguration.HasName(configuration.IgnoredProperties, entity, property.Name))
                 {
                     yield return property;

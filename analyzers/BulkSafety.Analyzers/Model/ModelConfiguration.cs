@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Operations;
 
@@ -71,6 +72,9 @@ internal sealed class ModelConfiguration
     private readonly Dictionary<IPropertySymbol, Dictionary<INamedTypeSymbol, PropertyConfiguration>> properties = new(SymbolEqualityComparer.Default);
 
     public HashSet<INamedTypeSymbol> Entities { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The first <c>modelBuilder.Entity&lt;T&gt;()</c> of each entity type: where its mapping is written.</summary>
+    public Dictionary<INamedTypeSymbol, Location> EntityCalls { get; } = new(SymbolEqualityComparer.Default);
     public HashSet<INamedTypeSymbol> OwnedTypes { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, HashSet<INamedTypeSymbol>> OwnersOfOwnedOne { get; } = new(SymbolEqualityComparer.Default);
     public HashSet<INamedTypeSymbol> OwnedMany { get; } = new(SymbolEqualityComparer.Default);
@@ -81,7 +85,14 @@ internal sealed class ModelConfiguration
     public HashSet<INamedTypeSymbol> NotTables { get; } = new(SymbolEqualityComparer.Default);
 
     public Dictionary<INamedTypeSymbol, HashSet<string>> IgnoredProperties { get; } = new(SymbolEqualityComparer.Default);
-    public Dictionary<INamedTypeSymbol, HashSet<string>> KeyProperties { get; } = new(SymbolEqualityComparer.Default);
+    /// <summary><c>HasKey(...)</c>: the primary key's property names.</summary>
+    public Dictionary<INamedTypeSymbol, ImmutableArray<string>> PrimaryKeys { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary><c>HasAlternateKey(...)</c>: each alternate key's property names.</summary>
+    public Dictionary<INamedTypeSymbol, List<ImmutableArray<string>>> AlternateKeys { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary><c>HasIndex(...).IsUnique()</c>: each unique index's property names.</summary>
+    public Dictionary<INamedTypeSymbol, List<ImmutableArray<string>>> UniqueIndexes { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, List<string>> CheckConstraints { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, string> TableNames { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, MappingStrategy> Strategies { get; } = new(SymbolEqualityComparer.Default);
@@ -126,6 +137,32 @@ internal sealed class ModelConfiguration
         return null;
     }
 
+    public static void AddTo<TKey, TValue>(Dictionary<TKey, List<TValue>> map, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (!map.TryGetValue(key, out var list))
+        {
+            map[key] = list = new List<TValue>();
+        }
+
+        list.Add(value);
+    }
+
+    /// <summary>Whether <paramref name="name"/> is part of the configured primary or an alternate key of <paramref name="entity"/> or a base type.</summary>
+    public bool IsConfiguredKeyPart(INamedTypeSymbol entity, string name)
+    {
+        for (var current = entity; current is not null; current = current.BaseType)
+        {
+            if ((PrimaryKeys.TryGetValue(current, out var primary) && primary.Contains(name))
+                || (AlternateKeys.TryGetValue(current, out var alternates) && alternates.Any(k => k.Contains(name))))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static void AddTo<TKey, TValue>(Dictionary<TKey, HashSet<TValue>> map, TKey key, TValue value, IEqualityComparer<TValue>? comparer = null)
         where TKey : notnull
     {
@@ -156,10 +193,10 @@ internal sealed class ModelConfiguration
 internal sealed class ConfigurationReader
 {
     private const string BuildersNamespace = "Microsoft.EntityFrameworkCore.Metadata.Builders";
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
 
-    public ConfigurationReader(EfModelSymbols symbols, ModelConfiguration configuration)
+    public ConfigurationReader(EfCoreSymbols symbols, ModelConfiguration configuration)
     {
         this.symbols = symbols;
         this.configuration = configuration;
@@ -192,6 +229,11 @@ internal sealed class ConfigurationReader
         {
             case "Entity" when onModelBuilder && typeArgument is not null:
                 configuration.Entities.Add(typeArgument);
+                if (!configuration.EntityCalls.ContainsKey(typeArgument))
+                {
+                    configuration.EntityCalls[typeArgument] = Operations.NameLocation(invocation.Syntax);
+                }
+
                 break;
             case "Owned" when onModelBuilder && typeArgument is not null:
                 configuration.OwnedTypes.Add(typeArgument);
@@ -206,12 +248,15 @@ internal sealed class ConfigurationReader
                 }
 
                 break;
-            case "HasKey" or "HasAlternateKey" when entity is not null:
-                foreach (var name in NamedMembers(invocation))
-                {
-                    ModelConfiguration.AddTo(configuration.KeyProperties, entity, name);
-                }
-
+            case "HasKey" when entity is not null:
+                configuration.PrimaryKeys[entity] = NamedMembers(invocation).ToImmutableArray();
+                break;
+            case "HasAlternateKey" when entity is not null:
+                ModelConfiguration.AddTo(configuration.AlternateKeys, entity, NamedMembers(invocation).ToImmutableArray());
+                break;
+            case "IsUnique" when Operations.BoolConstant(Operations.Arguments(invocation).FirstOrDefault()) != false && IndexOf(receiver) is { } index
+                && EntityOfBuilder(Operations.Receiver(index)?.Type) is { } indexed:
+                ModelConfiguration.AddTo(configuration.UniqueIndexes, indexed, NamedMembers(index).ToImmutableArray());
                 break;
             case "ToTable" when entity is not null:
                 if (Operations.StringConstants(Operations.Arguments(invocation).Take(1)).FirstOrDefault() is { } table)
@@ -288,6 +333,20 @@ internal sealed class ConfigurationReader
                 configuration.AppliesConfigurationsFromAssembly |= !NamesAnotherAssembly(Operations.Arguments(invocation).FirstOrDefault());
                 break;
         }
+    }
+
+    // The HasIndex(...) call an index-builder chain (HasIndex(...).HasDatabaseName(...)) starts from.
+    private static IInvocationOperation? IndexOf(IOperation? receiver)
+    {
+        for (var depth = 0; depth < 8 && receiver is IInvocationOperation call; depth++, receiver = Operations.Receiver(call))
+        {
+            if (call.TargetMethod.Name == "HasIndex")
+            {
+                return call;
+            }
+        }
+
+        return null;
     }
 
     private static void Apply(PropertyConfiguration target, IInvocationOperation invocation)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
+using BulkSafety.Analyzers.Infrastructure;
 using Microsoft.CodeAnalysis;
 
 namespace BulkSafety.Analyzers.Model;
@@ -16,15 +17,18 @@ namespace BulkSafety.Analyzers.Model;
 /// </summary>
 internal sealed class RelationshipReader
 {
-    private readonly EfModelSymbols symbols;
+    private readonly EfCoreSymbols symbols;
     private readonly ModelConfiguration configuration;
     private readonly HashSet<INamedTypeSymbol> entities;
+    private readonly Func<INamedTypeSymbol, Location?> mappingLocation;
 
-    public RelationshipReader(EfModelSymbols symbols, ModelConfiguration configuration, HashSet<INamedTypeSymbol> entities)
+    // mappingLocation: where the compilation maps an entity, where a relationship between types of another assembly is reported.
+    public RelationshipReader(EfCoreSymbols symbols, ModelConfiguration configuration, HashSet<INamedTypeSymbol> entities, Func<INamedTypeSymbol, Location?> mappingLocation)
     {
         this.symbols = symbols;
         this.configuration = configuration;
         this.entities = entities;
+        this.mappingLocation = mappingLocation;
     }
 
     private sealed class Candidate
@@ -119,7 +123,7 @@ internal sealed class RelationshipReader
                     paired.Add(inverse);
                 }
 
-                result.Add(new Candidate(principal, dependent, collection, inverse, collection.Locations[0]));
+                result.Add(new Candidate(principal, dependent, collection, inverse, LocationOf(collection, principal)));
             }
         }
 
@@ -131,7 +135,7 @@ internal sealed class RelationshipReader
                 var oneToOne = navigations.TryGetValue(principal, out var back) && back.Any(n => !IsCollection(n) && Points(n, dependent));
                 if (!oneToOne)
                 {
-                    result.Add(new Candidate(principal, dependent, null, reference, reference.Locations[0]));
+                    result.Add(new Candidate(principal, dependent, null, reference, LocationOf(reference, dependent)));
                 }
             }
         }
@@ -139,11 +143,15 @@ internal sealed class RelationshipReader
         return result;
     }
 
+    // The navigation's declaration, or (declared in another assembly) where this compilation maps its entity; none when it does not.
+    private Location LocationOf(IPropertySymbol navigation, INamedTypeSymbol entity)
+        => navigation.Locations.FirstOrDefault(l => l.IsInSource) ?? mappingLocation(entity) ?? Location.None;
+
     private IPropertySymbol? InverseNamedBy(IPropertySymbol collection, List<IPropertySymbol> inverses)
     {
-        var name = ConstructorString(EfModelSymbols.FindAttribute(collection, symbols.InversePropertyAttribute));
+        var name = ConstructorString(EfCoreSymbols.FindAttribute(collection, symbols.InversePropertyAttribute));
         return inverses.FirstOrDefault(i => i.Name == name)
-            ?? inverses.FirstOrDefault(i => ConstructorString(EfModelSymbols.FindAttribute(i, symbols.InversePropertyAttribute)) == collection.Name);
+            ?? inverses.FirstOrDefault(i => ConstructorString(EfCoreSymbols.FindAttribute(i, symbols.InversePropertyAttribute)) == collection.Name);
     }
 
     private Candidate? Normalize(FluentRelationship fluent)
@@ -198,14 +206,14 @@ internal sealed class RelationshipReader
         }
 
         var navigation = candidate.DependentNavigation ?? candidate.PrincipalNavigation;
-        var byAttribute = navigation is null ? null : ConstructorString(EfModelSymbols.FindAttribute(navigation, symbols.ForeignKeyAttribute));
+        var byAttribute = navigation is null ? null : ConstructorString(EfCoreSymbols.FindAttribute(navigation, symbols.ForeignKeyAttribute));
         if (byAttribute is not null)
         {
             return byAttribute.Split(',').Select(n => Named(n.Trim())).OfType<IPropertySymbol>().ToImmutableArray();
         }
 
         var navigationName = candidate.DependentNavigation?.Name;
-        var attributed = dependentProperties.FirstOrDefault(p => navigationName is not null && ConstructorString(EfModelSymbols.FindAttribute(p, symbols.ForeignKeyAttribute)) == navigationName);
+        var attributed = dependentProperties.FirstOrDefault(p => navigationName is not null && ConstructorString(EfCoreSymbols.FindAttribute(p, symbols.ForeignKeyAttribute)) == navigationName);
         if (attributed is not null)
         {
             return [attributed];
@@ -221,8 +229,8 @@ internal sealed class RelationshipReader
     private string PrimaryKeyName(INamedTypeSymbol entity)
     {
         var properties = MappedProperties.Of(entity, symbols, configuration).ToList();
-        var key = properties.FirstOrDefault(p => EfModelSymbols.HasAttribute(p, symbols.KeyAttribute))
-            ?? properties.FirstOrDefault(p => ModelConfiguration.HasName(configuration.KeyProperties, entity, p.Name))
+        var key = properties.FirstOrDefault(p => EfCoreSymbols.HasAttribute(p, symbols.KeyAttribute))
+            ?? properties.FirstOrDefault(p => configuration.IsConfiguredKeyPart(entity, p.Name))
             ?? properties.FirstOrDefault(p => string.Equals(p.Name, "Id", StringComparison.OrdinalIgnoreCase))
             ?? properties.FirstOrDefault(p => string.Equals(p.Name, entity.Name + "Id", StringComparison.OrdinalIgnoreCase));
         return key?.Name ?? "Id";
@@ -237,7 +245,7 @@ internal sealed class RelationshipReader
 
         var navigation = candidate.DependentNavigation;
         return navigation is not null
-            && (EfModelSymbols.HasAttribute(navigation, symbols.RequiredAttribute) || navigation.NullableAnnotation == NullableAnnotation.NotAnnotated);
+            && (EfCoreSymbols.HasAttribute(navigation, symbols.RequiredAttribute) || navigation.NullableAnnotation == NullableAnnotation.NotAnnotated);
     }
 
     private static bool IsNullable(ITypeSymbol type, NullableAnnotation annotation)
@@ -247,17 +255,17 @@ internal sealed class RelationshipReader
 
     private DeleteBehavior? DeleteBehaviorAttribute(IPropertySymbol? navigation)
     {
-        var attribute = navigation is null ? null : EfModelSymbols.FindAttribute(navigation, symbols.DeleteBehaviorAttribute);
-        return EfModelSymbols.FirstArgument(attribute) is int value && Enum.IsDefined(typeof(DeleteBehavior), value) ? (DeleteBehavior)value : null;
+        var attribute = navigation is null ? null : EfCoreSymbols.FindAttribute(navigation, symbols.DeleteBehaviorAttribute);
+        return EfCoreSymbols.FirstArgument(attribute) is int value && Enum.IsDefined(typeof(DeleteBehavior), value) ? (DeleteBehavior)value : null;
     }
 
     private static string? ConstructorString(AttributeData? attribute)
-        => EfModelSymbols.FirstArgument(attribute) as string;
+        => EfCoreSymbols.FirstArgument(attribute) as string;
 
     private INamedTypeSymbol? Target(IPropertySymbol property)
         => ConfigurationReader.NavigationTarget(property.Type) is { } target && entities.Contains(target) && !configuration.OwnedTypes.Contains(target) ? target : null;
 
     private static bool IsCollection(IPropertySymbol navigation) => !SymbolEqualityComparer.Default.Equals(ConfigurationReader.NavigationTarget(navigation.Type), navigation.Type);
 
-    private bool Points(IPropertySymbol navigation, INamedTypeSymbol type) => EfModelSymbols.DerivesFrom(type, Target(navigation));
+    private bool Points(IPropertySymbol navigation, INamedTypeSymbol type) => EfCoreSymbols.DerivesFrom(type, Target(navigation));
 }

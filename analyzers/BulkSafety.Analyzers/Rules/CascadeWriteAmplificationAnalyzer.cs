@@ -19,22 +19,26 @@ public sealed class CascadeWriteAmplificationAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.CascadeWriteAmplification);
 
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var model = EfModelCache.For(start.Compilation, symbols);
-        start.RegisterSemanticModelAction(c => Report(c, model(c.CancellationToken)));
+        // This rule reads the EF mapping for every tree: read it here, once, before any callback runs (the driver runs every
+        // rule's start action first), so that no callback waits on it and the loop rules find it read.
+        ef.GetMapping(start.CancellationToken);
+        start.RegisterSemanticModelAction(c => Report(c, ef));
     }
 
-    private static void Report(SemanticModelAnalysisContext context, EfModel model)
+    private static void Report(SemanticModelAnalysisContext context, EfCompilation ef)
     {
-        foreach (var relationship in model.RelationshipsConfiguredIn(context.SemanticModel.SyntaxTree))
+        var mapping = ef.GetMapping(context.CancellationToken);
+        foreach (var relationship in mapping.RelationshipsConfiguredIn(context.SemanticModel.SyntaxTree))
         {
-            if (!relationship.CascadesDelete)
+            // Bookkeeping is what turns a cascade into rewrites; without a statement that may keep it, nothing to read.
+            if (!relationship.CascadesDelete || !mapping.MayBeRewritten(relationship.Principal))
             {
                 continue;
             }
 
-            var rewrites = model.PrincipalRewrites(relationship);
+            var rewrites = ef.GetModel(context.CancellationToken).PrincipalRewrites(relationship);
             if (rewrites.IsEmpty)
             {
                 continue;
@@ -43,7 +47,7 @@ public sealed class CascadeWriteAmplificationAnalyzer : EfCoreAnalyzer
             var principal = relationship.Principal.Name;
             var dependents = relationship.PrincipalNavigation?.Name ?? relationship.Dependent.Name + "s";
             var rewritten = string.Join(", ", rewrites.Select(w => w.Property.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal));
-            var unbounded = model.UnboundedColumnsOf(relationship.Principal).Select(c => c.Property.Name).Distinct().ToList();
+            var unbounded = mapping.UnboundedColumnsOf(relationship.Principal).Select(c => c.Property.Name).Distinct().ToList();
             var details = unbounded.Count == 0
                 ? rewritten
                 : rewritten + "; " + JoinAnd(unbounded) + (unbounded.Count == 1 ? " is" : " are") + " unbounded";

@@ -19,34 +19,46 @@ namespace BulkSafety.Analyzers.Rules;
 /// from the per-compilation EF model.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
+[ReadsOption(ConfiguredWrappers.SaveMethodsOption)]
 public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ParentRewrittenPerChild);
 
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var model = EfModelCache.For(start.Compilation, symbols);
-        start.RegisterSyntaxNodeAction(c => Analyze(c, symbols, model), SyntaxKind.InvocationExpression);
+        start.RegisterSyntaxNodeAction(c => Analyze(c, ef), SyntaxKind.InvocationExpression);
     }
 
-    private static void Analyze(SyntaxNodeAnalysisContext context, EfCoreSymbols symbols, System.Func<System.Threading.CancellationToken, EfModel> getModel)
+    private static void Analyze(SyntaxNodeAnalysisContext context, EfCompilation ef)
     {
-        // Only a save, a bulk update or raw SQL in a loop can persist the parent per iteration: reject the rest in syntax,
-        // before the semantic model is asked anything.
+        // Only a save, a bulk update or raw SQL in a loop (or a method that forwards to one) can persist the parent per
+        // iteration: reject the rest in syntax, before the semantic model is asked anything.
         var syntax = (InvocationExpressionSyntax)context.Node;
         if (SyntaxFilter.GetInvokedName(syntax) is not { } name
-            || !(name is "SaveChanges" or "SaveChangesAsync" or "ExecuteUpdate" or "ExecuteUpdateAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal))
-            || !SyntaxFilter.IsInLoopOrLambda(syntax)
+            || !(name is "SaveChanges" or "SaveChangesAsync" or "ExecuteUpdate" or "ExecuteUpdateAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+                || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken))
+            || !SyntaxFilter.IsInLoopOrLambda(syntax))
+        {
+            return;
+        }
+
+        // Only ExecuteUpdate names its parent; a save, raw SQL or a wrapper writes one only through bookkeeping. With no
+        // statement of the compilation that may keep it, nothing else can be reported: stop before binding anything.
+        var mapping = ef.GetMapping(context.CancellationToken);
+        if (name is not ("ExecuteUpdate" or "ExecuteUpdateAsync") && mapping.BookkeepingCandidates.IsEmpty
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
         {
             return;
         }
 
-        var isSaveChanges = EntityChanges.IsSaveChanges(invocation, symbols);
+        var symbols = ef.Symbols;
+        var facts = LoopFacts.For(ef, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken);
+        var forwarding = facts.ForwardingOf(invocation.TargetMethod);
+        var isSaveChanges = facts.IsSave(invocation);
         var isExecuteUpdate = !isSaveChanges && EntityChanges.IsExecuteUpdate(invocation, symbols);
-        var isRawSql = !isSaveChanges && !isExecuteUpdate && invocation.TargetMethod.Name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
-            && SymbolEqualityComparer.Default.Equals(invocation.TargetMethod.ContainingType, symbols.RelationalDatabaseFacadeExtensions);
-        if (!(isSaveChanges || isExecuteUpdate || isRawSql) || (isSaveChanges && EntityChanges.IsInSaveChangesPipeline(context.ContainingSymbol, symbols)))
+        var isRawSql = !isSaveChanges && !isExecuteUpdate && EntityChanges.IsRawSql(invocation, symbols);
+        var isForwardedBulkUpdate = !isSaveChanges && !isExecuteUpdate && !isRawSql && forwarding.Has(ForwardedWrite.BulkUpdate);
+        if (!(isSaveChanges || isExecuteUpdate || isRawSql || isForwardedBulkUpdate) || (isSaveChanges && EntityChanges.IsInSaveChangesPipeline(context.ContainingSymbol, symbols)))
         {
             return;
         }
@@ -57,17 +69,20 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
             return;
         }
 
-        var model = getModel(context.CancellationToken);
         foreach (var loop in loops)
         {
-            if (ElementEntity(loop, model) is not { } dependent)
+            if (ElementEntity(loop, mapping) is not { } dependent)
             {
                 continue;
             }
 
-            var parent = isExecuteUpdate ? ParentOfBulkUpdate(invocation, dependent, model)
-                : isRawSql ? ParentOfRawSql(invocation, dependent, model)
-                : ParentWrittenBeforeSave(invocation, loop, dependent, model, symbols);
+            // A bulk update names its parent; a save or raw SQL writes one only through bookkeeping, which is read only when
+            // some statement may keep it for a parent of this dependent.
+            var parent = isExecuteUpdate ? ParentOfBulkUpdate(invocation, dependent, mapping)
+                : !mapping.Relationships.Any(r => EfModel.AreRelated(r.Dependent, dependent) && mapping.MayBeRewritten(r.Principal)) ? null
+                : isRawSql ? ParentOfRawSql(invocation, dependent, ef.GetModel(context.CancellationToken))
+                : isForwardedBulkUpdate ? ParentOfForwardedBulkUpdate(forwarding, dependent, ef.GetModel(context.CancellationToken))
+                : ParentWrittenBeforeSave(invocation, forwarding, loop, dependent, ef.GetModel(context.CancellationToken), facts);
             if (parent is not null)
             {
                 context.ReportDiagnostic(Diagnostic.Create(
@@ -81,7 +96,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
     /// The entity type the loop iterates: the collection's element type, else the element variable's type; an
     /// <c>EntityEntry&lt;T&gt;</c> (a change-tracker loop) iterates <c>T</c>.
     /// </summary>
-    private static INamedTypeSymbol? ElementEntity(Loop loop, EfModel model)
+    private static INamedTypeSymbol? ElementEntity(Loop loop, EfMapping model)
     {
         if (Entity(ConfigurationReader.NavigationTarget(loop.Collection?.Type), model) is { } element)
         {
@@ -97,7 +112,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
         return Entity(variable as INamedTypeSymbol, model);
     }
 
-    private static INamedTypeSymbol? Entity(INamedTypeSymbol? type, EfModel model)
+    private static INamedTypeSymbol? Entity(INamedTypeSymbol? type, EfMapping model)
     {
         if (type is { Name: "EntityEntry", TypeArguments.Length: 1 })
         {
@@ -107,10 +122,10 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
         return type is not null && model.EntityTypes.Contains(type) ? type : null;
     }
 
-    private static INamedTypeSymbol? ParentOf(INamedTypeSymbol candidate, INamedTypeSymbol dependent, EfModel model)
+    private static INamedTypeSymbol? ParentOf(INamedTypeSymbol candidate, INamedTypeSymbol dependent, EfMapping model)
         => model.Relationships.FirstOrDefault(r => EfModel.AreRelated(r.Principal, candidate) && EfModel.AreRelated(r.Dependent, dependent))?.Principal;
 
-    private static INamedTypeSymbol? ParentOfBulkUpdate(IInvocationOperation executeUpdate, INamedTypeSymbol dependent, EfModel model)
+    private static INamedTypeSymbol? ParentOfBulkUpdate(IInvocationOperation executeUpdate, INamedTypeSymbol dependent, EfMapping model)
         => executeUpdate.GetReceiver()?.Type is INamedTypeSymbol query
             && ConfigurationReader.NavigationTarget(query) is { } entity
             ? ParentOf(entity, dependent, model)
@@ -119,11 +134,17 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
     private static INamedTypeSymbol? ParentOfRawSql(IInvocationOperation rawSql, INamedTypeSymbol dependent, EfModel model)
         => model.Bookkeeping.FirstOrDefault(w => w.Mechanism == WriteMechanism.RawSql && w.Syntax == rawSql.Syntax && EfModel.AreRelated(w.Dependent, dependent))?.Principal;
 
+    // A method that forwards to ExecuteUpdate or raw SQL (groups.DecrementPostCount(post.GroupId)): the bookkeeping its body keeps.
+    private static INamedTypeSymbol? ParentOfForwardedBulkUpdate(Forwarding forwarding, INamedTypeSymbol dependent, EfModel model)
+        => model.Bookkeeping.FirstOrDefault(w => w.Mechanism is WriteMechanism.ExecuteUpdate or WriteMechanism.RawSql
+            && forwarding.Bodies.Any(b => b.SyntaxTree == w.Syntax.SyntaxTree && b.Span.Contains(w.Syntax.Span))
+            && EfModel.AreRelated(w.Dependent, dependent))?.Principal;
+
     /// <summary>
     /// The parent that this iteration's SaveChanges writes: bookkeeping assigned in the loop body, in a method the body
     /// calls, or in the SaveChanges pipeline of the saved context when the body changes entities.
     /// </summary>
-    private static INamedTypeSymbol? ParentWrittenBeforeSave(IInvocationOperation saveChanges, Loop loop, INamedTypeSymbol dependent, EfModel model, EfCoreSymbols symbols)
+    private static INamedTypeSymbol? ParentWrittenBeforeSave(IInvocationOperation saveChanges, Forwarding forwarding, Loop loop, INamedTypeSymbol dependent, EfModel model, LoopFacts facts)
     {
         var tracked = model.Bookkeeping.Where(w => w.Mechanism == WriteMechanism.TrackedAssignment && EfModel.AreRelated(w.Dependent, dependent)).ToList();
         if (tracked.Count == 0)
@@ -134,8 +155,8 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
         var body = loop.Body.Syntax;
         var invocations = loop.Body.Descendants().OfType<IInvocationOperation>().ToList();
         var calledBodies = invocations.SelectMany(i => i.TargetMethod.DeclaringSyntaxReferences).ToList();
-        var changesEntities = invocations.Any(i => EntityChanges.IsChangeCall(i, symbols, out _));
-        var contextType = saveChanges.GetReceiver()?.Type;
+        var changesEntities = invocations.Any(i => facts.IsChange(i, out _, out _));
+        var contextType = forwarding.SavedContext ?? saveChanges.GetReceiver()?.Type;
         foreach (var write in tracked)
         {
             var inBody = write.Syntax.SyntaxTree == body.SyntaxTree && body.Span.Contains(write.Syntax.Span);

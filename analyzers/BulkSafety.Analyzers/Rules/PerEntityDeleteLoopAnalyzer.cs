@@ -13,19 +13,25 @@ namespace BulkSafety.Analyzers.Rules;
 /// BS1001: entities deleted one by one over a set that is not provably small — <c>Remove</c>/<c>RemoveRange</c> of
 /// each element (or of an entity looked up from it) inside a loop over an EF query without a small bound, a
 /// navigation collection, a parameter or a field; <c>ExecuteDelete</c> by key once per element; and
-/// <c>RemoveRange</c> of an unbounded query or navigation collection in one call.
+/// <c>RemoveRange</c> of an unbounded query or navigation collection in one call. A method that forwards to
+/// <c>Remove</c>/<c>RemoveRange</c> (a repository's, found in the compilation or named in <c>remove_methods</c>) counts as one.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
+[ReadsOption(LoopFacts.SmallNavigationsOption)]
+[ReadsOption(ConfiguredWrappers.RemoveMethodsOption)]
 public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PerEntityDeleteLoop);
 
     /// <inheritdoc />
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var analyzer = new AnalyzerContext(symbols);
+        // The wrappers' syntax pass runs here, once, before any callback runs (the driver runs every rule's start action
+        // first): every callback's name filter needs it, and found on first use, callbacks running meanwhile would wait.
+        ef.GetWrappers(start.CancellationToken);
+        var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
@@ -33,48 +39,52 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
     /// Whether <paramref name="invocation"/> deletes one entity per element of a large set (see the class summary).
     /// Shared with the code fix, which must see exactly what the analyzer saw.
     /// </summary>
-    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, out PerEntityDelete match)
+    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, LoopFacts facts, out PerEntityDelete match)
     {
         match = null!;
         IOperation deleted;
         ITypeSymbol? entityType;
-        switch (invocation.TargetMethod.Name)
+        var isRange = false;
+        if (invocation.TargetMethod.Name is "ExecuteDelete" or "ExecuteDeleteAsync")
         {
-            case "Remove" or "RemoveRange":
-                if (!EntityChanges.IsChangeCall(invocation, symbols, out var kind) || kind != EntityChangeKind.Remove || invocation.Arguments.IsEmpty)
-                {
-                    return false;
-                }
-
-                deleted = invocation.Arguments[0].Value;
-                var deletedType = deleted.WalkDownConversions().Type;
-                entityType = invocation.TargetMethod.Name == "Remove" ? deletedType : (deletedType is null ? null : LoopSource.GetElementType(deletedType, symbols));
-                break;
-            case "ExecuteDelete" or "ExecuteDeleteAsync":
-                if (!EntityChanges.IsExecuteDelete(invocation, symbols) || invocation.GetReceiver() is not { } query
-                    || LoopSource.Classify(query, symbols, smallSetMax).Kind != LoopSourceKind.KeyFilteredQuery)
-                {
-                    // A set-based delete per iteration is a batch, not a per-entity delete.
-                    return false;
-                }
-
-                deleted = query;
-                entityType = MaterializedQuery.GetQueryableElementType(query.Type, symbols);
-                break;
-            default:
+            if (!EntityChanges.IsExecuteDelete(invocation, symbols) || invocation.GetReceiver() is not { } query
+                || LoopSource.Classify(query, symbols, smallSetMax, facts).Kind != LoopSourceKind.KeyFilteredQuery)
+            {
+                // A set-based delete per iteration is a batch, not a per-entity delete.
                 return false;
+            }
+
+            deleted = query;
+            entityType = MaterializedQuery.GetQueryableElementType(query.Type, symbols);
+        }
+        else if (facts.IsChange(invocation, out var kind, out var entities) && kind == EntityChangeKind.Remove)
+        {
+            // Remove/RemoveRange, or a method that forwards to them (repository.Remove(post), repository.DeleteAsync(id)).
+            deleted = entities[0];
+            var deletedType = deleted.WalkDownConversions().Type;
+            var elementType = deletedType is null or { SpecialType: SpecialType.System_String } ? null : LoopSource.GetElementType(deletedType, symbols);
+            isRange = elementType is not null;
+
+            // A wrapper handed a key (groups.DeleteAsync(id)) deletes its repository's entity: IRepository<Group>.
+            entityType = isRange ? elementType
+                : deletedType is { IsReferenceType: true } ? deletedType
+                : invocation.TargetMethod.ContainingType.TypeArguments.FirstOrDefault(t => t.IsReferenceType);
+        }
+        else
+        {
+            return false;
         }
 
         var loops = Loop.EnumerateEnclosing(invocation, symbols).ToList();
-        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax)).ToList();
+        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax, facts)).ToList();
         if (sources.Any(source => source.Kind == LoopSourceKind.ChangeTrackerEntries))
         {
             // Bookkeeping over what the unit of work already tracks (typically in a SaveChanges override or interceptor).
             return false;
         }
 
-        if (invocation.TargetMethod.Name == "RemoveRange"
-            && LoopSource.Classify(deleted, symbols, smallSetMax) is { Kind: LoopSourceKind.EfQuery or LoopSourceKind.NavigationCollection } removedSet)
+        if (isRange
+            && LoopSource.Classify(deleted, symbols, smallSetMax, facts) is { Kind: LoopSourceKind.EfQuery or LoopSourceKind.NavigationCollection } removedSet)
         {
             match = new PerEntityDelete(invocation, deleted, entityType, loop: null, removedSet);
             return true;
@@ -92,21 +102,26 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
         return false;
     }
 
-    private sealed class AnalyzerContext(EfCoreSymbols symbols)
+    private sealed class AnalyzerContext(EfCompilation ef)
     {
         public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
+            // Remove and ExecuteDelete run per element only in a loop; RemoveRange and wrappers (a repository's
+            // RemoveRange(query)) can delete a whole set in one call.
             var syntax = (InvocationExpressionSyntax)context.Node;
             var name = SyntaxFilter.GetInvokedName(syntax);
-            if (name is not ("Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync")
-                || (name != "RemoveRange" && !SyntaxFilter.IsInLoopOrLambda(syntax))
+            var isEfName = name is "Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync";
+            if (name is null
+                || (!isEfName && !ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken))
+                || (name is "Remove" or "ExecuteDelete" or "ExecuteDeleteAsync" && !SyntaxFilter.IsInLoopOrLambda(syntax))
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
                 return;
             }
 
             var smallSetMax = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
-            if (TryMatch(invocation, symbols, smallSetMax, out var match))
+            var facts = LoopFacts.For(ef, context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken);
+            if (TryMatch(invocation, ef.Symbols, smallSetMax, facts, out var match))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.PerEntityDeleteLoop,

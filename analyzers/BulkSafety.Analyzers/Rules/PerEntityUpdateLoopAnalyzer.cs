@@ -19,21 +19,26 @@ namespace BulkSafety.Analyzers.Rules;
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
+[ReadsOption(LoopFacts.SmallNavigationsOption)]
+[ReadsOption(ConfiguredWrappers.UpdateMethodsOption)]
 public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.PerEntityUpdateLoop);
 
     /// <inheritdoc />
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var analyzer = new AnalyzerContext(symbols);
+        // The wrappers' syntax pass runs here, once, before any callback runs (the driver runs every rule's start action
+        // first): every callback's name filter needs it, and found on first use, callbacks running meanwhile would wait.
+        ef.GetWrappers(start.CancellationToken);
+        var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeLoop, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
     /// <summary>Whether <paramref name="loop"/> only assigns columns of each entity of a large set (see the class summary). Shared with the code fix.</summary>
-    internal static bool TryMatch(Loop loop, EfCoreSymbols symbols, int smallSetMax, out PerEntityUpdate match)
+    internal static bool TryMatch(Loop loop, EfCoreSymbols symbols, int smallSetMax, LoopFacts facts, out PerEntityUpdate match)
     {
         match = null!;
         if (loop.Form is LoopForm.For or LoopForm.While or LoopForm.Do
@@ -43,7 +48,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             return false;
         }
 
-        var source = LoopSource.Classify(loop.Collection, symbols, smallSetMax);
+        var source = LoopSource.Classify(loop.Collection, symbols, smallSetMax, facts);
         var entityType = source.Kind switch
         {
             LoopSourceKind.EfQuery when !source.ProjectsElements && !source.IsNoTracking => source.EntityType,
@@ -56,19 +61,21 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             return false;
         }
 
-        if (GetColumnAssignments(loop, element, symbols) is not { Count: > 0 } assignments
-            || Loop.EnumerateEnclosing(loop.Operation, symbols).Any(outer => LoopSource.Classify(outer.Collection, symbols, smallSetMax).Kind == LoopSourceKind.ChangeTrackerEntries))
+        if (GetColumnAssignments(loop, element, symbols, facts, out var updatesThroughWrapper) is not { Count: > 0 } assignments
+            || Loop.EnumerateEnclosing(loop.Operation, symbols).Any(outer => LoopSource.Classify(outer.Collection, symbols, smallSetMax, facts).Kind == LoopSourceKind.ChangeTrackerEntries))
         {
             return false;
         }
 
-        match = new PerEntityUpdate(loop, source, entityType, assignments);
+        match = new PerEntityUpdate(loop, source, entityType, assignments, updatesThroughWrapper);
         return true;
     }
 
-    // Every statement of the body assigns a scalar column of the element with a value the database can compute; else null.
-    private static List<ColumnAssignment>? GetColumnAssignments(Loop loop, ISymbol element, EfCoreSymbols symbols)
+    // Every statement of the body assigns a scalar column of the element with a value the database can compute, or marks
+    // the element updated (db.Update(x), or a wrapper that forwards to it: repository.Update(x)); else null.
+    private static List<ColumnAssignment>? GetColumnAssignments(Loop loop, ISymbol element, EfCoreSymbols symbols, LoopFacts facts, out bool updatesThroughWrapper)
     {
+        updatesThroughWrapper = false;
         var operations = loop.Body is IBlockOperation block ? block.Operations : ImmutableArray.Create(loop.Body);
         var assignments = new List<ColumnAssignment>();
         for (var i = 0; i < operations.Length; i++)
@@ -83,6 +90,13 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             if (operation is not IExpressionStatementOperation { Operation: { } write })
             {
                 return null;
+            }
+
+            if (write.WalkDownValueWrappers() is IInvocationOperation call
+                && facts.IsChange(call, out var kind, out var entities) && kind == EntityChangeKind.Update && entities.Any(e => IsReferenceTo(e, element)))
+            {
+                updatesThroughWrapper |= !EntityChanges.IsChangeCall(call, symbols, out _);
+                continue;
             }
 
             var (target, value) = write switch
@@ -185,13 +199,13 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
             _ => null,
         };
 
-    private sealed class AnalyzerContext(EfCoreSymbols symbols)
+    private sealed class AnalyzerContext(EfCompilation ef)
     {
         public void AnalyzeLoop(SyntaxNodeAnalysisContext context)
         {
-            if (SyntaxFilter.OnlyAssigns(((CommonForEachStatementSyntax)context.Node).Statement)
+            if (SyntaxFilter.OnlyAssigns(((CommonForEachStatementSyntax)context.Node).Statement, name => IsUpdateName(context, name))
                 && context.SemanticModel.GetOperation(context.Node, context.CancellationToken) is IForEachLoopOperation forEach
-                && Loop.TryCreate(forEach, symbols) is { } loop)
+                && Loop.TryCreate(forEach, ef.Symbols) is { } loop)
             {
                 Analyze(context, loop);
             }
@@ -201,18 +215,23 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
             if (SyntaxFilter.GetInvokedName(syntax) is "ForEach" or "ForEachAsync" or "Select"
-                && SyntaxFilter.OnlyAssigns(SyntaxFilter.GetLambdaBody(syntax))
+                && SyntaxFilter.OnlyAssigns(SyntaxFilter.GetLambdaBody(syntax), name => IsUpdateName(context, name))
                 && context.SemanticModel.GetOperation(syntax, context.CancellationToken) is IInvocationOperation invocation
-                && Loop.TryCreate(invocation, symbols) is { } loop)
+                && Loop.TryCreate(invocation, ef.Symbols) is { } loop)
             {
                 Analyze(context, loop);
             }
         }
 
+        private bool IsUpdateName(SyntaxNodeAnalysisContext context, string name)
+            => name is "Update" or "UpdateRange" or "Attach" or "AttachRange"
+                || ef.MayForward(name, context.Options, context.Node.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken);
+
         private void Analyze(SyntaxNodeAnalysisContext context, Loop loop)
         {
             var smallSetMax = RuleOptions.GetInt32(context.Options, loop.Operation.Syntax.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
-            if (TryMatch(loop, symbols, smallSetMax, out var match))
+            var facts = LoopFacts.For(ef, context.Options, loop.Operation.Syntax.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken);
+            if (TryMatch(loop, ef.Symbols, smallSetMax, facts, out var match))
             {
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.PerEntityUpdateLoop, loop.KeywordLocation, match.EntityType.Name, match.Source.Description));
             }
@@ -231,7 +250,7 @@ internal sealed class ColumnAssignment(IOperation write, IPropertySymbol column)
 }
 
 /// <summary>What <see cref="PerEntityUpdateLoopAnalyzer"/> found: the loop, its set, the entity, and the column assignments.</summary>
-internal sealed class PerEntityUpdate(Loop loop, LoopSource source, ITypeSymbol entityType, IReadOnlyList<ColumnAssignment> assignments)
+internal sealed class PerEntityUpdate(Loop loop, LoopSource source, ITypeSymbol entityType, IReadOnlyList<ColumnAssignment> assignments, bool updatesThroughWrapper)
 {
     /// <summary>The loop.</summary>
     public Loop Loop { get; } = loop;
@@ -244,4 +263,7 @@ internal sealed class PerEntityUpdate(Loop loop, LoopSource source, ITypeSymbol 
 
     /// <summary>The body's assignments, in order.</summary>
     public IReadOnlyList<ColumnAssignment> Assignments { get; } = assignments;
+
+    /// <summary>The body marks the element updated through a user's wrapper, whose other effects a rewrite cannot see.</summary>
+    public bool UpdatesThroughWrapper { get; } = updatesThroughWrapper;
 }

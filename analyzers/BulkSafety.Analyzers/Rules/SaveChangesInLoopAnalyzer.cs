@@ -18,29 +18,36 @@ namespace BulkSafety.Analyzers.Rules;
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
+[ReadsOption(LoopFacts.SmallNavigationsOption)]
+[ReadsOption(ConfiguredWrappers.SaveMethodsOption)]
+[ReadsOption(ConfiguredWrappers.RemoveMethodsOption)]
+[ReadsOption(ConfiguredWrappers.UpdateMethodsOption)]
 public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.SaveChangesInLoop);
 
     /// <inheritdoc />
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var analyzer = new AnalyzerContext(symbols);
+        // The wrappers' syntax pass runs here, once, before any callback runs (the driver runs every rule's start action
+        // first): every callback's name filter needs it, and found on first use, callbacks running meanwhile would wait.
+        ef.GetWrappers(start.CancellationToken);
+        var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
 
     /// <summary>Whether <paramref name="invocation"/> saves once per iteration of a loop that changes entities (see the class summary). Shared with the code fix.</summary>
-    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, out SaveChangesInLoop match)
+    internal static bool TryMatch(IInvocationOperation invocation, EfCoreSymbols symbols, int smallSetMax, LoopFacts facts, out SaveChangesInLoop match)
     {
         match = null!;
-        if (!EntityChanges.IsSaveChanges(invocation, symbols))
+        if (!facts.IsSave(invocation))
         {
             return false;
         }
 
         var loops = Loop.EnumerateEnclosing(invocation, symbols).ToList();
-        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax)).ToList();
+        var sources = loops.Select(loop => LoopSource.Classify(loop.Collection, symbols, smallSetMax, facts)).ToList();
         if (sources.Any(source => source.Kind == LoopSourceKind.ChangeTrackerEntries))
         {
             return false;
@@ -67,7 +74,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
                 return false;
             }
 
-            if (FindChangedEntity(loop, sources[i], context?.Type, symbols) is { } changed)
+            if (FindChangedEntity(loop, sources[i], context?.Type, symbols, facts) is { } changed)
             {
                 match = new SaveChangesInLoop(invocation, loop, sources[i], changed);
                 return true;
@@ -78,19 +85,19 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
     }
 
     // The entity type of a change that depends on the current element, or null when the iteration changes none.
-    private static ITypeSymbol? FindChangedEntity(Loop loop, LoopSource source, ITypeSymbol? contextType, EfCoreSymbols symbols)
+    private static ITypeSymbol? FindChangedEntity(Loop loop, LoopSource source, ITypeSymbol? contextType, EfCoreSymbols symbols, LoopFacts facts)
     {
         foreach (var operation in loop.Body.Descendants())
         {
             switch (operation)
             {
-                case IInvocationOperation call when EntityChanges.IsChangeCall(call, symbols, out var kind):
-                    foreach (var argument in call.Arguments)
+                case IInvocationOperation call when facts.IsChange(call, out _, out var entities):
+                    foreach (var changed in entities)
                     {
-                        if (loop.DependsOnElement(argument.Value))
+                        if (loop.DependsOnElement(changed))
                         {
-                            var type = argument.Value.WalkDownConversions().Type;
-                            return call.TargetMethod.Name.Contains("Range") && type is not null ? LoopSource.GetElementType(type, symbols) ?? type : type;
+                            var type = changed.WalkDownConversions().Type;
+                            return type is null or { SpecialType: SpecialType.System_String } ? type : LoopSource.GetElementType(type, symbols) ?? type;
                         }
                     }
 
@@ -170,12 +177,13 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
     private static bool CreatesContext(ILocalSymbol local, IOperation scope)
         => scope.GetWrites(local).Any(write => write.WalkDownValueWrappers() is IObjectCreationOperation or IInvocationOperation);
 
-    private sealed class AnalyzerContext(EfCoreSymbols symbols)
+    private sealed class AnalyzerContext(EfCompilation ef)
     {
         public void AnalyzeInvocation(SyntaxNodeAnalysisContext context)
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
-            if (SyntaxFilter.GetInvokedName(syntax) is not ("SaveChanges" or "SaveChangesAsync")
+            if (SyntaxFilter.GetInvokedName(syntax) is not { } name
+                || !(name is "SaveChanges" or "SaveChangesAsync" || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken))
                 || !SyntaxFilter.IsInLoopOrLambda(syntax)
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
@@ -183,7 +191,8 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
             }
 
             var smallSetMax = RuleOptions.GetInt32(context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
-            if (TryMatch(invocation, symbols, smallSetMax, out var match))
+            var facts = LoopFacts.For(ef, context.Options, invocation.Syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken);
+            if (TryMatch(invocation, ef.Symbols, smallSetMax, facts, out var match))
             {
                 context.ReportDiagnostic(Diagnostic.Create(
                     Descriptors.SaveChangesInLoop,

@@ -12,7 +12,8 @@ namespace BulkSafety.Analyzers.Rules;
 /// <summary>
 /// BS3001 (warning): an unbounded string/byte[] column on a hot row, one that bookkeeping rewrites per dependent.
 /// BS3002 (info): an unbounded string/byte[] column anywhere else in the EF model. Reported on the property's name,
-/// from the per-compilation EF model, in the document that declares the property.
+/// from the per-compilation EF model, in the document that declares the property; for an entity declared in another
+/// assembly, where this compilation maps it (its <c>Property(...)</c> call, <c>Entity&lt;T&gt;()</c>, configuration class or <c>DbSet</c>).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
@@ -35,16 +36,24 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
         ImmutableArray.Create(Descriptors.UnboundedColumnOnHotRow, Descriptors.UnboundedColumn);
 
-    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCoreSymbols symbols)
+    private protected override void OnCompilationStart(CompilationStartAnalysisContext start, EfCompilation ef)
     {
-        var model = EfModelCache.For(start.Compilation, symbols);
-        start.RegisterSemanticModelAction(c => Report(c, model(c.CancellationToken)));
+        // This rule reads the EF mapping for every tree: read it here, once, before any callback runs (the driver runs every
+        // rule's start action first), so that no callback waits on it and the loop rules find it read.
+        ef.GetMapping(start.CancellationToken);
+        start.RegisterSemanticModelAction(c => Report(c, ef));
     }
 
-    private static void Report(SemanticModelAnalysisContext context, EfModel model)
+    private static void Report(SemanticModelAnalysisContext context, EfCompilation ef)
     {
         var tree = context.SemanticModel.SyntaxTree;
-        foreach (var column in model.UnboundedColumnsIn(tree))
+        var mapping = ef.GetMapping(context.CancellationToken);
+
+        // Only bookkeeping makes a row hot: read it only when it may rewrite a row holding one of these columns.
+        var columns = mapping.UnboundedColumnsIn(tree).Any(mapping.MayBeHot)
+            ? ef.GetModel(context.CancellationToken).UnboundedColumnsIn(tree)
+            : mapping.UnboundedColumnsIn(tree);
+        foreach (var column in columns)
         {
             var descriptor = column.IsOnHotRow ? Descriptors.UnboundedColumnOnHotRow : Descriptors.UnboundedColumn;
             var maxLength = RuleOptions.GetInt32(context.Options, tree, descriptor.Id, MaxLengthOption, DefaultMaxLength);
@@ -62,6 +71,10 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
                     properties[FixProperty] = FixAppendHasMaxLength;
                     additionalLocations.Add(call.GetLocation());
                     remedy = $".HasMaxLength({maxLength})";
+                    break;
+                case ColumnFix.None when column.Reason is null:
+                    // Declared in another assembly and mapped here without a Property(...) call: bound it in the mapping.
+                    remedy = $"Entity<{column.Entities[0].Name}>().Property(x => x.{column.Property.Name}).HasMaxLength({maxLength})";
                     break;
                 default:
                     remedy = $"a sized type or a length of at most {maxLength}";

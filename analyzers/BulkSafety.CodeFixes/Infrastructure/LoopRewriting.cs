@@ -12,7 +12,7 @@ using Microsoft.CodeAnalysis.Text;
 namespace BulkSafety.CodeFixes.Infrastructure;
 
 /// <summary>What every loop fix starts from: the operation under the diagnostic and the compilation's EF symbols.</summary>
-internal sealed class FixInputs(SyntaxNode root, SemanticModel model, EfCoreSymbols symbols, IOperation operation, int smallSetMax)
+internal sealed class FixInputs(SyntaxNode root, SemanticModel model, EfCoreSymbols symbols, IOperation operation, int smallSetMax, LoopFacts facts)
 {
     public SyntaxNode Root { get; } = root;
 
@@ -26,12 +26,15 @@ internal sealed class FixInputs(SyntaxNode root, SemanticModel model, EfCoreSymb
     /// <summary>The rule's <c>small_set_max</c> for this document, so the fix classifies sets exactly as the analyzer did.</summary>
     public int SmallSetMax { get; } = smallSetMax;
 
+    /// <summary>The EF mapping and options of this document, so the fix sees keys and small sets as the analyzer did.</summary>
+    public LoopFacts Facts { get; } = facts;
+
     /// <summary>Loads the inputs for a diagnostic of <paramref name="ruleId"/> at <paramref name="span"/>, or <see langword="null"/> when the code no longer has that shape.</summary>
     public static async Task<FixInputs?> LoadAsync(Document document, TextSpan span, string ruleId, CancellationToken cancellationToken)
     {
         var root = await document.GetSyntaxRootAsync(cancellationToken).ConfigureAwait(false);
         var model = await document.GetSemanticModelAsync(cancellationToken).ConfigureAwait(false);
-        if (root is null || model is null || !EfCoreSymbols.TryCreate(model.Compilation, out var symbols))
+        if (root is null || model is null || EfCompilation.For(model.Compilation) is not { } ef)
         {
             return null;
         }
@@ -44,7 +47,8 @@ internal sealed class FixInputs(SyntaxNode root, SemanticModel model, EfCoreSymb
         }
 
         var smallSetMax = RuleOptions.GetInt32(document.Project.AnalyzerOptions, root.SyntaxTree, ruleId, LoopSource.SmallSetMaxOption, LoopSource.DefaultSmallSetMax);
-        return new FixInputs(root, model, symbols, operation, smallSetMax);
+        var facts = LoopFacts.For(ef, document.Project.AnalyzerOptions, root.SyntaxTree, ruleId, cancellationToken);
+        return new FixInputs(root, model, ef.Symbols, operation, smallSetMax, facts);
     }
 }
 

@@ -45,7 +45,7 @@ public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
         {
             var inputs = await FixInputs.LoadAsync(context.Document, diagnostic.Location.SourceSpan, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken).ConfigureAwait(false);
             if (inputs?.Operation is not IInvocationOperation invocation
-                || !PerEntityDeleteLoopAnalyzer.TryMatch(invocation, inputs.Symbols, inputs.SmallSetMax, out var match)
+                || !PerEntityDeleteLoopAnalyzer.TryMatch(invocation, inputs.Symbols, inputs.SmallSetMax, inputs.Facts, out var match)
                 || TryPlanSetBasedDelete(match, inputs.Symbols) is not { } plan)
             {
                 continue;

@@ -53,7 +53,7 @@ public sealed class PerEntityUpdateLoopCodeFix : CodeFixProvider
             var inputs = await FixInputs.LoadAsync(context.Document, diagnostic.Location.SourceSpan, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken).ConfigureAwait(false);
             if (inputs is null
                 || Loop.TryCreate(inputs.Operation, inputs.Symbols) is not { } loop
-                || !PerEntityUpdateLoopAnalyzer.TryMatch(loop, inputs.Symbols, inputs.SmallSetMax, out var match)
+                || !PerEntityUpdateLoopAnalyzer.TryMatch(loop, inputs.Symbols, inputs.SmallSetMax, inputs.Facts, out var match)
                 || TryPlanSetBasedUpdate(match, inputs) is not { } plan)
             {
                 continue;
@@ -82,6 +82,7 @@ public sealed class PerEntityUpdateLoopCodeFix : CodeFixProvider
     {
         var loop = match.Loop;
         if (loop.Form is LoopForm.Select
+            || match.UpdatesThroughWrapper
             || match.Source.Kind != LoopSourceKind.EfQuery
             || match.Source.HasInclude
             || loop.Collection is null

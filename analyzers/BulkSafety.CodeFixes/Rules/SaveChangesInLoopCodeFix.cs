@@ -42,7 +42,7 @@ public sealed class SaveChangesInLoopCodeFix : CodeFixProvider
         {
             var inputs = await FixInputs.LoadAsync(context.Document, diagnostic.Location.SourceSpan, DiagnosticIds.SaveChangesInLoop, context.CancellationToken).ConfigureAwait(false);
             if (inputs?.Operation is not IInvocationOperation invocation
-                || !SaveChangesInLoopAnalyzer.TryMatch(invocation, inputs.Symbols, inputs.SmallSetMax, out var match)
+                || !SaveChangesInLoopAnalyzer.TryMatch(invocation, inputs.Symbols, inputs.SmallSetMax, inputs.Facts, out var match)
                 || TryPlanMove(match, inputs) is not { } plan)
             {
                 continue;

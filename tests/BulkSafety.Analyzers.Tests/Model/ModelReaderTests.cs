@@ -1,3 +1,4 @@
+using BulkSafety.Analyzers.Infrastructure;
 using BulkSafety.Analyzers.Model;
 using BulkSafety.Analyzers.Tests.Verification;
 using Microsoft.CodeAnalysis;
@@ -360,7 +361,7 @@ public sealed class ModelReaderTests
             Assert.Empty(compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
         }
 
-        Assert.True(EfModelSymbols.TryCreate(compilation, out var symbols));
+        Assert.True(EfCoreSymbols.TryCreate(compilation, out var symbols));
         return EfModelReader.Read(compilation, symbols, CancellationToken.None);
     }
 }

@@ -26,6 +26,14 @@ internal static class TestReferences
         new PackageIdentity("Microsoft.NETCore.App.Ref", typeof(TestReferences).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "NETCoreAppRefVersion").Value!),
         Path.Combine("ref", "net10.0"));
 
+    /// <summary>
+    /// <see cref="NetCoreApp"/> resolved to metadata, for compilations a test builds itself (a Domain project referenced
+    /// as metadata).
+    /// </summary>
+    public static ImmutableArray<MetadataReference> Runtime => LazyRuntime.Value;
+
+    private static Lazy<ImmutableArray<MetadataReference>> LazyRuntime { get; } = new(() => NetCoreApp.ResolveAsync(LanguageNames.CSharp, CancellationToken.None).GetAwaiter().GetResult());
+
     /// <summary>EF Core (relational + SQLite) and the Microsoft.Extensions assemblies it needs.</summary>
     public static ImmutableArray<MetadataReference> EfCore => LazyEfCore.Value;
 

@@ -1,0 +1,69 @@
+using BulkSafety.Analyzers.Tests.Verification;
+using Verify = BulkSafety.Analyzers.Tests.Verification.AnalyzerVerifier<BulkSafety.Analyzers.Rules.PerEntityUpdateLoopAnalyzer>;
+using VerifyFix = BulkSafety.Analyzers.Tests.Verification.CodeFixVerifier<BulkSafety.Analyzers.Rules.PerEntityUpdateLoopAnalyzer, BulkSafety.CodeFixes.Rules.PerEntityUpdateLoopCodeFix>;
+
+namespace BulkSafety.Analyzers.Tests.Rules;
+
+/// <summary>BS1003 when the loop marks each entity updated, directly or through a repository.</summary>
+public sealed class PerEntityUpdateLoopRealWorldTests
+{
+    [Fact]
+    public Task AssignThenUpdateThroughEfOrARepository_Reports()
+        => Verify.VerifyAsync(Wrappers.Source + """
+            class Moderation
+            {
+                void Run(AppDbContext db, IRepository<Post> posts)
+                {
+                    [|foreach|] (var post in db.Posts.Where(p => p.Score < 0))
+                    {
+                        post.IsSpam = true;
+                        db.Update(post);
+                    }
+
+                    [|foreach|] (var post in db.Posts.Where(p => p.Score < -10))
+                    {
+                        post.IsSpam = true;
+                        posts.Update(post);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task UpdateOfSomethingElseOrThroughALookalike_IsQuiet()
+        => Verify.VerifyAsync(Wrappers.Source + """
+            class Moderation
+            {
+                void Run(AppDbContext db, Outbox outbox, Post other)
+                {
+                    foreach (var post in db.Posts.Where(p => p.Score < 0))
+                    {
+                        post.IsSpam = true;
+                        outbox.Update(post);
+                    }
+
+                    foreach (var post in db.Posts.Where(p => p.Score < -10))
+                    {
+                        post.IsSpam = true;
+                        db.Update(other);
+                    }
+                }
+            }
+            """);
+
+    [Fact]
+    public Task UpdateThroughARepository_OffersNoRewrite()
+        => VerifyFix.VerifyNoFixAsync(Wrappers.Source + """
+            class Moderation
+            {
+                void Run(AppDbContext db, IRepository<Post> posts)
+                {
+                    [|foreach|] (var post in db.Posts.Where(p => p.Score < 0).ToList())
+                    {
+                        post.IsSpam = true;
+                        posts.Update(post);
+                    }
+                }
+            }
+            """);
+}
