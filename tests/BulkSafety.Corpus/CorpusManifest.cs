@@ -82,7 +82,23 @@ public static class CorpusManifest
     {
         var app = JsonSerializer.Deserialize<CorpusApp>(File.ReadAllText(path), Options)
             ?? throw new InvalidDataException($"{path} is empty.");
+        Validate(app);
         return app with { Directory = Path.GetRelativePath(Root, Path.GetDirectoryName(path)!).Replace('\\', '/') };
+    }
+
+    /// <summary>Every case cites a pinned source file of the app and says whether it was observed there or written for the corpus.</summary>
+    private static void Validate(CorpusApp app)
+    {
+        var pinned = app.Sources.Select(s => s.Path).ToHashSet(StringComparer.Ordinal);
+        var problems = app.Cases
+            .Where(c => !pinned.Contains(c.Source) || c.Provenance is not ("observed" or "variant"))
+            .Select(c => $"{c.Id}: source '{c.Source}' must be one of the app's pinned sources and provenance 'observed' or 'variant'")
+            .Concat(app.Cases.GroupBy(c => c.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key}: duplicate case id"))
+            .ToList();
+        if (problems.Count > 0)
+        {
+            throw new InvalidDataException($"{app.Id}/app.json:\n" + string.Join("\n", problems));
+        }
     }
 
     private static string FindRoot()
