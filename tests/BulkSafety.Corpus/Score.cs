@@ -75,7 +75,7 @@ public static class Score
         {
             var floor = baseline.Families[family.Name];
             Row(report, $"**{family.Name}**", run.Cases.Where(c => family.Rules.Contains(c.Case.Rule)), ForFamily(run, family),
-                $"{floor.Precision:0.00}/{floor.Recall:0.00}", $"{baseline.Goal.Precision:0.00}/{baseline.Goal.Recall:0.00}");
+                $"{floor.Precision:0.000}/{floor.Recall:0.000}", $"{baseline.Goal.Precision:0.00}/{baseline.Goal.Recall:0.00}");
             foreach (var rule in family.Rules)
             {
                 Row(report, rule, run.Cases.Where(c => c.Case.Rule == rule), ForRule(run, rule), "", "");
@@ -86,7 +86,7 @@ public static class Score
         report.AppendLine("Misses and false alarms:");
         foreach (var result in run.Cases.Where(c => c.Outcome is Outcome.FalseNegative or Outcome.FalsePositive).OrderBy(c => c.Case.Id, StringComparer.Ordinal))
         {
-            var label = result.Outcome == Outcome.FalseNegative ? "FN" : "FP";
+            var label = result.Outcome == Outcome.FalseNegative ? "FN" : $"FP at {CorpusRun.Where(result.Matches[0])}";
             report.AppendLine(CultureInfo.InvariantCulture, $"- {label} {result.Case.Id} {result.Case.Rule} {result.Case.Member}: {result.Case.Reason}");
         }
 
