@@ -1,0 +1,7 @@
+using Microsoft.AspNetCore.Identity;
+
+namespace CleanArchitecture.Infrastructure.Identity;
+
+public class ApplicationUser : IdentityUser
+{
+}
