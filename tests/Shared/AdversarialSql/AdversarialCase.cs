@@ -1,0 +1,88 @@
+namespace BulkSafety.Testing.AdversarialSql;
+
+/// <summary>What the suite expects of the guard for one statement, beyond the invariants every statement is held to.</summary>
+public enum ExpectedVerdict
+{
+    /// <summary>Admitted or blocked: only the invariants are checked.</summary>
+    Any,
+
+    /// <summary>An ordinary statement the guard reads, probes and admits under the suite's generous budgets.</summary>
+    Admitted,
+
+    /// <summary>A statement the guard cannot count before it runs: BS9006, nothing run.</summary>
+    UnknownCost,
+
+    /// <summary>A statement over the case's own row budget: BS9002.</summary>
+    OverRowBudget,
+}
+
+/// <summary>A value bound to a statement: by EF's <c>{0}</c> formatting (no name), by position (empty name) or by name.</summary>
+public sealed record CaseParameter(string? Name, object? Value)
+{
+    public static CaseParameter Formatted(object? value) => new(null, value);
+
+    public static CaseParameter Positional(object? value) => new("", value);
+
+    public static CaseParameter Named(string name, object? value) => new(name, value);
+}
+
+/// <summary>
+/// One adversarial statement (or a short sequence of commands on one connection), the attack it belongs to, and its
+/// expectation. <see cref="Name"/> is the test case's name.
+/// </summary>
+public sealed record AdversarialCase(string AttackClass, string Title, IReadOnlyList<string> Commands, IReadOnlyList<CaseParameter> Parameters, ExpectedVerdict Expected)
+{
+    public string Name => $"{AttackClass}: {Title}";
+
+    /// <summary>Each command in an explicit transaction of the caller's, so the probes take the savepoint path.</summary>
+    public bool InTransaction { get; init; }
+
+    /// <summary>A row budget for this case only (BS9002); the suite's budgets are generous otherwise.</summary>
+    public int? MaxRows { get; init; }
+
+    /// <summary>The commands as they read with every control and non-ASCII character escaped, for failure messages.</summary>
+    public string Printable => string.Join(" ⏎⏎ ", Commands.Select(SqlText.Escape));
+
+    public override string ToString() => Name;
+}
+
+/// <summary>
+/// The statements of one dialect, each under a unique readable name: the test data of a theory (names serialize, so
+/// every statement is its own test case), and the lookup from name back to statement.
+/// </summary>
+public sealed class CaseCatalog
+{
+    private readonly Dictionary<string, AdversarialCase> _cases = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<AdversarialCase> All => _cases.Values;
+
+    public AdversarialCase this[string name] => _cases[name];
+
+    public TheoryData<string> Names()
+    {
+        var names = new TheoryData<string>();
+        foreach (var name in _cases.Keys)
+        {
+            names.Add(name);
+        }
+
+        return names;
+    }
+
+    public CaseCatalog Add(string attackClass, string title, string sql, ExpectedVerdict expected = ExpectedVerdict.Any, params CaseParameter[] parameters)
+        => Add(new AdversarialCase(attackClass, title, [sql], parameters, expected));
+
+    public CaseCatalog Add(AdversarialCase statement)
+    {
+        if (!_cases.TryAdd(statement.Name, statement))
+        {
+            throw new InvalidOperationException($"two statements are named {statement.Name}");
+        }
+
+        return this;
+    }
+
+    /// <summary>Statements per attack class, for the suite's summary.</summary>
+    public IEnumerable<(string AttackClass, int Statements)> PerClass()
+        => _cases.Values.GroupBy(c => c.AttackClass).Select(g => (g.Key, g.Count()));
+}
