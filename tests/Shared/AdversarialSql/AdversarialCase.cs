@@ -40,6 +40,13 @@ public sealed record AdversarialCase(string AttackClass, string Title, IReadOnly
     /// <summary>A row budget for this case only (BS9002); the suite's budgets are generous otherwise.</summary>
     public int? MaxRows { get; init; }
 
+    /// <summary>
+    /// A defect of the guard this statement shows and that is not fixed yet: the statement touches more rows than the
+    /// guard estimated. The judge then requires exactly that failure (and no other), so that the statement stays in the
+    /// suite, the defect stays visible, and its fix shows as this case failing until the marker is removed.
+    /// </summary>
+    public string? KnownDefect { get; init; }
+
     /// <summary>The commands as they read with every control and non-ASCII character escaped, for failure messages.</summary>
     public string Printable => string.Join(" ⏎⏎ ", Commands.Select(SqlText.Escape));
 
