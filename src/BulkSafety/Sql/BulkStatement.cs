@@ -281,7 +281,7 @@ internal sealed class BulkStatement
                     return Refuse("WHERE CURRENT OF a cursor is not read");
                 }
 
-                var next = Array.FindIndex(order, clause + 1, word => token.IsWord(sql, word));
+                var next = IsDistinctFrom(_position) ? -1 : Array.FindIndex(order, clause + 1, word => token.IsWord(sql, word));
                 if (next >= 0)
                 {
                     if (clause >= 0)
@@ -382,6 +382,10 @@ internal sealed class BulkStatement
                 _ => BulkValue.Expression,
             };
         }
+
+        // "a IS [NOT] DISTINCT FROM b" in a SET item is a comparison, not the FROM clause.
+        private bool IsDistinctFrom(int position)
+            => tokens[position].IsWord(sql, "FROM") && position > 0 && tokens[position - 1].IsWord(sql, "DISTINCT");
 
         private (SqlName? Schema, SqlName Table, string Text)? QualifiedName()
         {

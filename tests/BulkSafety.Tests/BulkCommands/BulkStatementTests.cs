@@ -154,6 +154,18 @@ public sealed class BulkStatementTests
         Assert.Contains(reason, refusal, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("UPDATE posts SET AuthorId = Body IS DISTINCT FROM (SELECT NULL WHERE 0)", null)]
+    [InlineData("UPDATE posts SET AuthorId = Body IS NOT DISTINCT FROM 'x' WHERE Id < 3", "Id < 3")]
+    public void DistinctFromInTheSetList_IsAComparison_NotTheFromClause(string sql, string? predicate)
+    {
+        var statement = Parse(sql);
+
+        Assert.Null(statement.FromList);
+        Assert.Equal(predicate, statement.Predicate);
+        Assert.Equal(BulkValueKind.Expression, Assert.Single(statement.Assignments).Value.Kind);
+    }
+
     [Fact]
     public void NestedComment_IsReadAsEachEngineReadsIt()
     {
