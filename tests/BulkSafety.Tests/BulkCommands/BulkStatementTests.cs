@@ -148,6 +148,7 @@ public sealed class BulkStatementTests
     [InlineData("DELETE FROM posts INNER JOIN groups ON 1 = 1", "INNER")]
     [InlineData("DELETE FROM posts WHERE", "empty")]
     [InlineData("DELETE FROM posts *", "target table")]
+    [InlineData("UPDATE OR REPLACE posts SET Id = 1 WHERE Id = 2", "UPDATE OR REPLACE")]
     public void UnreadableStatements_AreRefusedWithTheReason(string sql, string reason)
     {
         Assert.Null(BulkStatement.TryParse(sql, SqlLexicon.Sqlite, out var refusal));

@@ -175,7 +175,7 @@ internal static class SqliteAdversarialStatements
             .Add(Class, "semicolon, block comment, semicolon", "DELETE FROM items WHERE id = 4; /* done */ ;", Admitted)
             .Add(Class, "EXPLAIN", "EXPLAIN DELETE FROM items")
             .Add(Class, "EXPLAIN QUERY PLAN", "EXPLAIN QUERY PLAN DELETE FROM items WHERE id = 1")
-            .Add(Class, "UPDATE OR REPLACE", "UPDATE OR REPLACE items SET code = 'C-1' WHERE id = 2")
+            .Add(Class, "UPDATE OR REPLACE", "UPDATE OR REPLACE items SET code = 'C-1' WHERE id = 2", UnknownCost)
             .Add(Class, "UPDATE OR ROLLBACK", "UPDATE OR ROLLBACK items SET views = 2 WHERE id = 2", Admitted)
             .Add(Class, "INDEXED BY", "DELETE FROM items INDEXED BY sqlite_autoindex_items_1 WHERE code = 'C-1'")
             .Add(Class, "NOT INDEXED", "DELETE FROM items NOT INDEXED WHERE id = 1")
