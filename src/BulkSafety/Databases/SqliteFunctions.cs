@@ -10,10 +10,14 @@ namespace BulkSafety.Databases;
 /// </summary>
 internal static class SqliteFunctions
 {
-    /// <summary>Functions EF Core's SQLite provider defines on the connection (application-defined to SQLite).</summary>
+    /// <summary>
+    /// Functions EF Core's SQLite provider defines on the connection (application-defined to SQLite), by names no one
+    /// else uses. Not <c>regexp</c>, which EF Core defines too: SQLite has none, so applications define their own — and
+    /// one defined after EF Core's replaces it.
+    /// </summary>
     public static readonly IReadOnlySet<string> EfCoreFunctions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "ef_add", "ef_avg", "ef_compare", "ef_divide", "ef_max", "ef_min", "ef_mod", "ef_multiply", "ef_negate", "ef_sum", "regexp",
+        "ef_add", "ef_avg", "ef_compare", "ef_divide", "ef_max", "ef_min", "ef_mod", "ef_multiply", "ef_negate", "ef_sum",
     };
 
     private static readonly HashSet<string> BuiltIn = new(StringComparer.OrdinalIgnoreCase)

@@ -206,7 +206,7 @@ internal static class SqliteAdversarialStatements
             .Add(Class, "application function in a subquery", "DELETE FROM items WHERE id IN (SELECT audit(id) FROM items)", UnknownCost)
             .Add(Class, "application function OR-ed in", "DELETE FROM items WHERE id = 1 OR audit(id) IS NULL", UnknownCost)
             .Add(Class, "application function in SET only", "UPDATE items SET views = audit(id) WHERE id = 1", Admitted)
-            .Add(Class, "application regexp replacing EF Core's", "DELETE FROM items WHERE title REGEXP '^item 1'")
+            .Add(Class, "application regexp replacing EF Core's", "DELETE FROM items WHERE title REGEXP '^item 1'", UnknownCost)
             .Add(Class, "application collation in the predicate", "DELETE FROM items WHERE title = 'item 1' COLLATE audit_coll")
             .Add(Class, "application collation in a subquery's ORDER BY", "DELETE FROM items WHERE id IN (SELECT id FROM items ORDER BY title COLLATE audit_coll LIMIT 2)")
             .Add(Class, "application collation in SET only", "UPDATE items SET title = title COLLATE audit_coll WHERE id = 2", Admitted)
