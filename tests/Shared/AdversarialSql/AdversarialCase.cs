@@ -79,6 +79,10 @@ public sealed class CaseCatalog
     public CaseCatalog Add(string attackClass, string title, string sql, ExpectedVerdict expected = ExpectedVerdict.Any, params CaseParameter[] parameters)
         => Add(new AdversarialCase(attackClass, title, [sql], parameters, expected));
 
+    /// <summary>Several commands run one after the other on one connection.</summary>
+    public CaseCatalog Add(string attackClass, string title, IReadOnlyList<string> commands, ExpectedVerdict expected = ExpectedVerdict.Any)
+        => Add(new AdversarialCase(attackClass, title, commands, [], expected));
+
     public CaseCatalog Add(AdversarialCase statement)
     {
         if (!_cases.TryAdd(statement.Name, statement))
@@ -86,6 +90,13 @@ public sealed class CaseCatalog
             throw new InvalidOperationException($"two statements are named {statement.Name}");
         }
 
+        return this;
+    }
+
+    /// <summary>Changes what one dialect expects of a statement the dialects share.</summary>
+    public CaseCatalog Expect(string name, ExpectedVerdict expected)
+    {
+        _cases[name] = _cases[name] with { Expected = expected };
         return this;
     }
 

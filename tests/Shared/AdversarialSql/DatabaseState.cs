@@ -12,17 +12,17 @@ public sealed class DatabaseState
     private readonly SortedDictionary<string, SortedDictionary<string, string>> _tables = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, string> _counters = new(StringComparer.Ordinal);
 
-    /// <summary>Reads <paramref name="tables"/> (quoted names, first column the key) on <paramref name="connection"/>.</summary>
-    public static async Task<DatabaseState> ReadAsync(DbConnection connection, DbTransaction? transaction, IEnumerable<string> tables)
+    /// <summary>Reads <paramref name="tables"/> (quoted names, first column the key) on <paramref name="connection"/>, in one round trip.</summary>
+    public static async Task<DatabaseState> ReadAsync(DbConnection connection, DbTransaction? transaction, IReadOnlyList<string> tables)
     {
         var state = new DatabaseState();
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = string.Join(";\n", tables.Select(table => $"SELECT * FROM {table}"));
+        await using var reader = await command.ExecuteReaderAsync();
         foreach (var table in tables)
         {
             var rows = new SortedDictionary<string, string>(StringComparer.Ordinal);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = $"SELECT * FROM {table}";
-            await using var reader = await command.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
                 var values = new string[reader.FieldCount];
@@ -35,6 +35,7 @@ public sealed class DatabaseState
             }
 
             state._tables[table] = rows;
+            await reader.NextResultAsync();
         }
 
         return state;
