@@ -136,7 +136,8 @@ internal static class PostgresAdversarialStatements
             .Add(Class, "UPDATE FROM a VALUES list", "UPDATE items AS i SET views = v.n FROM (VALUES (1, 10), (2, 20)) AS v (id, n) WHERE v.id = i.id", Admitted)
             .Add(Class, "search_path sends the statement elsewhere", ["SET search_path = decoy, public", "DELETE FROM items WHERE id = 1"])
             .Add(Class, "standard_conforming_strings off", ["SET standard_conforming_strings = off", "DELETE FROM items WHERE title = 'a\\' OR true --'"])
-            .Add(new AdversarialCase(Class, "PREPARE a DELETE, then EXECUTE it", ["PREPARE purge AS DELETE FROM items WHERE owner_id = 2", "EXECUTE purge"], [], Any));
+            .Add(Class, "PREPARE a DELETE, then EXECUTE it", ["PREPARE purge AS DELETE FROM items WHERE owner_id = 2", "EXECUTE purge"], UnknownCost)
+            .Add(Class, "PREPARE a SELECT, then EXPLAIN ANALYZE an EXECUTE", ["PREPARE recent AS SELECT * FROM items", "EXPLAIN ANALYZE EXECUTE recent"], UnknownCost);
     }
 
     private static void SideEffects(CaseCatalog catalog)
