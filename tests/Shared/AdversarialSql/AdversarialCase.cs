@@ -37,6 +37,15 @@ public sealed record AdversarialCase(string AttackClass, string Title, IReadOnly
     /// <summary>Each command in an explicit transaction of the caller's, so the probes take the savepoint path.</summary>
     public bool InTransaction { get; init; }
 
+    /// <summary>
+    /// Set-up the database needs for this statement only (a cast that would affect every other statement), run outside
+    /// the guard before each run; <see cref="CleanUp"/> undoes it after the run, whatever happened.
+    /// </summary>
+    public IReadOnlyList<string> Arrange { get; init; } = [];
+
+    /// <summary>What undoes <see cref="Arrange"/>.</summary>
+    public IReadOnlyList<string> CleanUp { get; init; } = [];
+
     /// <summary>A row budget for this case only (BS9002); the suite's budgets are generous otherwise.</summary>
     public int? MaxRows { get; init; }
 

@@ -31,8 +31,27 @@ public abstract class AdversarialDatabase
     /// <summary>Every table's rows and every side-effect counter, as committed.</summary>
     public abstract Task<DatabaseState> ReadStateAsync();
 
-    /// <summary>Runs the case's commands on one context (guarded or not), each read back before the next; stops at a violation.</summary>
+    /// <summary>Runs SQL outside any guard, for a case's <see cref="AdversarialCase.Arrange"/> and <see cref="AdversarialCase.CleanUp"/>.</summary>
+    public abstract Task ExecuteAsync(IReadOnlyList<string> commands);
+
+    /// <summary>
+    /// Runs the case's commands on one context (guarded or not), each read back before the next, between the case's own
+    /// set-up and clean-up; stops at a violation.
+    /// </summary>
     public async Task<IReadOnlyList<CommandOutcome>> RunAsync(AdversarialCase statement, bool guarded)
+    {
+        await ExecuteAsync(statement.Arrange);
+        try
+        {
+            return await RunCommandsAsync(statement, guarded);
+        }
+        finally
+        {
+            await ExecuteAsync(statement.CleanUp);
+        }
+    }
+
+    private async Task<IReadOnlyList<CommandOutcome>> RunCommandsAsync(AdversarialCase statement, bool guarded)
     {
         var outcomes = new List<CommandOutcome>();
         await using var context = CreateContext(guarded, statement.MaxRows);

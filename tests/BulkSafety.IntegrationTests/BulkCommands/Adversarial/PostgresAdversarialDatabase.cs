@@ -16,8 +16,8 @@ namespace BulkSafety.IntegrationTests.BulkCommands.Adversarial;
 /// before every run. Besides the model's tables it holds a table inheriting <c>items</c>, a same-named <c>decoy.items</c>,
 /// and the side effects a probe must never cause: <c>audit_log</c> written by <c>audit()</c> and <c>noisy_eq()</c> (behind
 /// the operator <c>===</c>), the sequence <c>adv_seq</c>, and advisory locks taken by functions behind a <c>LIKE</c>
-/// operator and two casts between built-in types (one implicit) — a lock of its own per call, so that a probe's calls
-/// show beside the statement's. Runs take pooled sessions, which Npgsql resets (<c>DISCARD ALL</c>) before reuse, so
+/// operator and casts between built-in types (an implicit one only while the case that needs it runs) — a lock of its
+/// own per call, so that a probe's calls show beside the statement's. Runs take pooled sessions, which Npgsql resets (<c>DISCARD ALL</c>) before reuse, so
 /// session state cannot leak from one run into the next.
 /// </summary>
 public sealed class PostgresAdversarialDatabase : AdversarialDatabase, IAsyncDisposable
@@ -40,7 +40,6 @@ public sealed class PostgresAdversarialDatabase : AdversarialDatabase, IAsyncDis
         CREATE FUNCTION locking_text(a smallint) RETURNS text LANGUAGE plpgsql VOLATILE AS $$ BEGIN PERFORM pg_advisory_lock(4343, (random() * 2147483647)::int); RETURN a::integer::text; END $$;
         CREATE CAST (smallint AS text) WITH FUNCTION locking_text(smallint);
         CREATE FUNCTION locking_interval(a smallint) RETURNS interval LANGUAGE plpgsql VOLATILE AS $$ BEGIN PERFORM pg_advisory_lock(4444, (random() * 2147483647)::int); RETURN make_interval(days => a); END $$;
-        CREATE CAST (smallint AS interval) WITH FUNCTION locking_interval(smallint) AS IMPLICIT;
         CREATE PROCEDURE purge_owner(o bigint) LANGUAGE sql AS $$ DELETE FROM items WHERE owner_id = o $$;
         """;
 
@@ -112,6 +111,15 @@ public sealed class PostgresAdversarialDatabase : AdversarialDatabase, IAsyncDis
         await using var reader = await counters.ExecuteReaderAsync();
         await reader.ReadAsync();
         return state.WithCounter("advisory locks held", reader.GetInt64(0)).WithCounter("adv_seq", reader.GetString(1));
+    }
+
+    public override async Task ExecuteAsync(IReadOnlyList<string> commands)
+    {
+        foreach (var sql in commands)
+        {
+            await using var command = new NpgsqlCommand(sql, _observer);
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     public async ValueTask DisposeAsync()

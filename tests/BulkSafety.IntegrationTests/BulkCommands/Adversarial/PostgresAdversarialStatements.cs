@@ -160,17 +160,21 @@ internal static class PostgresAdversarialStatements
             .Add(Class, "user function that says it is stable", "DELETE FROM items WHERE stable_lock(id)", UnknownCost)
             .Add(Class, "user operator running a volatile function", "DELETE FROM items WHERE title === 'item 1'", UnknownCost)
             .Add(Class, "schema-qualified user operator", "DELETE FROM items WHERE title OPERATOR(public.===) 'item 1'", UnknownCost)
-            .Add(Class, "LIKE resolving to a user operator", "DELETE FROM items WHERE owner_id LIKE '1'")
-            .Add(Class, "LIKE on text beside a user LIKE operator", "DELETE FROM items WHERE title LIKE 'item 1%'")
-            .Add(Class, "cast through a user cast function", "DELETE FROM items WHERE views::smallint::text = '0' AND id = 1")
-            .Add(Class, "CAST() through a user cast function", "DELETE FROM items WHERE CAST(CAST(views AS smallint) AS text) = '0' AND id = 2")
-            .Add(Class, "implicit user cast", "DELETE FROM items WHERE now() - views::smallint <= now() AND id = 3")
+            .Add(Class, "LIKE resolving to a user operator", "DELETE FROM items WHERE owner_id LIKE '1'", UnknownCost)
+            .Add(Class, "LIKE on text beside a user LIKE operator (refused by the operator's name)", "DELETE FROM items WHERE title LIKE 'item 1%'", UnknownCost)
+            .Add(Class, "cast through a user cast function", "DELETE FROM items WHERE views::smallint::text = '0' AND id = 1", UnknownCost)
+            .Add(Class, "CAST() through a user cast function", "DELETE FROM items WHERE CAST(CAST(views AS smallint) AS text) = '0' AND id = 2", UnknownCost)
+            .Add(new AdversarialCase(Class, "implicit user cast", ["DELETE FROM items WHERE now() - views::smallint <= now() AND id = 3"], [], UnknownCost)
+            {
+                Arrange = ["CREATE CAST (smallint AS interval) WITH FUNCTION locking_interval(smallint) AS IMPLICIT"],
+                CleanUp = ["DROP CAST (smallint AS interval)"],
+            })
             .Add(Class, "cast to a domain", "DELETE FROM items WHERE title::code_e = 'item 1'", UnknownCost)
             .Add(Class, "current_setting()", "DELETE FROM items WHERE current_setting('adv.missing', true) IS NULL AND id = 4", Admitted)
             .Add(new AdversarialCase(Class, "audit function in the predicate, inside a transaction", ["DELETE FROM items WHERE audit(id)"], [], UnknownCost) { InTransaction = true })
             .Add(new AdversarialCase(Class, "nextval in SET only, inside a transaction", ["UPDATE items SET views = nextval('adv_seq') WHERE id = 2"], [], Admitted) { InTransaction = true })
             .Add(new AdversarialCase(Class, "lock in the predicate, inside a transaction", ["DELETE FROM items WHERE pg_advisory_lock(9) IS NOT NULL"], [], UnknownCost) { InTransaction = true })
-            .Add(new AdversarialCase(Class, "LIKE resolving to a user operator, inside a transaction", ["DELETE FROM items WHERE owner_id LIKE '2'"], [], Any) { InTransaction = true });
+            .Add(new AdversarialCase(Class, "LIKE resolving to a user operator, inside a transaction", ["DELETE FROM items WHERE owner_id LIKE '2'"], [], UnknownCost) { InTransaction = true });
     }
 
     private static void LexicalTraps(CaseCatalog catalog)
