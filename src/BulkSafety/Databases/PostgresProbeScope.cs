@@ -97,6 +97,11 @@ internal sealed class PostgresProbeScope : ProbeScope
             throw new ProbeRefusedException(reason);
         }
 
+        if (NpgsqlRewrite.DifferenceFromServer(command) is { } rewritten)
+        {
+            throw new ProbeRefusedException($"{rewritten}, so the statement that runs is not the one the guard read");
+        }
+
         var calls = PostgresCalls.Of(statement.Sql, [.. statement.EvaluatedTokens]);
         var qualified = calls.Functions.Where(f => f.Contains('.', StringComparison.Ordinal)).ToArray();
         var foreign = qualified.Where(f => !f.StartsWith("pg_catalog.", StringComparison.Ordinal)).ToArray();

@@ -97,14 +97,9 @@ internal static class PostgresAdversarialStatements
             .Add(Class, "placeholder glued to a no-break space", "DELETE FROM items WHERE id = @id\u00A0", Any, Named("@id", 2L))
             .Add(Class, "@@ is no placeholder", "DELETE FROM items WHERE id = @@id", Any, Named("@id", 2L))
             .Add(Class, "NULL value", "DELETE FROM items WHERE body IS NOT DISTINCT FROM @b", Admitted, Named("@b", null))
-            .Add(new AdversarialCase(Class, "placeholder named by digits", ["DELETE FROM items WHERE id > @1"], [Named("1", 0L)], Any)
-            {
-                KnownDefect = "Npgsql binds @1 to the parameter named 1; the guard reads @ as PostgreSQL's absolute-value operator applied to 1 (a placeholder must start like an identifier to it), so its probe counts id > 1",
-            })
-            .Add(new AdversarialCase(Class, "placeholder name with a dot", ["DELETE FROM items AS p WHERE p.id <> @p.id"], [Named("p.id", 5L)], Any)
-            {
-                KnownDefect = "Npgsql's placeholder names may hold a dot, so it binds @p.id; the guard reads @p, finds no such parameter and leaves @p.id to PostgreSQL, which reads abs(p.id): the probe counts no row",
-            });
+            .Add(Class, "placeholder named by digits (Npgsql binds it, PostgreSQL reads @ 1)", "DELETE FROM items WHERE id > @1", UnknownCost, Named("1", 0L))
+            .Add(Class, "placeholder name with a dot (Npgsql binds it whole)", "DELETE FROM items AS p WHERE p.id <> @p.id", UnknownCost, Named("p.id", 5L))
+            .Add(Class, "placeholder followed by a dot (Npgsql leaves it unbound)", "DELETE FROM items AS p WHERE p.id <> @p.id", UnknownCost, Named("p", 5L));
     }
 
     private static void Forms(CaseCatalog catalog)
@@ -187,14 +182,9 @@ internal static class PostgresAdversarialStatements
             .Add(Trap("dollar quote holding OR true", "DELETE FROM items WHERE owner_id = 1 AND title <> $a$ $b$ OR true $b$ $a$", Admitted))
             .Add(Trap("U&'' escaped quote hides OR true", "DELETE FROM items WHERE owner_id = 1 AND title <> U&'x\\0027 OR true --'", Admitted))
             .Add(Trap("string continuation hides OR true", "DELETE FROM items WHERE owner_id = 1 AND title <> 'x'\n' OR true --'", Admitted))
-            .Add(new AdversarialCase("lexical traps", "Npgsql reads code_e'...' as an E'' string and splits at its ;", ["DELETE FROM items WHERE title = code_e'\\' -- '; DELETE FROM items"], [], Any)
-            {
-                KnownDefect = "Npgsql takes e' after a non-letter identifier character for an E'' string, so it ends the string later than PostgreSQL, splits the text at the ; PostgreSQL reads inside a comment, and runs the second DELETE the guard never saw",
-            })
-            .Add(new AdversarialCase("lexical traps", "Npgsql reads code_e'...' as an E'' string and leaves @id unbound", ["DELETE FROM items WHERE title = code_e'\\' OR id = @id --'"], [Named("@id", 5L)], Any)
-            {
-                KnownDefect = "Npgsql takes e' after a non-letter identifier character for an E'' string and does not bind @id inside it; PostgreSQL reads @id as abs(id), so the statement deletes every row while the guard's probe binds @id and counts one",
-            });
+            .Add(new AdversarialCase("lexical traps", "Npgsql reads code_e'...' as an E'' string and splits at its ;", ["DELETE FROM items WHERE title = code_e'\\' -- '; DELETE FROM items"], [], UnknownCost))
+            .Add(new AdversarialCase("lexical traps", "Npgsql reads code_e'...' as an E'' string and leaves @id unbound", ["DELETE FROM items WHERE title = code_e'\\' OR id = @id --'"], [Named("@id", 5L)], UnknownCost))
+            .Add(new AdversarialCase("lexical traps", "Npgsql reads a dollar quote inside a name and leaves @id unbound", ["DELETE FROM items AS \u0100\u0100$q$ WHERE id = @id OR \u0100\u0100$q$.id = 0"], [Named("@id", 5L)], UnknownCost));
 
     private static void SchemaEffects(CaseCatalog catalog)
         => catalog.Add(new AdversarialCase("schema effects", "delete a slot whose notes are set to NULL", ["DELETE FROM slots WHERE id = 1"], [], Admitted)
