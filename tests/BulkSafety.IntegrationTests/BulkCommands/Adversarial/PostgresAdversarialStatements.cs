@@ -166,6 +166,7 @@ internal static class PostgresAdversarialStatements
             })
             .Add(Class, "cast to a domain", "DELETE FROM items WHERE title::code_e = 'item 1'", UnknownCost)
             .Add(Class, "current_setting()", "DELETE FROM items WHERE current_setting('adv.missing', true) IS NULL AND id = 4", Admitted)
+            .Add(Class, "audit function in RETURNING only", "UPDATE items SET views = 1 WHERE id = 5 RETURNING audit(id)", Admitted)
             .Add(new AdversarialCase(Class, "audit function in the predicate, inside a transaction", ["DELETE FROM items WHERE audit(id)"], [], UnknownCost) { InTransaction = true })
             .Add(new AdversarialCase(Class, "nextval in SET only, inside a transaction", ["UPDATE items SET views = nextval('adv_seq') WHERE id = 2"], [], Admitted) { InTransaction = true })
             .Add(new AdversarialCase(Class, "lock in the predicate, inside a transaction", ["DELETE FROM items WHERE pg_advisory_lock(9) IS NOT NULL"], [], UnknownCost) { InTransaction = true })

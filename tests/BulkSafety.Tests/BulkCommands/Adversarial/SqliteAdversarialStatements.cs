@@ -120,7 +120,11 @@ internal static class SqliteAdversarialStatements
             .Add(Class, "json_each", "DELETE FROM items WHERE id IN (SELECT value FROM json_each('[1,2]'))", Admitted)
             .Add(Class, "likelihood()", "DELETE FROM items WHERE likelihood(owner_id = 1, 0.5)", Admitted)
             .Add(Class, "changes()", "DELETE FROM items WHERE changes() >= 0 AND id = 3", Admitted)
-            .Add(Class, "abs()", "DELETE FROM items WHERE id = abs(-4)", Admitted);
+            .Add(Class, "abs()", "DELETE FROM items WHERE id = abs(-4)", Admitted)
+            .Add(Class, "application function in RETURNING only", "UPDATE items SET views = 1 WHERE id = 5 RETURNING audit(id)", Admitted)
+            .Add(new AdversarialCase(Class, "application function in the predicate, inside a transaction", ["DELETE FROM items WHERE audit(id) = id"], [], UnknownCost) { InTransaction = true })
+            .Add(new AdversarialCase(Class, "application collation in the predicate, inside a transaction", ["DELETE FROM items WHERE title = 'item 1' COLLATE audit_coll"], [], UnknownCost) { InTransaction = true })
+            .Add(new AdversarialCase(Class, "built-ins only, inside a transaction", ["DELETE FROM items WHERE lower(title) = 'item 2' AND length(code) = 3"], [], Admitted) { InTransaction = true });
     }
 
     private static void LexicalTraps(CaseCatalog catalog)
