@@ -4,8 +4,8 @@ namespace BulkSafety.Databases;
 
 /// <summary>
 /// What a piece of PostgreSQL text calls when it is evaluated: the functions it names (<c>f(…)</c>, <c>s.f(…)</c>), the
-/// operators it writes (<c>=</c>, <c>@&gt;</c>, <c>OPERATOR(s.op)</c>) and the types it casts to (<c>::t</c>,
-/// <c>CAST(… AS t)</c>). Syntax that looks like a call but is none — <c>IN (…)</c>, <c>COALESCE(…)</c>, a type's modifiers —
+/// operators it writes (<c>=</c>, <c>@&gt;</c>, <c>OPERATOR(s.op)</c>) or implies (<c>LIKE</c> is <c>~~</c>, <c>IN</c> is
+/// <c>=</c>, …) and the types it casts to (<c>::t</c>, <c>CAST(… AS t)</c>). Syntax that looks like a call but is none — <c>IN (…)</c>, <c>COALESCE(…)</c>, a type's modifiers —
 /// is left out. Names are as PostgreSQL resolves them: unquoted ones folded to lower case. A name this reader mistakes
 /// for a function is one the catalog check does not find, which refuses the probe: the errors fall on the safe side.
 /// </summary>
@@ -19,6 +19,23 @@ internal sealed class PostgresCalls
         "exists", "filter", "from", "greatest", "group", "grouping", "having", "ilike", "in", "intersect", "is", "join", "lateral",
         "least", "like", "not", "nullif", "on", "or", "order", "over", "partition", "rollup", "row", "select", "sets", "similar",
         "some", "then", "trim", "union", "using", "values", "when", "where", "with", "within", "interval",
+    };
+
+    // Syntax that compares through operators the text does not write, resolved by name like any other: LIKE is ~~, IN
+    // and IS DISTINCT FROM are =, BETWEEN is >= and <=, a simple CASE and NULLIF compare with =, a join USING or NATURAL
+    // with =.
+    private static readonly Dictionary<string, string[]> ImpliedOperators = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["like"] = ["~~", "!~~"],
+        ["ilike"] = ["~~*", "!~~*"],
+        ["similar"] = ["~", "!~"],
+        ["between"] = [">=", "<=", ">", "<"],
+        ["in"] = ["=", "<>"],
+        ["distinct"] = ["=", "<>"],
+        ["nullif"] = ["="],
+        ["case"] = ["="],
+        ["using"] = ["="],
+        ["natural"] = ["="],
     };
 
     private const string OperatorCharacters = "+-*/<>=~!@#%^&|`?";
@@ -60,6 +77,11 @@ internal sealed class PostgresCalls
             }
             else if (token.Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier)
             {
+                if (token.Kind == SqlTokenKind.Word && ImpliedOperators.TryGetValue(token.Text(sql).ToString(), out var implied))
+                {
+                    calls.Operators.UnionWith(implied);
+                }
+
                 i = calls.ReadName(sql, tokens, i);
             }
         }

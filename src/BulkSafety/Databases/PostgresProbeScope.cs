@@ -12,7 +12,9 @@ namespace BulkSafety.Databases;
 /// text reaches the server with positional <c>$n</c> parameters only, none of them named, so that Npgsql sends it as
 /// it is, in one Parse message, and the server refuses a text that holds more than one statement. A caller's predicate
 /// is evaluated only when every function it names is a built-in (<c>pg_catalog</c>) marked immutable or stable, no
-/// operator it writes runs a volatile function, and every type it casts to is built in.
+/// operator it writes or implies runs a volatile function, every type it casts to is built in, and no cast it may apply
+/// — one to a type it names (<c>::t</c>, <c>CAST</c>, or the function-style <c>t(x)</c>), or any implicit one — runs a
+/// volatile function (a user may define a cast between built-in types).
 /// </summary>
 internal sealed class PostgresProbeScope : ProbeScope
 {
@@ -27,6 +29,11 @@ internal sealed class PostgresProbeScope : ProbeScope
             UNION ALL
             SELECT 'type ' || t FROM unnest(@types::text[]) AS t
             WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type ty WHERE ty.oid = to_regtype(t) AND ty.typnamespace = 'pg_catalog'::regnamespace)
+            UNION ALL
+            SELECT 'the cast from ' || c.castsource::regtype || ' to ' || c.casttarget::regtype
+            FROM pg_catalog.pg_cast c JOIN pg_catalog.pg_proc p ON p.oid = c.castfunc
+            WHERE p.provolatile = 'v'
+              AND (c.castcontext = 'i' OR c.casttarget IN (SELECT to_regtype(t) FROM unnest(@types::text[] || @functions::text[]) AS t))
         ) AS calls
         """;
 
@@ -88,6 +95,11 @@ internal sealed class PostgresProbeScope : ProbeScope
         if (_unreadable is { } reason)
         {
             throw new ProbeRefusedException(reason);
+        }
+
+        if (NpgsqlRewrite.DifferenceFromServer(command) is { } rewritten)
+        {
+            throw new ProbeRefusedException($"{rewritten}, so the statement that runs is not the one the guard read");
         }
 
         var calls = PostgresCalls.Of(statement.Sql, [.. statement.EvaluatedTokens]);

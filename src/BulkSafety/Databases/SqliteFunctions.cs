@@ -4,14 +4,20 @@ namespace BulkSafety.Databases;
 /// The SQLite functions a probe may evaluate: SQLite's own functions that only compute a value (core, aggregate,
 /// window, date and time, math, JSON), and those EF Core's SQLite provider registers on every connection for its own
 /// translations (pure arithmetic and comparisons). Not on it: <c>load_extension</c> and <c>fts3_tokenizer</c>, which
-/// change the connection, and every function the application defines — unless the name is EF Core's.
+/// change the connection; <c>random</c> and <c>randomblob</c>, whose values differ between the probe and the statement, so
+/// that the probe's count would not be the statement's; and every function the application defines — unless the name is
+/// EF Core's.
 /// </summary>
 internal static class SqliteFunctions
 {
-    /// <summary>Functions EF Core's SQLite provider defines on the connection (application-defined to SQLite).</summary>
+    /// <summary>
+    /// Functions EF Core's SQLite provider defines on the connection (application-defined to SQLite), by names no one
+    /// else uses. Not <c>regexp</c>, which EF Core defines too: SQLite has none, so applications define their own — and
+    /// one defined after EF Core's replaces it.
+    /// </summary>
     public static readonly IReadOnlySet<string> EfCoreFunctions = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
     {
-        "ef_add", "ef_avg", "ef_compare", "ef_divide", "ef_max", "ef_min", "ef_mod", "ef_multiply", "ef_negate", "ef_sum", "regexp",
+        "ef_add", "ef_avg", "ef_compare", "ef_divide", "ef_max", "ef_min", "ef_mod", "ef_multiply", "ef_negate", "ef_sum",
     };
 
     private static readonly HashSet<string> BuiltIn = new(StringComparer.OrdinalIgnoreCase)
@@ -19,7 +25,7 @@ internal static class SqliteFunctions
         // Core scalar functions.
         "abs", "changes", "char", "coalesce", "concat", "concat_ws", "format", "glob", "hex", "ifnull", "iif", "instr",
         "last_insert_rowid", "length", "like", "likelihood", "likely", "lower", "ltrim", "max", "min", "nullif", "octet_length",
-        "printf", "quote", "random", "randomblob", "replace", "round", "rtrim", "sign", "soundex", "sqlite_compileoption_get",
+        "printf", "quote", "replace", "round", "rtrim", "sign", "soundex", "sqlite_compileoption_get",
         "sqlite_compileoption_used", "sqlite_source_id", "sqlite_version", "substr", "substring", "total_changes", "trim",
         "typeof", "unhex", "unicode", "unlikely", "upper", "zeroblob",
 

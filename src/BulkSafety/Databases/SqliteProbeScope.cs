@@ -26,6 +26,7 @@ internal sealed class SqliteProbeScope : ProbeScope
     private readonly SqliteConnection _connection;
     private long _previousQueryOnly;
     private HashSet<string>? _applicationFunctions;
+    private HashSet<string>? _applicationCollations;
 
     private SqliteProbeScope(DatabaseDialect dialect, SqliteConnection connection, DbTransaction? transaction, int? commandTimeout)
         : base(dialect, connection, transaction, commandTimeout)
@@ -57,14 +58,34 @@ internal sealed class SqliteProbeScope : ProbeScope
     public override async ValueTask<T?> QueryAsync<T>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
         where T : default
     {
-        var applicationFunctions = await ApplicationFunctionsAsync(async, cancellationToken).ConfigureAwait(false);
-        Prepare(sql, readOnly: true, (action, first, second, _) => action switch
+        var applicationFunctions = _applicationFunctions ??= await NamesAsync("SELECT name FROM pragma_function_list WHERE builtin = 0", async, cancellationToken).ConfigureAwait(false);
+        // SQLite's own collations, and EF Core's decimal ordering, compare without side effects.
+        var applicationCollations = _applicationCollations ??= await NamesAsync("SELECT name FROM pragma_collation_list WHERE name NOT IN ('BINARY', 'NOCASE', 'RTRIM', 'EF_DECIMAL')", async, cancellationToken).ConfigureAwait(false);
+        var tables = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        Prepare(sql, readOnly: true, (action, first, second, database, view) =>
         {
-            ReadAction or SelectAction or RecursiveAction => null,
-            FunctionAction when SqliteFunctions.IsAllowed(second, applicationFunctions) => null,
-            FunctionAction => $"it calls {second}(), which is not known to be free of side effects",
-            _ => $"SQLite would authorize {ActionName(action)} ({first}) for it, and a probe only reads",
+            if (action == ReadAction)
+            {
+                tables.Add(database is "" or "main" or "temp" ? first : $"{database}.{first}");
+                if (view is not null)
+                {
+                    tables.Add(view);
+                }
+            }
+
+            return action switch
+            {
+                ReadAction or SelectAction or RecursiveAction => null,
+                FunctionAction when SqliteFunctions.IsAllowed(second, applicationFunctions) => null,
+                FunctionAction => $"it calls {second}(), which is not known to be free of side effects",
+                _ => $"SQLite would authorize {ActionName(action)} ({first}) for it, and a probe only reads",
+            };
         });
+        if (applicationCollations.Count > 0)
+        {
+            await RefuseApplicationCollationsAsync(sql, tables, applicationCollations, async, cancellationToken).ConfigureAwait(false);
+        }
+
         var probe = CreateCommand(sql);
 
         // A parameter belongs to one collection at a time, so the command's parameters move to the probe and back.
@@ -104,7 +125,7 @@ internal sealed class SqliteProbeScope : ProbeScope
         // SQLite prepares the statement (nothing runs) and names the table it deletes from or updates first; the tables its
         // foreign keys cascade to come after.
         string? target = null;
-        Prepare(command.CommandText, readOnly: false, (action, first, _, trigger) =>
+        Prepare(command.CommandText, readOnly: false, (action, first, _, _, trigger) =>
         {
             if (trigger is null && action is DeleteAction or UpdateAction)
             {
@@ -154,15 +175,16 @@ internal sealed class SqliteProbeScope : ProbeScope
         _ => $"action {action}",
     };
 
-    // Prepares sql under an authorizer (a denial reason or null per action) and checks that it is exactly one statement,
-    // read-only if asked; nothing is executed. Throws ProbeRefusedException with the reason otherwise.
-    private void Prepare(string sql, bool readOnly, Func<int, string, string, string?, string?> authorize)
+    // Prepares sql under an authorizer (action, its two names, the database, the innermost trigger or view -> a denial
+    // reason or null) and checks that it is exactly one statement, read-only if asked; nothing is executed. Throws
+    // ProbeRefusedException with the reason otherwise.
+    private void Prepare(string sql, bool readOnly, Func<int, string, string, string, string?, string?> authorize)
     {
         var db = _connection.Handle ?? throw new ProbeRefusedException("the SQLite connection is not open");
         string? denied = null;
-        raw.sqlite3_set_authorizer(db, (_, action, first, second, _, trigger) =>
+        raw.sqlite3_set_authorizer(db, (_, action, first, second, database, trigger) =>
         {
-            var reason = authorize(action, first.utf8_to_string() ?? "", second.utf8_to_string() ?? "", trigger.utf8_to_string());
+            var reason = authorize(action, first.utf8_to_string() ?? "", second.utf8_to_string() ?? "", database.utf8_to_string() ?? "", trigger.utf8_to_string());
             denied ??= reason;
             return reason is null ? Ok : Deny;
         }, null);
@@ -202,38 +224,78 @@ internal sealed class SqliteProbeScope : ProbeScope
         }
     }
 
-    // The functions the application has defined on this connection (EF Core's among them): an application's function
-    // may have any effect, and one may take a built-in's name.
-    private async ValueTask<HashSet<string>> ApplicationFunctionsAsync(bool async, CancellationToken cancellationToken)
+    // An application's collation runs its code on every comparison it decides, and SQLite's authorizer does not report
+    // collations: a probe is refused when one of them is named in its text or in the schema of a table or view it reads
+    // (a column's declared collation, an index, a view's own text). Tables of attached databases are not looked up.
+    private async ValueTask RefuseApplicationCollationsAsync(string sql, HashSet<string> tables, HashSet<string> collations, bool async, CancellationToken cancellationToken)
     {
-        if (_applicationFunctions is null)
+        if (tables.FirstOrDefault(name => name.Contains('.', StringComparison.Ordinal)) is { } attached)
         {
-            var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var command = CreateCommand("SELECT name FROM pragma_function_list WHERE builtin = 0");
+            throw new ProbeRefusedException($"it reads {attached}, and the connection defines collations ({string.Join(", ", collations)})");
+        }
+
+        var command = CreateCommand("""
+            SELECT sql FROM sqlite_schema WHERE tbl_name IN (SELECT value FROM json_each(@names)) OR name IN (SELECT value FROM json_each(@names))
+            UNION ALL SELECT sql FROM sqlite_temp_schema WHERE tbl_name IN (SELECT value FROM json_each(@names)) OR name IN (SELECT value FROM json_each(@names))
+            """);
+        var names = command.CreateParameter();
+        names.ParameterName = "@names";
+        names.Value = System.Text.Json.JsonSerializer.Serialize(tables);
+        command.Parameters.Add(names);
+        var texts = new List<string> { sql };
+        try
+        {
+            var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
             try
             {
-                var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
-                try
+                while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
                 {
-                    while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
-                    {
-                        names.Add(reader.GetString(0));
-                    }
-                }
-                finally
-                {
-                    await DisposeAsync(reader, async).ConfigureAwait(false);
+                    texts.Add(reader.IsDBNull(0) ? "" : reader.GetString(0));
                 }
             }
             finally
             {
-                await DisposeAsync(command, async).ConfigureAwait(false);
+                await DisposeAsync(reader, async).ConfigureAwait(false);
             }
-
-            _applicationFunctions = names;
+        }
+        finally
+        {
+            await DisposeAsync(command, async).ConfigureAwait(false);
         }
 
-        return _applicationFunctions;
+        if (collations.FirstOrDefault(collation => texts.Exists(text => text.Contains(collation, StringComparison.OrdinalIgnoreCase))) is { } named)
+        {
+            throw new ProbeRefusedException($"it may compare with {named}, a collation the application defines");
+        }
+    }
+
+    // The names a pragma lists: the functions or collations the application has defined on this connection (EF Core's
+    // among them), whose code may have any effect, and which may take a built-in's name.
+    private async ValueTask<HashSet<string>> NamesAsync(string pragma, bool async, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var command = CreateCommand(pragma);
+        try
+        {
+            var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
+            try
+            {
+                while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
+                {
+                    names.Add(reader.GetString(0));
+                }
+            }
+            finally
+            {
+                await DisposeAsync(reader, async).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            await DisposeAsync(command, async).ConfigureAwait(false);
+        }
+
+        return names;
     }
 
     private async ValueTask<long> ScalarAsync(string sql, bool async, CancellationToken cancellationToken)

@@ -16,9 +16,9 @@ internal enum BulkStatementKind
 /// with its parameters) and the assigned columns. Anything outside the shapes below is refused, with the reason:
 /// <code>
 /// DELETE FROM [ONLY] table [[AS] alias] [USING from-list] [WHERE predicate] [RETURNING ...] [;]
-/// UPDATE [OR conflict] [ONLY] table [[AS] alias] SET column = value, ... [FROM from-list] [WHERE predicate] [RETURNING ...] [;]
+/// UPDATE [OR ABORT|FAIL|IGNORE|ROLLBACK] [ONLY] table [[AS] alias] SET column = value, ... [FROM from-list] [WHERE predicate] [RETURNING ...] [;]
 /// </code>
-/// Refused: several statements, <c>WITH</c>, <c>ORDER BY</c>/<c>LIMIT</c>/<c>OFFSET</c>, <c>WHERE CURRENT OF</c>,
+/// Refused: several statements, <c>UPDATE OR REPLACE</c>, <c>WITH</c>, <c>ORDER BY</c>/<c>LIMIT</c>/<c>OFFSET</c>, <c>WHERE CURRENT OF</c>,
 /// multi-column <c>SET (a, b) = ...</c>, positional <c>?</c> parameters in the <c>SET</c> list (the probe leaves the list out,
 /// which would shift them), and any text that does not tokenize.
 /// </summary>
@@ -216,6 +216,12 @@ internal sealed class BulkStatement
             {
                 if (!AtEnd && Current.IsWord(sql, "OR"))
                 {
+                    // SQLite's UPDATE OR REPLACE deletes the rows its new values conflict with: rows the probe does not count.
+                    if (_position + 1 < end && tokens[_position + 1].IsWord(sql, "REPLACE"))
+                    {
+                        return Refuse("UPDATE OR REPLACE, which deletes the rows it conflicts with, is not read");
+                    }
+
                     _position += 2;
                 }
 
@@ -281,7 +287,7 @@ internal sealed class BulkStatement
                     return Refuse("WHERE CURRENT OF a cursor is not read");
                 }
 
-                var next = Array.FindIndex(order, clause + 1, word => token.IsWord(sql, word));
+                var next = IsDistinctFrom(_position) ? -1 : Array.FindIndex(order, clause + 1, word => token.IsWord(sql, word));
                 if (next >= 0)
                 {
                     if (clause >= 0)
@@ -382,6 +388,10 @@ internal sealed class BulkStatement
                 _ => BulkValue.Expression,
             };
         }
+
+        // "a IS [NOT] DISTINCT FROM b" in a SET item is a comparison, not the FROM clause.
+        private bool IsDistinctFrom(int position)
+            => tokens[position].IsWord(sql, "FROM") && position > 0 && tokens[position - 1].IsWord(sql, "DISTINCT");
 
         private (SqlName? Schema, SqlName Table, string Text)? QualifiedName()
         {

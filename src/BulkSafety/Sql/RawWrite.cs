@@ -17,13 +17,14 @@ internal enum RawWriteShape
 internal sealed record RawWrite(RawWriteShape Shape, string Description)
 {
     // Words without which a text cannot change existing rows; a text holding none is answered without tokenizing.
-    private static readonly string[] WriteWords = ["DELETE", "UPDATE", "TRUNCATE", "MERGE", "REPLACE", "CALL", "COPY", "DO"];
+    private static readonly string[] WriteWords = ["DELETE", "UPDATE", "TRUNCATE", "MERGE", "REPLACE", "CALL", "COPY", "DO", "EXECUTE"];
 
     /// <summary>
     /// Whether a raw command may change existing rows, and how: a statement that starts with DELETE, UPDATE or TRUNCATE;
     /// an upsert (<c>INSERT … ON CONFLICT … DO UPDATE</c>, <c>ON DUPLICATE KEY UPDATE</c>, <c>INSERT OR REPLACE</c>),
-    /// <c>REPLACE</c>, <c>MERGE</c>, <c>DO</c>, <c>CALL</c>, a <c>COPY</c> or <c>EXPLAIN ANALYZE</c> of a write, or a
-    /// <c>WITH</c> whose body writes (<c>FOR UPDATE</c> locks do not count). <see langword="null"/> for everything else:
+    /// <c>REPLACE</c>, <c>MERGE</c>, <c>DO</c>, <c>CALL</c>, <c>EXECUTE</c> (of a statement prepared out of sight), a
+    /// <c>PREPARE</c>, <c>COPY</c> or <c>EXPLAIN ANALYZE</c> of a write, or a <c>WITH</c> whose body writes (<c>FOR
+    /// UPDATE</c> locks do not count). <see langword="null"/> for everything else:
     /// queries, plain INSERTs, DDL. Several statements are judged as one write when any of them writes; a text that does
     /// not tokenize, but holds a write word, is taken to write.
     /// </summary>
@@ -83,6 +84,8 @@ internal sealed record RawWrite(RawWriteShape Shape, string Description)
             _ when first.IsWord(sql, "REPLACE") => Unpriceable("a REPLACE (it deletes the rows it conflicts with)"),
             _ when first.IsWord(sql, "DO") => Unpriceable("a DO block"),
             _ when first.IsWord(sql, "CALL") => Unpriceable("a CALL of a procedure"),
+            _ when first.IsWord(sql, "EXECUTE") => Unpriceable("an EXECUTE of a prepared statement, whose text the guard does not see"),
+            _ when first.IsWord(sql, "PREPARE") && writes is not null => Unpriceable($"a PREPARE of a data-modifying statement ({writes}), which an EXECUTE would run"),
             _ when first.IsWord(sql, "INSERT") => UpsertOf(sql, tokens, start, end),
             _ when first.IsWord(sql, "COPY") && writes is not null => Unpriceable($"a COPY of a data-modifying statement ({writes})"),
             _ when first.IsWord(sql, "EXPLAIN") && writes is not null && HasWord(sql, tokens, start, end, "ANALYZE", "ANALYSE") => Unpriceable($"an EXPLAIN ANALYZE, which runs the {writes}"),
@@ -117,7 +120,7 @@ internal sealed record RawWrite(RawWriteShape Shape, string Description)
     }
 
     // The first DELETE, UPDATE or MERGE statement inside (not a FOR UPDATE / FOR NO KEY UPDATE lock, not DO UPDATE of an
-    // upsert, which a nested INSERT reports), or an upsert.
+    // upsert, which a nested INSERT reports), an upsert, or an EXECUTE of a prepared statement (EXPLAIN ANALYZE EXECUTE).
     private static string? FirstWriteInside(string sql, List<SqlToken> tokens, int start, int end)
     {
         for (var i = start; i < end; i++)
@@ -133,6 +136,11 @@ internal sealed record RawWrite(RawWriteShape Shape, string Description)
             if (token.IsWord(sql, "INSERT") && UpsertOf(sql, tokens, i, end) is { } upsert)
             {
                 return upsert.Description;
+            }
+
+            if (token.IsWord(sql, "EXECUTE"))
+            {
+                return "EXECUTE of a prepared statement";
             }
         }
 

@@ -148,10 +148,23 @@ public sealed class BulkStatementTests
     [InlineData("DELETE FROM posts INNER JOIN groups ON 1 = 1", "INNER")]
     [InlineData("DELETE FROM posts WHERE", "empty")]
     [InlineData("DELETE FROM posts *", "target table")]
+    [InlineData("UPDATE OR REPLACE posts SET Id = 1 WHERE Id = 2", "UPDATE OR REPLACE")]
     public void UnreadableStatements_AreRefusedWithTheReason(string sql, string reason)
     {
         Assert.Null(BulkStatement.TryParse(sql, SqlLexicon.Sqlite, out var refusal));
         Assert.Contains(reason, refusal, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("UPDATE posts SET AuthorId = Body IS DISTINCT FROM (SELECT NULL WHERE 0)", null)]
+    [InlineData("UPDATE posts SET AuthorId = Body IS NOT DISTINCT FROM 'x' WHERE Id < 3", "Id < 3")]
+    public void DistinctFromInTheSetList_IsAComparison_NotTheFromClause(string sql, string? predicate)
+    {
+        var statement = Parse(sql);
+
+        Assert.Null(statement.FromList);
+        Assert.Equal(predicate, statement.Predicate);
+        Assert.Equal(BulkValueKind.Expression, Assert.Single(statement.Assignments).Value.Kind);
     }
 
     [Fact]
@@ -173,6 +186,10 @@ public sealed class BulkStatementTests
     [InlineData("SELECT 1; DELETE FROM posts", true)]
     [InlineData("WITH gone AS (DELETE FROM posts RETURNING Id) SELECT count(*) FROM gone", true)]
     [InlineData("DELETE FROM posts WHERE Body = 'unterminated", true)]
+    [InlineData("PREPARE purge AS DELETE FROM posts", true)]
+    [InlineData("EXECUTE purge", true)]
+    [InlineData("EXPLAIN ANALYZE EXECUTE purge", true)]
+    [InlineData("PREPARE recent AS SELECT * FROM posts", false)]
     [InlineData("SELECT * FROM posts WHERE Body = 'DELETE'", false)]
     [InlineData("SELECT * FROM \"Update\"", false)]
     [InlineData("SELECT * FROM posts FOR UPDATE", false)]
