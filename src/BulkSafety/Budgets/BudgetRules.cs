@@ -129,6 +129,7 @@ internal static class BudgetRules
             estimate.Basis,
             estimate.ContextName,
             estimate.Profile.Name,
+            options.ProfileBasis,
             estimate.Rows,
             estimate.TotalBytes,
             estimate.TransactionBytes,
