@@ -29,10 +29,32 @@ public sealed class Roslyn48HostTests
             public int Score { get; set; }
         }
 
+        public class Forum
+        {
+            public long Id { get; set; }
+            public int TopicsCount { get; set; }
+            public List<Topic> Topics { get; set; } = new();
+        }
+
+        public class Topic
+        {
+            public long Id { get; set; }
+            public long ForumId { get; set; }
+            public Forum Forum { get; set; } = null!;
+        }
+
         public class ShopContext : DbContext
         {
             public DbSet<Group> Groups => Set<Group>();
+            public DbSet<Forum> Forums => Set<Forum>();
             protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseSqlite("Data Source=:memory:");
+        }
+
+        public static class Topics
+        {
+            // EF Core 8's ExecuteUpdate form: an expression over SetPropertyCalls<Forum>.
+            public static void Removed(ShopContext db, Topic topic)
+                => db.Forums.Where(f => f.Id == topic.ForumId).ExecuteUpdate(s => s.SetProperty(f => f.TopicsCount, f => f.TopicsCount - 1));
         }
 
         public static class Cleanup
@@ -91,6 +113,7 @@ public sealed class Roslyn48HostTests
         Assert.Empty(exceptions);
         Assert.Contains(("BS1001", LineOf("db.Groups.Remove(group)")), reported);
         Assert.Contains(("BS1003", LineOf("foreach", after: "Rescore(")), reported);
+        Assert.Contains(("BS2001", LineOf("public List<Topic> Topics")), reported);
         Assert.Contains(reported, d => d.Id == "BS1002" && d.Line == LineOf("db.SaveChanges();", after: "db.Groups.Add(group)"));
     }
 
