@@ -5,8 +5,11 @@ namespace BulkSafety.Analyzers;
 /// <summary>Every rule's descriptor, built through one factory so that help links and defaults stay uniform.</summary>
 public static class Descriptors
 {
-    /// <summary>Where the rule pages live; a rule's help link is this base followed by <c>ID.md</c>.</summary>
-    public const string HelpLinkBase = "https://github.com/bulksafety/bulksafety/blob/main/docs/rules/";
+    /// <summary>
+    /// Where the rule pages live (the <c>BulkSafetyDocsBaseUrl</c> MSBuild property followed by <c>docs/rules/</c>);
+    /// a rule's help link is this base followed by <c>ID.md</c>.
+    /// </summary>
+    public const string HelpLinkBase = DocsLocation.RulePages;
 
     public static class Categories
     {

@@ -37,6 +37,12 @@ internal sealed class StoreProviders
     public bool MySql { get; }
     public bool Sqlite { get; }
 
+    /// <summary>
+    /// SQLite is the only provider referenced: its TEXT and BLOB carry no declared length anywhere, so an unbounded column
+    /// is the norm there and not a finding on its own (BS3002 stays quiet; BS3001's rewritten rows still count).
+    /// </summary>
+    public bool OnlySqlite => Sqlite && Count == 1;
+
     private int Count => (SqlServer ? 1 : 0) + (PostgreSql ? 1 : 0) + (MySql ? 1 : 0) + (Sqlite ? 1 : 0);
 
     public static StoreProviders FromReferences(Compilation compilation)

@@ -55,6 +55,11 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
             : mapping.UnboundedColumnsIn(tree);
         foreach (var column in columns)
         {
+            if (!column.IsOnHotRow && ef.Symbols.Providers.OnlySqlite)
+            {
+                continue;
+            }
+
             var descriptor = column.IsOnHotRow ? Descriptors.UnboundedColumnOnHotRow : Descriptors.UnboundedColumn;
             var maxLength = RuleOptions.GetInt32(context.Options, tree, descriptor.Id, MaxLengthOption, DefaultMaxLength);
             var properties = ImmutableDictionary.CreateBuilder<string, string?>();

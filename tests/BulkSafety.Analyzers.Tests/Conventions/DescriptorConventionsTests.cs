@@ -78,7 +78,10 @@ public sealed partial class DescriptorConventionsTests
         var descriptor = Descriptor(id);
         var page = Path.Combine(RepositoryRoot.Value, "docs", "rules", id + ".md");
 
-        Assert.Equal(Descriptors.HelpLinkBase + id + ".md", descriptor.HelpLinkUri);
+        var docsBase = typeof(DescriptorConventionsTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "BulkSafetyDocsBaseUrl").Value;
+        Assert.StartsWith("https://", docsBase, StringComparison.Ordinal);
+        Assert.Equal(docsBase + "docs/rules/" + id + ".md", descriptor.HelpLinkUri);
         Assert.True(File.Exists(page), $"{id}: {page} does not exist");
         var text = File.ReadAllText(page);
         Assert.StartsWith($"# {id}: {descriptor.Title}\n", text.ReplaceLineEndings("\n"), StringComparison.Ordinal);

@@ -87,7 +87,7 @@ public sealed class ReferencedEntitiesTests
             """));
 
         Assert.Equal(
-            "'Tag.Label' is an unbounded column (TEXT). Encode the expected size with a maximum length, e.g. Entity<Tag>().Property(x => x.Label).HasMaxLength(2000).",
+            "'Tag.Label' is an unbounded column (text). Encode the expected size with a maximum length, e.g. Entity<Tag>().Property(x => x.Label).HasMaxLength(2000).",
             Assert.Single(diagnostics).GetMessage(CultureInfo.InvariantCulture));
     }
 

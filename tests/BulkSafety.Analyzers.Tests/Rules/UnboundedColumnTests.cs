@@ -170,13 +170,33 @@ public sealed class UnboundedColumnTests
     }
 
     [Fact]
-    public async Task Message_NamesTheColumnTheRewritesAndTheConfiguredLength()
+    public Task SqliteTheOnlyProvider_BS3002IsQuiet_WhileBS3001StillReportsTheHotRow()
     {
-        var testCase = new AnalyzerTestCase(IncidentModel.With("[|Description|]", "[|DescriptionHtml|]", "{|BS3002:Body|}"))
+        // SQLite's TEXT never has a declared length: reporting every string column there is noise (an application had 132).
+        var testCase = new AnalyzerTestCase(IncidentModel.With("[|Description|]", "[|DescriptionHtml|]", "Body")) { IncludePrelude = false };
+        testCase.AdditionalReferences.AddRange(TestReferences.Provider("Microsoft.EntityFrameworkCore.Sqlite"));
+        return Verify.VerifyAsync(testCase);
+    }
+
+    [Fact]
+    public Task SqliteBesideAServerProvider_BS3002Reports()
+    {
+        // SQLite for tests or development, PostgreSQL in production: the column is unbounded where it matters.
+        var testCase = new AnalyzerTestCase(IncidentModel.With("[|Description|]", "[|DescriptionHtml|]", "{|BS3002:Body|}")) { IncludePrelude = false };
+        testCase.AdditionalReferences.AddRange(TestReferences.Provider("Microsoft.EntityFrameworkCore.Sqlite"));
+        testCase.AdditionalReferences.AddRange(TestReferences.Provider("Npgsql"));
+        return Verify.VerifyAsync(testCase);
+    }
+
+    [Fact]
+    public async Task Message_NamesTheColumnItsProvidersTypeTheRewritesAndTheConfiguredLength()
+    {
+        var testCase = new AnalyzerTestCase(IncidentModel.With("[|Description|]", "[|DescriptionHtml|]", "Body"))
         {
             IncludePrelude = false,
             EditorConfig = "dotnet_code_quality.BS3001.max_length = 4000",
         };
+        testCase.AdditionalReferences.AddRange(TestReferences.Provider("Microsoft.EntityFrameworkCore.Sqlite"));
         await Verify.VerifyAsync(testCase);
         Assert.Equal(
             "'Group.Description' is an unbounded column (TEXT) on a row that is rewritten often (Group.PostsCount, Group.UpdatedAt rewritten per Post): "

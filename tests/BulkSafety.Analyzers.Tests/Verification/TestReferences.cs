@@ -34,7 +34,10 @@ internal static class TestReferences
 
     private static Lazy<ImmutableArray<MetadataReference>> LazyRuntime { get; } = new(() => NetCoreApp.ResolveAsync(LanguageNames.CSharp, CancellationToken.None).GetAwaiter().GetResult());
 
-    /// <summary>EF Core (relational + SQLite) and the Microsoft.Extensions assemblies it needs.</summary>
+    /// <summary>
+    /// EF Core (relational, no provider: provider-aware rules then assume nothing about the database) and the
+    /// Microsoft.Extensions assemblies it needs. A provider is added with <see cref="Provider"/>.
+    /// </summary>
     public static ImmutableArray<MetadataReference> EfCore => LazyEfCore.Value;
 
     /// <summary>The BulkSafety runtime library, whose safe paths some fixes call.</summary>
@@ -53,9 +56,9 @@ internal static class TestReferences
         {
             var name = Path.GetFileName(path);
             return (name.StartsWith("Microsoft.EntityFrameworkCore", StringComparison.Ordinal)
-                    && !name.StartsWith("Microsoft.EntityFrameworkCore.SqlServer", StringComparison.Ordinal))
-                || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal)
-                || name.StartsWith("Microsoft.Data.Sqlite", StringComparison.Ordinal);
+                    && !name.StartsWith("Microsoft.EntityFrameworkCore.SqlServer", StringComparison.Ordinal)
+                    && !name.StartsWith("Microsoft.EntityFrameworkCore.Sqlite", StringComparison.Ordinal))
+                || name.StartsWith("Microsoft.Extensions.", StringComparison.Ordinal);
         });
 
     private static ImmutableArray<MetadataReference> Load(IEnumerable<string> paths)
