@@ -1,49 +1,154 @@
 using System.IO.Compression;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using System.Xml.Linq;
 
 namespace BulkSafety.PackageTests;
 
 /// <summary>
-/// Packs the real NuGet package and builds a throwaway consumer against it: proves that one <c>PackageReference</c> to
-/// BulkSafety brings the runtime library and the analyzers, that <c>dotnet build</c> prints BS1001, and that
-/// <c>/p:ErrorLog=...,version=2.1</c> writes a SARIF log with it (how CI systems consume the rules).
+/// Packs the real NuGet packages (BulkSafety and BulkSafety.Analyzers) and builds throwaway consumers against them, the
+/// way an application adopts them: one per supported EF Core version (8 on net8.0, 9 on net9.0, 10 on net10.0) that
+/// builds with BS1001 in its output and runs the guard; one that wants the analyzers only; one that references both
+/// packages and must see each diagnostic once. SARIF (<c>/p:ErrorLog=...,version=2.1</c>) is how CI systems read the rules.
 /// </summary>
-public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumerTests.PackedPackage>
+public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumerTests.PackedPackages>
 {
-    private readonly PackedPackage _package;
+    private readonly PackedPackages _packages;
 
-    public PackageConsumerTests(PackedPackage package) => _package = package;
+    public PackageConsumerTests(PackedPackages packages) => _packages = packages;
 
     [Fact]
-    public void Package_HoldsTheRuntimeAndBothAnalyzerAssemblies()
+    public void MainPackage_HoldsTheRuntimeForEachTarget_AndDependsOnTheAnalyzersPackageWithItsAnalyzersFlowing()
     {
-        using var archive = ZipFile.OpenRead(_package.NupkgPath);
+        using var archive = ZipFile.OpenRead(_packages.MainNupkg);
         var entries = archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
-
+        Assert.Contains("lib/net8.0/BulkSafety.dll", entries);
         Assert.Contains("lib/net10.0/BulkSafety.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/BulkSafety.Analyzers.dll", entries);
-        Assert.Contains("analyzers/dotnet/cs/BulkSafety.CodeFixes.dll", entries);
-        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.Contains("Analyzers", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.StartsWith("analyzers/", StringComparison.Ordinal));
+        Assert.DoesNotContain(entries, e => e.Contains("BulkSafety.Analyzers", StringComparison.Ordinal));
+
+        var groups = Nuspec(archive).Descendants().Where(e => e.Name.LocalName == "group").ToList();
+        Assert.Equal(["net10.0", "net8.0"], groups.Select(g => (string)g.Attribute("targetFramework")!).Order(StringComparer.Ordinal));
+        foreach (var group in groups)
+        {
+            var analyzers = Assert.Single(group.Elements(), d => (string?)d.Attribute("id") == "BulkSafety.Analyzers");
+            Assert.Equal(_packages.Version, (string?)analyzers.Attribute("version"));
+            Assert.Null(analyzers.Attribute("exclude"));
+        }
     }
 
-    private const string ConsumerProgram = """
-        using Microsoft.EntityFrameworkCore;
+    [Fact]
+    public void AnalyzersPackage_HoldsBothAnalyzerAssemblies_AndNothingElseToRun()
+    {
+        using var archive = ZipFile.OpenRead(_packages.AnalyzersNupkg);
+        var entries = archive.Entries.Select(e => e.FullName).ToHashSet(StringComparer.Ordinal);
+        Assert.Contains("analyzers/dotnet/cs/BulkSafety.Analyzers.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/BulkSafety.CodeFixes.dll", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal));
+        Assert.DoesNotContain(Nuspec(archive).Descendants(), e => e.Name.LocalName == "dependency");
+    }
 
-        using var db = new ShopContext();
-        Cleanup.Naive(db, [1, 2, 3]);
-        Cleanup.Safe(db);
+    [Theory]
+    [InlineData("BulkSafety")]
+    [InlineData("BulkSafety.Analyzers")]
+    public void PackagedReadme_LinksOnlyToTheDocumentedAddress_AndEveryLinkedFileExists(string packageId)
+    {
+        using var archive = ZipFile.OpenRead(packageId == "BulkSafety" ? _packages.MainNupkg : _packages.AnalyzersNupkg);
+        var nuspec = Nuspec(archive);
+        Assert.Equal(PackedPackages.RepositoryUrl, nuspec.Descendants().Single(e => e.Name.LocalName == "projectUrl").Value);
+        using var reader = new StreamReader(archive.GetEntry("README.md")!.Open());
+        var links = MarkdownLink().Matches(reader.ReadToEnd()).Select(m => m.Groups["target"].Value).ToList();
 
+        Assert.NotEmpty(links);
+        foreach (var link in links)
+        {
+            Assert.True(link.StartsWith(PackedPackages.DocsBaseUrl, StringComparison.Ordinal), $"{packageId}: '{link}' is not under {PackedPackages.DocsBaseUrl}");
+            var path = Path.Combine(_packages.Repository, link[PackedPackages.DocsBaseUrl.Length..].Split('#')[0]);
+            Assert.True(File.Exists(path) || Directory.Exists(path), $"{packageId}: '{link}' names {path}, which does not exist");
+        }
+    }
+
+    [Theory]
+    [InlineData("net8.0", "8.0.30")]
+    [InlineData("net9.0", "9.0.5")]
+    [InlineData("net10.0", "10.0.14")]
+    public void Consumer_OnEachEfCoreVersion_BuildsWithBS1001OnTheViolationOnly_AndRunsTheGuard(string targetFramework, string efCoreVersion)
+    {
+        var consumer = CreateConsumer($"ef-{efCoreVersion}", targetFramework, efCoreVersion, ["BulkSafety"], GuardedProgram);
+        var sarif = Path.Combine(consumer, "bulksafety.sarif");
+
+        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _packages.ChildEnvironment);
+
+        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
+        AssertReportedLines(build.Output, "warning", [LineOf(GuardedProgram, NaiveRemove)]);
+        Assert.Single(SarifResults(sarif, "BS1001"));
+
+        var run = ChildProcess.Run("dotnet", $"run --project \"{consumer}\" --no-build", consumer, _packages.ChildEnvironment);
+        Assert.True(run.ExitCode == 0, "The consumer did not run:\n" + run.Output);
+        Assert.Contains($"EF Core {efCoreVersion}", run.Output, StringComparison.Ordinal);
+        Assert.Contains("kept 25 groups", run.Output, StringComparison.Ordinal);
+        Assert.Contains("blocked BS9002: 150 rows", run.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Consumer_OfTheAnalyzersOnly_OnEfCore8_GetsTheRules()
+    {
+        var consumer = CreateConsumer("analyzers-only", "net8.0", "8.0.30", ["BulkSafety.Analyzers"], AnalyzedProgram);
+        var sarif = Path.Combine(consumer, "bulksafety.sarif");
+
+        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _packages.ChildEnvironment);
+
+        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
+        AssertReportedLines(build.Output, "warning", [LineOf(AnalyzedProgram, NaiveRemove)]);
+        Assert.Single(SarifResults(sarif, "BS1001"));
+        Assert.False(File.Exists(Path.Combine(consumer, "bin", "Debug", "net8.0", "BulkSafety.dll")), "The analyzers-only package brought the runtime library.");
+    }
+
+    [Fact]
+    public void Consumer_OfBothPackages_GetsEachDiagnosticOnce()
+    {
+        var consumer = CreateConsumer("both", "net10.0", "10.0.14", ["BulkSafety", "BulkSafety.Analyzers"], GuardedProgram);
+        var sarif = Path.Combine(consumer, "bulksafety.sarif");
+
+        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _packages.ChildEnvironment);
+
+        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
+        Assert.Single(SarifResults(sarif, "BS1001"));
+        Assert.DoesNotContain("CS8032", build.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("CS8034", build.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Consumer_EditorConfig_SetsTheBoundAndTheSeverity()
+    {
+        var consumer = CreateConsumer("configured", "net10.0", "10.0.14", ["BulkSafety"], GuardedProgram, """
+            root = true
+
+            [*.cs]
+            dotnet_code_quality.BS1001.small_set_max = 50
+            dotnet_diagnostic.BS1001.severity = error
+            """);
+
+        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo", consumer, _packages.ChildEnvironment);
+
+        Assert.True(build.ExitCode != 0, "An error-severity BS1001 should fail the build:\n" + build.Output);
+        AssertReportedLines(build.Output, "error", [LineOf(GuardedProgram, NaiveRemove), LineOf(GuardedProgram, BoundedRemove)]);
+    }
+
+    private const string NaiveRemove = "db.Groups.Remove(db.Groups.Find(id)!)";
+    private const string BoundedRemove = "db.Groups.Remove(g)";
+
+    // The model and the cleanup the analyzers judge: BS1001 on the naive loop; the Take(100) loop is small by default.
+    private const string Model = """
         public class Group
         {
             public long Id { get; set; }
             public bool IsSpam { get; set; }
         }
 
-        public class ShopContext : DbContext
+        public class ShopContext(DbContextOptions<ShopContext> options) : DbContext(options)
         {
             public DbSet<Group> Groups => Set<Group>();
-            protected override void OnConfiguring(DbContextOptionsBuilder options) => options.UseSqlite("Data Source=:memory:");
         }
 
         public static class Cleanup
@@ -55,7 +160,7 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
                 db.SaveChanges();
             }
 
-            public static void Safe(ShopContext db)
+            public static void Bounded(ShopContext db)
             {
                 foreach (var g in db.Groups.Where(g => g.IsSpam).Take(100).ToList())
                     db.Groups.Remove(g);
@@ -64,71 +169,84 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
         }
         """;
 
-    private static readonly string NaiveLine = LineOf("db.Groups.Remove(db.Groups.Find(id)!)");
-    private static readonly string SafeLine = LineOf("db.Groups.Remove(g)");
+    // Runs the guard on the EF Core version the consumer restored: a bounded cleanup passes, 150 inserts over a
+    // 100-row budget are refused before anything is written.
+    private const string GuardedProgram = """
+        using BulkSafety;
+        using Microsoft.Data.Sqlite;
+        using Microsoft.EntityFrameworkCore;
 
-    [Fact]
-    public void Consumer_Build_ReportsBS1001OnTheViolationOnly_AndWritesSarif()
+        using var connection = new SqliteConnection("Data Source=:memory:");
+        connection.Open();
+        var options = new DbContextOptionsBuilder<ShopContext>().UseSqlite(connection).UseBulkSafety(o => o.MaxRowsPerUnitOfWork = 100).Options;
+        using var db = new ShopContext(options);
+        db.Database.EnsureCreated();
+        db.Groups.AddRange(Enumerable.Range(1, 50).Select(i => new Group { IsSpam = i % 2 == 0 }));
+        db.SaveChanges();
+        Cleanup.Bounded(db);
+        Console.WriteLine($"EF Core {typeof(DbContext).Assembly.GetName().Version!.ToString(3)}: kept {db.Groups.Count()} groups");
+        db.Groups.AddRange(Enumerable.Range(1, 150).Select(_ => new Group()));
+        try
+        {
+            db.SaveChanges();
+        }
+        catch (BulkSafetyViolationException e)
+        {
+            Console.WriteLine($"blocked {e.Report.RuleId}: {e.Report.Rows} rows");
+        }
+
+        """ + Model;
+
+    private const string AnalyzedProgram = """
+        using Microsoft.EntityFrameworkCore;
+
+        Console.WriteLine(typeof(Cleanup).Name);
+
+        """ + Model;
+
+    private string CreateConsumer(string name, string targetFramework, string efCoreVersion, string[] packageIds, string program, string? editorConfig = null)
     {
-        var consumer = CreateConsumer("default", editorConfig: null);
-        var sarif = Path.Combine(consumer, "bulksafety.sarif");
-
-        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _package.ChildEnvironment);
-
-        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
-        AssertReportedLines(build.Output, "warning", [NaiveLine]);
-
-        Assert.True(File.Exists(sarif), "No SARIF log was written:\n" + build.Output);
-        using var log = JsonDocument.Parse(File.ReadAllText(sarif));
-        Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
-        var results = log.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
-            .Where(r => r.GetProperty("ruleId").GetString() == "BS1001").ToList();
-        Assert.Single(results);
-        Assert.Equal("warning", results[0].GetProperty("level").GetString());
-    }
-
-    [Fact]
-    public void Consumer_EditorConfig_SetsTheBoundAndTheSeverity()
-    {
-        var consumer = CreateConsumer("configured", """
-            root = true
-
-            [*.cs]
-            dotnet_code_quality.BS1001.small_set_max = 50
-            dotnet_diagnostic.BS1001.severity = error
-            """);
-
-        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo", consumer, _package.ChildEnvironment);
-
-        Assert.True(build.ExitCode != 0, "An error-severity BS1001 should fail the build:\n" + build.Output);
-        AssertReportedLines(build.Output, "error", [NaiveLine, SafeLine]);
-    }
-
-    private string CreateConsumer(string name, string? editorConfig)
-    {
-        var consumer = Directory.CreateDirectory(Path.Combine(_package.WorkDirectory, name)).FullName;
-        File.WriteAllText(Path.Combine(consumer, "NuGet.config"), _package.ConsumerNuGetConfig());
+        var consumer = Directory.CreateDirectory(Path.Combine(_packages.WorkDirectory, name)).FullName;
+        File.WriteAllText(Path.Combine(consumer, "NuGet.config"), _packages.ConsumerNuGetConfig());
+        var references = string.Join("\n    ", packageIds.Select(id => $"""<PackageReference Include="{id}" Version="{_packages.Version}" />"""));
         File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $$"""
             <Project Sdk="Microsoft.NET.Sdk">
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
+                <TargetFramework>{{targetFramework}}</TargetFramework>
+                <!-- This machine has the .NET 10 runtime only: older targets run on it as they would after an upgrade. -->
+                <RollForward>Major</RollForward>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
               </PropertyGroup>
               <ItemGroup>
-                <PackageReference Include="BulkSafety" Version="{{_package.Version}}" />
-                <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="{{PackedPackage.EfCoreVersion}}" />
+                {{references}}
+                <PackageReference Include="Microsoft.EntityFrameworkCore.Sqlite" Version="{{efCoreVersion}}" />
               </ItemGroup>
             </Project>
             """);
-        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), program);
         if (editorConfig is not null)
         {
             File.WriteAllText(Path.Combine(consumer, ".editorconfig"), editorConfig);
         }
 
         return consumer;
+    }
+
+    private static XElement Nuspec(ZipArchive archive)
+    {
+        using var stream = archive.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XElement.Load(stream);
+    }
+
+    private static List<JsonElement> SarifResults(string sarif, string ruleId)
+    {
+        Assert.True(File.Exists(sarif), "No SARIF log was written: " + sarif);
+        using var log = JsonDocument.Parse(File.ReadAllText(sarif));
+        Assert.Equal("2.1.0", log.RootElement.GetProperty("version").GetString());
+        return log.RootElement.GetProperty("runs")[0].GetProperty("results").EnumerateArray()
+            .Where(r => r.GetProperty("ruleId").GetString() == ruleId).Select(r => r.Clone()).ToList();
     }
 
     private static void AssertReportedLines(string output, string severity, string[] expectedLines)
@@ -141,35 +259,52 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
             $"Expected '{severity} BS1001' on Program.cs lines [{string.Join(", ", expectedLines)}] only, got [{string.Join(", ", lines)}]:\n{output}");
     }
 
-    private static string LineOf(string code)
-        => (ConsumerProgram.Split('\n').ToList().FindIndex(l => l.Contains(code, StringComparison.Ordinal)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    private static string LineOf(string program, string code)
+        => (program.Split('\n').ToList().FindIndex(l => l.Contains(code, StringComparison.Ordinal)) + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     [GeneratedRegex(@"Program\.cs\((?<line>\d+),\d+\): (?<severity>warning|error) BS1001")]
     private static partial Regex ReportedBS1001();
 
-    /// <summary>
-    /// The package, packed once per test run into a temp folder with a version no earlier run used, so a package cached
-    /// in the global packages folder can never stand in for this build. Removed (with its cache entry) afterwards.
-    /// </summary>
-    public sealed class PackedPackage : IDisposable
-    {
-        internal const string EfCoreVersion = "10.0.14";
+    [GeneratedRegex(@"\]\((?<target>[^)\s]+)\)")]
+    private static partial Regex MarkdownLink();
 
-        public PackedPackage()
+    /// <summary>
+    /// Both packages, packed once per test run into a temp folder with a version no earlier run used, so a package cached
+    /// in the global packages folder can never stand in for this build. Removed (with their cache entries) afterwards.
+    /// </summary>
+    public sealed class PackedPackages : IDisposable
+    {
+        /// <summary>The documented addresses (BulkSafetyRepositoryUrl / BulkSafetyDocsBaseUrl in Directory.Build.props).</summary>
+        public static readonly string RepositoryUrl = BuildProperty("BulkSafetyRepositoryUrl");
+
+        public static readonly string DocsBaseUrl = BuildProperty("BulkSafetyDocsBaseUrl");
+
+        private static readonly string[] PackageIds = ["BulkSafety", "BulkSafety.Analyzers"];
+
+        public PackedPackages()
         {
             WorkDirectory = Directory.CreateTempSubdirectory("bulksafety-package-").FullName;
             Feed = Directory.CreateDirectory(Path.Combine(WorkDirectory, "feed")).FullName;
             Version = $"0.0.0-packagetest.{DateTime.UtcNow:yyyyMMddHHmmss}.{Environment.ProcessId}";
-            var repository = ChildProcess.RepositoryRoot();
-            var pack = ChildProcess.Run(
-                "dotnet",
-                $"pack \"{Path.Combine(repository, "src", "BulkSafety")}\" -c Release -nologo -o \"{Feed}\" -p:PackageVersion={Version}",
-                repository,
-                ChildEnvironment);
-            NupkgPath = Path.Combine(Feed, $"BulkSafety.{Version}.nupkg");
-            if (pack.ExitCode != 0 || !File.Exists(NupkgPath))
+            Repository = ChildProcess.RepositoryRoot();
+            foreach (var project in new[] { Path.Combine("src", "BulkSafety"), Path.Combine("analyzers", "BulkSafety.Analyzers.Package") })
             {
-                throw new InvalidOperationException("dotnet pack failed:\n" + pack.Output);
+                var pack = ChildProcess.Run(
+                    "dotnet",
+                    $"pack \"{Path.Combine(Repository, project)}\" -c Release -nologo -o \"{Feed}\" -p:PackageVersion={Version}",
+                    Repository,
+                    ChildEnvironment);
+                if (pack.ExitCode != 0)
+                {
+                    throw new InvalidOperationException("dotnet pack failed:\n" + pack.Output);
+                }
+            }
+
+            MainNupkg = Path.Combine(Feed, $"BulkSafety.{Version}.nupkg");
+            AnalyzersNupkg = Path.Combine(Feed, $"BulkSafety.Analyzers.{Version}.nupkg");
+            if (!File.Exists(MainNupkg) || !File.Exists(AnalyzersNupkg))
+            {
+                throw new InvalidOperationException("dotnet pack did not write both packages into " + Feed);
             }
         }
 
@@ -179,13 +314,17 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
 
         public string Version { get; }
 
-        public string NupkgPath { get; }
+        public string Repository { get; }
+
+        public string MainNupkg { get; }
+
+        public string AnalyzersNupkg { get; }
 
         public IReadOnlyDictionary<string, string> ChildEnvironment => ChildProcess.Environment;
 
         /// <summary>
         /// The consumer's NuGet.config: like the repository's, every package comes from the machine's default source
-        /// (referred to by its key), except BulkSafety, which comes only from the folder the test packed into.
+        /// (referred to by its key), except the BulkSafety packages, which come only from the folder the test packed into.
         /// </summary>
         public string ConsumerNuGetConfig() => $"""
             <?xml version="1.0" encoding="utf-8"?>
@@ -198,7 +337,7 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
                   <package pattern="*" />
                 </packageSource>
                 <packageSource key="bulksafety-test-feed">
-                  <package pattern="BulkSafety" />
+                  {string.Join("\n      ", PackageIds.Select(id => $"""<package pattern="{id}" />"""))}
                 </packageSource>
               </packageSourceMapping>
             </configuration>
@@ -209,11 +348,18 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
             Directory.Delete(WorkDirectory, recursive: true);
             var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
                 ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-            var cached = Path.Combine(packages, "bulksafety", Version.ToLowerInvariant());
-            if (Directory.Exists(cached))
+            foreach (var id in PackageIds)
             {
-                Directory.Delete(cached, recursive: true);
+                var cached = Path.Combine(packages, id.ToLowerInvariant(), Version.ToLowerInvariant());
+                if (Directory.Exists(cached))
+                {
+                    Directory.Delete(cached, recursive: true);
+                }
             }
         }
+
+        private static string BuildProperty(string name)
+            => typeof(PackedPackages).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+                .Cast<System.Reflection.AssemblyMetadataAttribute>().Single(a => a.Key == name).Value!;
     }
 }
