@@ -93,6 +93,25 @@ public sealed partial class DescriptorConventionsTests
 
     [Theory]
     [MemberData(nameof(SupportedIds))]
+    public void Readmes_ListTheRuleAtItsDefaultSeverity_AndShowHowToRaiseAnInfoRule(string id)
+    {
+        var descriptor = Descriptor(id);
+        foreach (var readme in new[] { "README.md", Path.Combine("analyzers", "README.md") })
+        {
+            var text = File.ReadAllText(Path.Combine(RepositoryRoot.Value, readme));
+            var row = Regex.Match(text, $@"^\| \[{id}\]\([^)]*\) \| (?<severity>\w+) \|", RegexOptions.Multiline);
+
+            Assert.True(row.Success, $"{readme} has no rules-table row for {id}");
+            Assert.Equal(descriptor.DefaultSeverity.ToString(), row.Groups["severity"].Value);
+            if (descriptor.DefaultSeverity < DiagnosticSeverity.Warning)
+            {
+                Assert.Contains($"dotnet_diagnostic.{id}.severity = warning", text, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(SupportedIds))]
     public void RulePage_DocumentsEveryOptionTheAnalyzerReads_AndTheSeverityKey(string id)
     {
         var text = File.ReadAllText(Path.Combine(RepositoryRoot.Value, "docs", "rules", id + ".md"));
