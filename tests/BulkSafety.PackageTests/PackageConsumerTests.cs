@@ -90,10 +90,13 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
         Assert.Contains("blocked BS9002: 150 rows", run.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Consumer_OfTheAnalyzersOnly_OnEfCore8_GetsTheRules()
+    [Theory]
+    [InlineData("net8.0", "8.0.30")]
+    [InlineData("net9.0", "9.0.5")]
+    [InlineData("net10.0", "10.0.14")]
+    public void Consumer_OfTheAnalyzersOnly_OnEachEfCoreVersion_GetsTheRules_AndRunsWithoutTheRuntime(string targetFramework, string efCoreVersion)
     {
-        var consumer = CreateConsumer("analyzers-only", "net8.0", "8.0.30", ["BulkSafety.Analyzers"], AnalyzedProgram);
+        var consumer = CreateConsumer($"analyzers-only-{efCoreVersion}", targetFramework, efCoreVersion, ["BulkSafety.Analyzers"], AnalyzedProgram);
         var sarif = Path.Combine(consumer, "bulksafety.sarif");
 
         var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _packages.ChildEnvironment);
@@ -101,7 +104,11 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
         Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
         AssertReportedLines(build.Output, "warning", [LineOf(AnalyzedProgram, NaiveRemove)]);
         Assert.Single(SarifResults(sarif, "BS1001"));
-        Assert.False(File.Exists(Path.Combine(consumer, "bin", "Debug", "net8.0", "BulkSafety.dll")), "The analyzers-only package brought the runtime library.");
+        Assert.False(File.Exists(Path.Combine(consumer, "bin", "Debug", targetFramework, "BulkSafety.dll")), "The analyzers-only package brought the runtime library.");
+
+        var run = ChildProcess.Run("dotnet", $"run --project \"{consumer}\" --no-build", consumer, _packages.ChildEnvironment);
+        Assert.True(run.ExitCode == 0, "The consumer did not run:\n" + run.Output);
+        Assert.Contains($"EF Core {efCoreVersion}", run.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -200,7 +207,7 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
     private const string AnalyzedProgram = """
         using Microsoft.EntityFrameworkCore;
 
-        Console.WriteLine(typeof(Cleanup).Name);
+        Console.WriteLine($"EF Core {typeof(DbContext).Assembly.GetName().Version!.ToString(3)}, analyzed at build time only");
 
         """ + Model;
 
