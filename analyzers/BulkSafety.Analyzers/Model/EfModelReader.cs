@@ -230,6 +230,7 @@ internal sealed class EfModelReader
             var isContext = symbols.IsDbContext(type);
             if (isContext)
             {
+                configuration.HasContext = true;
                 ReadDbSets(type);
             }
 
