@@ -75,6 +75,9 @@ internal sealed class ModelConfiguration
 
     /// <summary>The first <c>modelBuilder.Entity&lt;T&gt;()</c> of each entity type: where its mapping is written.</summary>
     public Dictionary<INamedTypeSymbol, Location> EntityCalls { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The first <c>OwnsOne</c>/<c>OwnsMany</c>/<c>ComplexProperty</c> call of each owned type: where its mapping is written.</summary>
+    public Dictionary<INamedTypeSymbol, Location> OwnedCalls { get; } = new(SymbolEqualityComparer.Default);
     public HashSet<INamedTypeSymbol> OwnedTypes { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, HashSet<INamedTypeSymbol>> OwnersOfOwnedOne { get; } = new(SymbolEqualityComparer.Default);
     public HashSet<INamedTypeSymbol> OwnedMany { get; } = new(SymbolEqualityComparer.Default);
@@ -322,10 +325,12 @@ internal sealed class ConfigurationReader
             case "OwnsOne" or "ComplexProperty" when entity is not null && typeArgument is not null:
                 configuration.OwnedTypes.Add(typeArgument);
                 ModelConfiguration.AddTo(configuration.OwnersOfOwnedOne, typeArgument, entity, SymbolEqualityComparer.Default);
+                AddOwnedCall(typeArgument, invocation);
                 break;
             case "OwnsMany" when entity is not null && typeArgument is not null:
                 configuration.OwnedTypes.Add(typeArgument);
                 configuration.OwnedMany.Add(typeArgument);
+                AddOwnedCall(typeArgument, invocation);
                 break;
             case "ToJson" when entity is not null:
                 configuration.JsonOwned.Add(entity);
@@ -371,6 +376,14 @@ internal sealed class ConfigurationReader
             case "ApplyConfigurationsFromAssembly":
                 configuration.AppliesConfigurationsFromAssembly |= !NamesAnotherAssembly(Operations.Arguments(invocation).FirstOrDefault());
                 break;
+        }
+    }
+
+    private void AddOwnedCall(INamedTypeSymbol owned, IInvocationOperation invocation)
+    {
+        if (!configuration.OwnedCalls.ContainsKey(owned))
+        {
+            configuration.OwnedCalls[owned] = Operations.NameLocation(invocation.Syntax);
         }
     }
 
