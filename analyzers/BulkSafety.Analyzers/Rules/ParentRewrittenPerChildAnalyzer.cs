@@ -19,7 +19,8 @@ namespace BulkSafety.Analyzers.Rules;
 /// from the per-compilation EF model.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-[ReadsOption(ConfiguredWrappers.SaveMethodsOption)]
+[ReadsOption(WrapperSettings.SaveMethodsOption)]
+[ReadsOption(WrapperConventions.Option)]
 public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ParentRewrittenPerChild);
@@ -53,7 +54,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 
         var symbols = ef.Symbols;
         var facts = LoopFacts.For(ef, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken);
-        var forwarding = facts.ForwardingOf(invocation.TargetMethod);
+        var forwarding = facts.ForwardingOf(invocation);
         var isSaveChanges = facts.IsSave(invocation);
         var isExecuteUpdate = !isSaveChanges && EntityChanges.IsExecuteUpdate(invocation, symbols);
         var isRawSql = !isSaveChanges && !isExecuteUpdate && EntityChanges.IsRawSql(invocation, symbols);
