@@ -58,11 +58,19 @@ internal sealed class EfCompilation
     public WrapperSettings GetWrapperSettings(AnalyzerOptions options, SyntaxTree tree, string ruleId)
         => wrapperSettings.GetOrAdd((tree, ruleId), key => WrapperSettings.Read(options, key.Tree, key.RuleId));
 
-    /// <summary>Whether a call written as <paramref name="name"/> may forward to EF Core's writes (a syntax filter's question: nothing is bound).</summary>
-    public bool MayForward(string name, AnalyzerOptions options, SyntaxTree tree, string ruleId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Whether a call written as <paramref name="name"/> may forward to EF Core's writes (a syntax filter's question: nothing
+    /// is bound); by the wrapper conventions, only to the <paramref name="writes"/> the asking rule reports.
+    /// </summary>
+    public bool MayForward(string name, ForwardedWrite writes, AnalyzerOptions options, SyntaxTree tree, string ruleId, CancellationToken cancellationToken)
     {
+        if (GetWrappers(options, cancellationToken).MayForward(name))
+        {
+            return true;
+        }
+
         var settings = GetWrapperSettings(options, tree, ruleId);
-        return GetWrappers(options, cancellationToken).MayForward(name) || settings.MayForward(name) || (settings.Conventions && WrapperConventions.MayMatchName(name));
+        return settings.MayForward(name) || (settings.Conventions && WrapperConventions.MayMatchName(name, writes));
     }
 
     // The rules that read wrappers' options.

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 
@@ -39,10 +40,18 @@ internal static class WrapperConventions
         "Add", "AddAsync", "AddRange", "AddRangeAsync", "Insert", "InsertAsync", "InsertRange", "InsertRangeAsync", "InsertMany", "InsertManyAsync",
     };
 
-    /// <summary>Whether a call written as <paramref name="name"/> may be a conventional wrapper (a syntax filter's question).</summary>
-    public static bool MayMatchName(string name)
-        => SaveNames.Contains(name) || UnitOfWorkSaveNames.Contains(name) || UpdateNames.Contains(name) || AddNames.Contains(name)
-            || name.StartsWith("Delete", StringComparison.Ordinal) || name.StartsWith("Remove", StringComparison.Ordinal);
+    /// <summary>The writes a wrapper can be known to do by its name.</summary>
+    public const ForwardedWrite AnyWrite = ForwardedWrite.Save | ForwardedWrite.Add | ForwardedWrite.Update | ForwardedWrite.Remove;
+
+    /// <summary>
+    /// Whether a call written as <paramref name="name"/> may be a conventional wrapper doing one of <paramref name="writes"/>
+    /// (a syntax filter's question: a rule asks only about the writes it reports, so that BS1001 does not bind every <c>Add</c>).
+    /// </summary>
+    public static bool MayMatchName(string name, ForwardedWrite writes)
+        => ((writes & ForwardedWrite.Save) != 0 && (SaveNames.Contains(name) || UnitOfWorkSaveNames.Contains(name)))
+            || ((writes & ForwardedWrite.Update) != 0 && UpdateNames.Contains(name))
+            || ((writes & ForwardedWrite.Add) != 0 && AddNames.Contains(name))
+            || ((writes & ForwardedWrite.Remove) != 0 && (name.StartsWith("Delete", StringComparison.Ordinal) || name.StartsWith("Remove", StringComparison.Ordinal)));
 
     /// <summary>What a call of <paramref name="method"/> on a receiver of <paramref name="receiverType"/> writes by convention.</summary>
     public static Forwarding Match(IMethodSymbol method, ITypeSymbol? receiverType)
@@ -151,5 +160,5 @@ internal static class WrapperConventions
         => type is { Name: "CancellationToken", ContainingNamespace: { } ns } && ns.ToDisplayString() == "System.Threading";
 
     private static Forwarding Writes(ForwardedWrite writes, int entityParameter)
-        => new(writes, entityParameter, null, System.Collections.Immutable.ImmutableArray<SyntaxNode>.Empty);
+        => new(writes, entityParameter, null, ImmutableArray<SyntaxNode>.Empty);
 }

@@ -125,14 +125,14 @@ internal sealed class Wrappers
             foreach (var method in tree.GetRoot(cancellationToken).DescendantNodes(n => n is not (BlockSyntax or ArrowExpressionClauseSyntax)).OfType<MethodDeclarationSyntax>())
             {
                 var name = method.Identifier.ValueText;
-                if (WrapperConventions.MayMatchName(name))
+                if (WrapperConventions.MayMatchName(name, WrapperConventions.AnyWrite))
                 {
                     Add(conventionallyNamed, name, method);
                 }
 
                 var body = (SyntaxNode?)method.Body ?? method.ExpressionBody;
                 if (body is not null && body.DescendantNodes().OfType<InvocationExpressionSyntax>().Any(i => SyntaxFilter.GetInvokedName(i) is { } called
-                    && (ForwardedNames.Contains(called) || WrapperConventions.MayMatchName(called) || (configured ??= configuredNames(tree)).Contains(called))))
+                    && (ForwardedNames.Contains(called) || WrapperConventions.MayMatchName(called, WrapperConventions.AnyWrite) || (configured ??= configuredNames(tree)).Contains(called))))
                 {
                     Add(candidates, name, method);
                 }

@@ -115,7 +115,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
             var name = SyntaxFilter.GetInvokedName(syntax);
             var isEfName = name is "Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync";
             if (name is null
-                || (!isEfName && !ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken))
+                || (!isEfName && !ef.MayForward(name, ForwardedWrite.Remove, context.Options, syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken))
                 || (name is "Remove" or "ExecuteDelete" or "ExecuteDeleteAsync" && !SyntaxFilter.IsInLoopOrLambda(syntax))
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {

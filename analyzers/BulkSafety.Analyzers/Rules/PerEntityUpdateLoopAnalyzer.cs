@@ -226,7 +226,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
 
         private bool IsUpdateName(SyntaxNodeAnalysisContext context, string name)
             => name is "Update" or "UpdateRange" or "Attach" or "AttachRange"
-                || ef.MayForward(name, context.Options, context.Node.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken);
+                || ef.MayForward(name, ForwardedWrite.Update, context.Options, context.Node.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken);
 
         private void Analyze(SyntaxNodeAnalysisContext context, Loop loop)
         {

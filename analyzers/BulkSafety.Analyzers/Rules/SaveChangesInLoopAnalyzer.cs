@@ -190,7 +190,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
             if (SyntaxFilter.GetInvokedName(syntax) is not { } name
-                || !(name is "SaveChanges" or "SaveChangesAsync" || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken))
+                || !(name is "SaveChanges" or "SaveChangesAsync" || ef.MayForward(name, ForwardedWrite.Save, context.Options, syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken))
                 || !SyntaxFilter.IsInLoopOrLambda(syntax)
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {
