@@ -277,7 +277,7 @@ internal sealed class Wrappers
         ITypeSymbol? savedContext = null;
         foreach (var call in body.Descendants().OfType<IInvocationOperation>())
         {
-            EntityChangeKind? kind = null;
+            var changed = ForwardedWrite.None;
             IOperation? entity = null;
             if (EntityChanges.IsSaveChanges(call, symbols))
             {
@@ -290,27 +290,33 @@ internal sealed class Wrappers
             }
             else if (EntityChanges.IsChangeCall(call, symbols, out var changeKind))
             {
-                kind = changeKind;
-                entity = call.Arguments.IsEmpty ? null : call.Arguments[0].Value;
-            }
-            else if (!IsBodyVisibleOrEfCore(call.TargetMethod, cancellationToken) || settings.Names(call.TargetMethod))
-            {
-                var inner = settings.Apply(call.TargetMethod, settings.Conventions && !IsBodyVisibleOrEfCore(call.TargetMethod, cancellationToken)
-                    ? WrapperConventions.Match(call.TargetMethod, call.GetReceiver()?.Type)
-                    : Forwarding.None);
-                writes |= inner.Writes & (ForwardedWrite.Save | ForwardedWrite.BulkUpdate);
-                kind = inner.Has(ForwardedWrite.Remove) ? EntityChangeKind.Remove : inner.Has(ForwardedWrite.Update) ? EntityChangeKind.Update : inner.Has(ForwardedWrite.Add) ? EntityChangeKind.Add : null;
-                entity = inner.EntityArgument(call);
-            }
-
-            if (kind is { } written && entity is not null && ParameterBehind(entity, method, body) is { } parameter)
-            {
-                writes |= written switch
+                changed = changeKind switch
                 {
                     EntityChangeKind.Add => ForwardedWrite.Add,
                     EntityChangeKind.Update => ForwardedWrite.Update,
                     _ => ForwardedWrite.Remove,
                 };
+                entity = call.Arguments.IsEmpty ? null : call.Arguments[0].Value;
+            }
+            else
+            {
+                // A wrapper whose body is not here is known by its name or configuration; one whose body is here is
+                // not followed (one level), unless configuration names it.
+                var knownOnlyByName = !IsBodyVisibleOrEfCore(call.TargetMethod, cancellationToken);
+                if (knownOnlyByName || settings.Names(call.TargetMethod))
+                {
+                    var inner = settings.Apply(
+                        call.TargetMethod,
+                        settings.Conventions && knownOnlyByName ? WrapperConventions.Match(call.TargetMethod, call.GetReceiver()?.Type) : Forwarding.None);
+                    writes |= inner.Writes & (ForwardedWrite.Save | ForwardedWrite.BulkUpdate);
+                    changed = inner.Writes & (ForwardedWrite.Add | ForwardedWrite.Update | ForwardedWrite.Remove);
+                    entity = inner.EntityArgument(call);
+                }
+            }
+
+            if (changed != ForwardedWrite.None && entity is not null && ParameterBehind(entity, method, body) is { } parameter)
+            {
+                writes |= changed;
                 entityParameter = entityParameter < 0 ? parameter.Ordinal : entityParameter;
             }
         }
