@@ -20,6 +20,7 @@ public sealed class Roslyn48HostTests
     private const string Application = """
         using System.Collections.Generic;
         using System.Linq;
+        using System.Threading.Tasks;
         using Microsoft.EntityFrameworkCore;
 
         public class Group
@@ -82,6 +83,22 @@ public sealed class Roslyn48HostTests
                 }
             }
         }
+
+        // Implemented in another assembly: a repository and a unit of work known by their names only.
+        public interface IGroupRepository { Task<List<Group>> ListAsync(); Task DeleteAsync(Group group); }
+        public interface IUnitOfWork { Task CommitAsync(); }
+
+        public static class Moderation
+        {
+            public static async Task PurgeSpam(IGroupRepository groups, IUnitOfWork unitOfWork)
+            {
+                foreach (var group in await groups.ListAsync())
+                {
+                    await groups.DeleteAsync(group);
+                    await unitOfWork.CommitAsync();
+                }
+            }
+        }
         """;
 
     [Fact]
@@ -115,6 +132,8 @@ public sealed class Roslyn48HostTests
         Assert.Contains(("BS1003", LineOf("foreach", after: "Rescore(")), reported);
         Assert.Contains(("BS2001", LineOf("public List<Topic> Topics")), reported);
         Assert.Contains(reported, d => d.Id == "BS1002" && d.Line == LineOf("db.SaveChanges();", after: "db.Groups.Add(group)"));
+        Assert.Contains(("BS1001", LineOf("await groups.DeleteAsync(group)")), reported);
+        Assert.Contains(("BS1002", LineOf("await unitOfWork.CommitAsync()")), reported);
     }
 
     [Theory]

@@ -21,7 +21,7 @@ internal sealed class EfCompilation
     private readonly ComputedOnce<EfMapping> mapping = new();
     private readonly ComputedOnce<EfModel> model = new();
     private readonly ComputedOnce<Wrappers> wrappers = new();
-    private readonly ConcurrentDictionary<(SyntaxTree Tree, string RuleId), ConfiguredWrappers> configuredWrappers = new();
+    private readonly ConcurrentDictionary<(SyntaxTree Tree, string RuleId), WrapperSettings> wrapperSettings = new();
 
     private EfCompilation(Compilation compilation, EfCoreSymbols symbols)
     {
@@ -47,20 +47,37 @@ internal sealed class EfCompilation
     public EfModel GetModel(CancellationToken cancellationToken)
         => model.Get(ct => EfModelReader.Complete(compilation, Symbols, GetMapping(ct), ct), cancellationToken);
 
-    /// <summary>The methods of the compilation that forward to EF Core's writes, found (in syntax) on first use.</summary>
-    public Wrappers GetWrappers(CancellationToken cancellationToken)
-        => wrappers.Get(ct => Wrappers.Find(compilation, Symbols, ct), cancellationToken);
+    /// <summary>
+    /// The methods of the compilation that forward to EF Core's writes, found (in syntax) on first use; the names
+    /// <paramref name="options"/> give to wrappers count (a helper that calls one forwards).
+    /// </summary>
+    public Wrappers GetWrappers(AnalyzerOptions options, CancellationToken cancellationToken)
+        => wrappers.Get(ct => Wrappers.Find(compilation, Symbols, tree => WrapperSettings.NamesIn(options, tree, WrapperRules), ct), cancellationToken);
 
-    /// <summary>The wrappers <c>.editorconfig</c> names for <paramref name="ruleId"/> in <paramref name="tree"/>, read once per tree and rule.</summary>
-    public ConfiguredWrappers GetConfiguredWrappers(AnalyzerOptions options, SyntaxTree tree, string ruleId)
-        => configuredWrappers.GetOrAdd((tree, ruleId), key => new ConfiguredWrappers(
-            RuleOptions.GetList(options, key.Tree, key.RuleId, ConfiguredWrappers.SaveMethodsOption),
-            RuleOptions.GetList(options, key.Tree, key.RuleId, ConfiguredWrappers.RemoveMethodsOption),
-            RuleOptions.GetList(options, key.Tree, key.RuleId, ConfiguredWrappers.UpdateMethodsOption)));
+    /// <summary>What <c>.editorconfig</c> says about wrappers for <paramref name="ruleId"/> in <paramref name="tree"/>, read once per tree and rule.</summary>
+    public WrapperSettings GetWrapperSettings(AnalyzerOptions options, SyntaxTree tree, string ruleId)
+        => wrapperSettings.GetOrAdd((tree, ruleId), key => WrapperSettings.Read(options, key.Tree, key.RuleId));
 
-    /// <summary>Whether a call written as <paramref name="name"/> may forward to EF Core's writes (a syntax filter's question: nothing is bound).</summary>
-    public bool MayForward(string name, AnalyzerOptions options, SyntaxTree tree, string ruleId, CancellationToken cancellationToken)
-        => GetWrappers(cancellationToken).MayForward(name) || GetConfiguredWrappers(options, tree, ruleId).MayForward(name);
+    /// <summary>
+    /// Whether a call written as <paramref name="name"/> may forward to EF Core's writes (a syntax filter's question: nothing
+    /// is bound); by the wrapper conventions, only to the <paramref name="writes"/> the asking rule reports.
+    /// </summary>
+    public bool MayForward(string name, ForwardedWrite writes, AnalyzerOptions options, SyntaxTree tree, string ruleId, CancellationToken cancellationToken)
+    {
+        if (GetWrappers(options, cancellationToken).MayForward(name))
+        {
+            return true;
+        }
+
+        var settings = GetWrapperSettings(options, tree, ruleId);
+        return settings.MayForward(name) || (settings.Conventions && WrapperConventions.MayMatchName(name, writes));
+    }
+
+    // The rules that read wrappers' options.
+    private static readonly string[] WrapperRules =
+    [
+        DiagnosticIds.PerEntityDeleteLoop, DiagnosticIds.SaveChangesInLoop, DiagnosticIds.PerEntityUpdateLoop, DiagnosticIds.ParentRewrittenPerChild,
+    ];
 
     private sealed class Entry(EfCompilation? value)
     {

@@ -27,15 +27,17 @@ internal sealed class LoopFacts
     public const string SmallNavigationsOption = "small_navigations";
 
     private readonly EfCompilation ef;
+    private readonly AnalyzerOptions options;
     private readonly CancellationToken cancellationToken;
     private readonly ImmutableArray<string> smallNavigations;
-    private readonly ConfiguredWrappers configuredWrappers;
+    private readonly WrapperSettings wrapperSettings;
 
-    private LoopFacts(EfCompilation ef, ImmutableArray<string> smallNavigations, ConfiguredWrappers configuredWrappers, CancellationToken cancellationToken)
+    private LoopFacts(EfCompilation ef, AnalyzerOptions options, ImmutableArray<string> smallNavigations, WrapperSettings wrapperSettings, CancellationToken cancellationToken)
     {
         this.ef = ef;
+        this.options = options;
         this.smallNavigations = smallNavigations;
-        this.configuredWrappers = configuredWrappers;
+        this.wrapperSettings = wrapperSettings;
         this.cancellationToken = cancellationToken;
     }
 
@@ -44,15 +46,19 @@ internal sealed class LoopFacts
 
     /// <summary>Reads the options of <paramref name="tree"/> for <paramref name="ruleId"/> (the rule's key first, then the shared one).</summary>
     public static LoopFacts For(EfCompilation ef, AnalyzerOptions options, SyntaxTree tree, string ruleId, CancellationToken cancellationToken)
-        => new(ef, RuleOptions.GetList(options, tree, ruleId, SmallNavigationsOption), ef.GetConfiguredWrappers(options, tree, ruleId), cancellationToken);
+        => new(ef, options, RuleOptions.GetList(options, tree, ruleId, SmallNavigationsOption), ef.GetWrapperSettings(options, tree, ruleId), cancellationToken);
 
-    /// <summary>What <paramref name="method"/> forwards to EF Core's writes: from its body (or implementations) in the compilation, or by configuration.</summary>
-    public Forwarding ForwardingOf(IMethodSymbol method)
-        => ef.GetWrappers(cancellationToken).Resolve(method, cancellationToken).Union(configuredWrappers.Resolve(method));
+    /// <summary>
+    /// What <paramref name="call"/> forwards to EF Core's writes: from its target's body (or implementations) in the
+    /// compilation, else by the wrapper conventions; completed and trimmed by the configured wrappers.
+    /// </summary>
+    public Forwarding ForwardingOf(IInvocationOperation call)
+        => ef.GetWrappers(options, cancellationToken).ForwardingOf(
+            call, wrapperSettings, tree => ef.GetWrapperSettings(options, tree, wrapperSettings.RuleId), cancellationToken);
 
     /// <summary>Whether <paramref name="call"/> saves: EF Core's <c>SaveChanges[Async]</c>, or a method that forwards to it.</summary>
     public bool IsSave(IInvocationOperation call)
-        => EntityChanges.IsSaveChanges(call, ef.Symbols) || ForwardingOf(call.TargetMethod).Has(ForwardedWrite.Save);
+        => EntityChanges.IsSaveChanges(call, ef.Symbols) || ForwardingOf(call).Has(ForwardedWrite.Save);
 
     /// <summary>
     /// Whether <paramref name="call"/> adds, updates or removes entities — EF Core's own calls or a forwarding wrapper —
@@ -66,11 +72,31 @@ internal sealed class LoopFacts
             return true;
         }
 
-        var forwarding = ForwardingOf(call.TargetMethod);
+        var forwarding = ForwardingOf(call);
         kind = forwarding.Has(ForwardedWrite.Remove) ? EntityChangeKind.Remove : forwarding.Has(ForwardedWrite.Update) ? EntityChangeKind.Update : EntityChangeKind.Add;
         entities = forwarding.EntityArgument(call) is { } entity ? ImmutableArray.Create(entity) : ImmutableArray<IOperation>.Empty;
         return !entities.IsEmpty;
     }
+
+    /// <summary>Whether <paramref name="call"/> is a method of the compilation that assigns a member of its own instance (a domain method such as <c>signup.Cancel()</c>).</summary>
+    public bool ChangesItsInstance(IInvocationOperation call)
+        => call.Instance is not null && ef.GetWrappers(options, cancellationToken).AssignsOwnState(call.TargetMethod, cancellationToken);
+
+    /// <summary>
+    /// The entity type of a repository member that returns its whole set (<c>repository.Query()</c>, <c>repository.Table</c>,
+    /// <c>await repository.ListAsync()</c>) when the wrapper conventions apply; else null.
+    /// </summary>
+    public ITypeSymbol? RepositorySetEntity(IOperation operation)
+        => !wrapperSettings.Conventions ? null
+            : operation switch
+            {
+                IInvocationOperation invocation when invocation.GetReceiver() is { } receiver && !EntityChanges.IsEfCoreMethod(invocation.TargetMethod, ef.Symbols)
+                    => WrapperConventions.RepositorySetEntity(
+                        invocation.TargetMethod, receiver.Type, invocation.TargetMethod.Parameters.Skip(invocation.TargetMethod.IsExtensionMethod ? 1 : 0), invocation.Type, ef.Symbols),
+                IPropertyReferenceOperation { Instance: { } instance } property
+                    => WrapperConventions.RepositorySetEntity(property.Property, instance.Type, property.Property.Parameters, property.Type, ef.Symbols),
+                _ => null,
+            };
 
     /// <summary>Whether <c>small_navigations</c> names <paramref name="navigation"/> (by its declaring type's simple or full name).</summary>
     public bool IsSmallNavigation(IPropertySymbol navigation)

@@ -13,7 +13,10 @@ internal enum LoopSourceKind
     /// <summary>Nothing provable: a method's result, a collection built locally, a <c>Take</c> with a computed count.</summary>
     Unknown,
 
-    /// <summary>An EF Core query (a <c>DbSet</c>, <c>Set&lt;T&gt;()</c>, <c>FromSql</c>...) without a small bound, materialized or not.</summary>
+    /// <summary>
+    /// An EF Core query (a <c>DbSet</c>, <c>Set&lt;T&gt;()</c>, <c>FromSql</c>..., or a repository's whole set by the wrapper
+    /// conventions) without a small bound, materialized or not.
+    /// </summary>
     EfQuery,
 
     /// <summary>A collection navigation such as <c>group.Posts</c>, filtered or not.</summary>
@@ -96,6 +99,12 @@ internal sealed class LoopSource
 
     /// <summary>The elements are not the queried entities (<c>Select</c>, <c>SelectMany</c>, <c>Cast</c>, <c>OfType</c>).</summary>
     public bool ProjectsElements { get; private set; }
+
+    /// <summary>
+    /// The EF query is a repository's whole set, known by the wrapper conventions (<c>repository.Query()</c>): large, but not
+    /// rewritten by the code fixes, which cannot see what the repository's member runs.
+    /// </summary>
+    public bool ViaRepository { get; private set; }
 
     /// <summary>The local the collection was traced through, when the loop iterates a variable.</summary>
     public ILocalSymbol? Local { get; private set; }
@@ -216,7 +225,10 @@ internal sealed class LoopSource
                             or "TagWith" or "TagWithCallSite" or "FromSql" or "FromSqlRaw" or "FromSqlInterpolated":
                             break;
                         default:
-                            return UnknownSource;
+                            // A repository's whole set, by the wrapper conventions: repository.Query(), await repository.ListAsync().
+                            return facts?.RepositorySetEntity(invocation) is { } repositoryEntity
+                                ? Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: repositoryEntity) { ViaRepository = true })
+                                : UnknownSource;
                     }
 
                     current = receiver;
@@ -226,6 +238,11 @@ internal sealed class LoopSource
                     if (TryGetDbSetEntity(property.Type, symbols) is { } propertyEntity)
                     {
                         return Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: propertyEntity));
+                    }
+
+                    if (facts?.RepositorySetEntity(property) is { } repositorySet)
+                    {
+                        return Finish(new LoopSource(LoopSourceKind.EfQuery, entityType: repositorySet) { ViaRepository = true });
                     }
 
                     if (!IsCollectionNavigation(property.Property, symbols, facts))
@@ -311,6 +328,7 @@ internal sealed class LoopSource
                     HasInclude = source.HasInclude,
                     IsNoTracking = source.IsNoTracking,
                     ProjectsElements = source.ProjectsElements,
+                    ViaRepository = source.ViaRepository,
                     Local = reference.Local,
                 };
                 return traced;

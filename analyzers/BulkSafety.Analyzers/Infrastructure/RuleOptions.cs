@@ -24,6 +24,21 @@ internal static class RuleOptions
                 : defaultValue;
     }
 
+    /// <summary><c>true</c> or <c>false</c> (any case); anything else, or nothing, gives <paramref name="defaultValue"/>.</summary>
+    public static bool GetBoolean(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName, bool defaultValue)
+    {
+        var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
+        foreach (var key in new[] { "dotnet_code_quality." + ruleId + "." + optionName, "dotnet_code_quality." + optionName })
+        {
+            if (config.TryGetValue(key, out var text) && bool.TryParse(text.Trim(), out var value))
+            {
+                return value;
+            }
+        }
+
+        return defaultValue;
+    }
+
     /// <summary>A comma-separated list (<c>IUnitOfWork.CommitAsync, MyRepo.Save</c>), its entries trimmed; empty when unset.</summary>
     public static ImmutableArray<string> GetList(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName)
         => TryGetText(options, tree, ruleId, optionName) is { } text

@@ -77,7 +77,7 @@ internal sealed class RelationshipModel
         IPropertySymbol? dependentNavigation,
         ImmutableArray<IPropertySymbol> foreignKey,
         bool isRequired,
-        DeleteBehavior deleteBehavior,
+        DeleteBehavior? deleteBehavior,
         Location location)
     {
         Principal = principal;
@@ -103,10 +103,11 @@ internal sealed class RelationshipModel
     public ImmutableArray<IPropertySymbol> ForeignKey { get; }
 
     public bool IsRequired { get; }
-    public DeleteBehavior DeleteBehavior { get; }
+    /// <summary>The delete behavior; null when it is EF's default under conventions this compilation cannot see (no context here).</summary>
+    public DeleteBehavior? DeleteBehavior { get; }
 
     /// <summary>Deleting the principal deletes its (tracked) dependents with it.</summary>
-    public bool CascadesDelete => DeleteBehavior is DeleteBehavior.Cascade or DeleteBehavior.ClientCascade;
+    public bool CascadesDelete => DeleteBehavior is Model.DeleteBehavior.Cascade or Model.DeleteBehavior.ClientCascade;
 
     /// <summary>Where the relationship is configured: the fluent <c>HasMany</c>/<c>HasOne</c>, else a navigation or foreign key.</summary>
     public Location Location { get; }

@@ -230,6 +230,7 @@ internal sealed class EfModelReader
             var isContext = symbols.IsDbContext(type);
             if (isContext)
             {
+                configuration.HasContext = true;
                 ReadDbSets(type);
             }
 
@@ -313,11 +314,17 @@ internal sealed class EfModelReader
     /// Where the current compilation maps <paramref name="entity"/>, for diagnostics about an entity declared in another
     /// assembly: its <c>Entity&lt;T&gt;()</c> call, its configuration class, its <c>DbSet</c> property, or a <c>Set&lt;T&gt;()</c> call.
     /// </summary>
-    private Location? MappingLocation(INamedTypeSymbol entity)
+    private Location? MappingLocation(INamedTypeSymbol entity) => MappingLocation(entity, 0);
+
+    // An owned type without a mapping of its own: its OwnsOne/OwnsMany call, else where one of its owners is mapped.
+    private Location? MappingLocation(INamedTypeSymbol entity, int depth)
         => configuration.EntityCalls.TryGetValue(entity, out var call) ? call
             : configurationClassLocations.TryGetValue(entity, out var configurationClass) ? configurationClass
             : dbSetLocations.TryGetValue(entity, out var dbSet) ? dbSet
             : setCallLocations.TryGetValue(entity, out var setCall) ? setCall
+            : configuration.OwnedCalls.TryGetValue(entity, out var ownedCall) ? ownedCall
+            : depth < 4 && configuration.OwnersOfOwnedOne.TryGetValue(entity, out var owners)
+                ? owners.OrderBy(o => o.ToDisplayString(), StringComparer.Ordinal).Select(o => MappingLocation(o, depth + 1)).FirstOrDefault(l => l is not null)
             : null;
 
     private bool IsBuilder(ITypeSymbol type)

@@ -75,6 +75,9 @@ internal sealed class ModelConfiguration
 
     /// <summary>The first <c>modelBuilder.Entity&lt;T&gt;()</c> of each entity type: where its mapping is written.</summary>
     public Dictionary<INamedTypeSymbol, Location> EntityCalls { get; } = new(SymbolEqualityComparer.Default);
+
+    /// <summary>The first <c>OwnsOne</c>/<c>OwnsMany</c>/<c>ComplexProperty</c> call of each owned type: where its mapping is written.</summary>
+    public Dictionary<INamedTypeSymbol, Location> OwnedCalls { get; } = new(SymbolEqualityComparer.Default);
     public HashSet<INamedTypeSymbol> OwnedTypes { get; } = new(SymbolEqualityComparer.Default);
     public Dictionary<INamedTypeSymbol, HashSet<INamedTypeSymbol>> OwnersOfOwnedOne { get; } = new(SymbolEqualityComparer.Default);
     public HashSet<INamedTypeSymbol> OwnedMany { get; } = new(SymbolEqualityComparer.Default);
@@ -99,6 +102,19 @@ internal sealed class ModelConfiguration
     public List<FluentRelationship> Relationships { get; } = new();
     public HashSet<INamedTypeSymbol> AppliedConfigurations { get; } = new(SymbolEqualityComparer.Default);
     public bool AppliesConfigurationsFromAssembly { get; set; }
+
+    /// <summary>
+    /// The delete behavior a convention gives every relationship that does not configure its own: a loop over the model's
+    /// foreign keys that assigns <c>DeleteBehavior</c> (or calls <c>SetDeleteBehavior</c>) with a constant, or
+    /// <c>ClientSetNull</c> when <c>ConfigureConventions</c> removes EF's <c>CascadeDeleteConvention</c>. Null: EF's default.
+    /// </summary>
+    public DeleteBehavior? ConventionalDeleteBehavior { get; set; }
+
+    /// <summary>
+    /// Whether a <c>DbContext</c> of this compilation builds the model. Without one (a module's model builder applied by a
+    /// context in another assembly), the conventions that decide a relationship's default delete behavior are not visible.
+    /// </summary>
+    public bool HasContext { get; set; }
 
     /// <summary><c>ConfigureConventions</c>: <c>Properties&lt;string&gt;()</c> (index 0) and <c>Properties&lt;byte[]&gt;()</c> (index 1).</summary>
     public PropertyConfiguration[] Conventions { get; } = [new(), new()];
@@ -205,11 +221,31 @@ internal sealed class ConfigurationReader
     /// <summary>Reads every fluent call in a configuration method body (lambdas included).</summary>
     public void ReadBody(IOperation body)
     {
-        foreach (var invocation in body.Descendants().OfType<IInvocationOperation>())
+        foreach (var operation in body.Descendants())
         {
-            Read(invocation);
+            switch (operation)
+            {
+                case IInvocationOperation invocation:
+                    Read(invocation);
+                    break;
+                case ISimpleAssignmentOperation { Target: IPropertyReferenceOperation { Property.Name: "DeleteBehavior" } target } assignment
+                    when IsMetadataType(target.Property.ContainingType) && DeleteBehaviorOf(assignment.Value) is { } behavior:
+                    // foreach (var fk in modelBuilder.Model.GetEntityTypes().SelectMany(e => e.GetForeignKeys())) fk.DeleteBehavior = Restrict;
+                    configuration.ConventionalDeleteBehavior = behavior;
+                    break;
+            }
         }
     }
+
+    // Microsoft.EntityFrameworkCore.Metadata's IMutableForeignKey, IConventionForeignKey...
+    private static bool IsMetadataType(ITypeSymbol? type)
+        => type?.ContainingNamespace?.ToDisplayString() == "Microsoft.EntityFrameworkCore.Metadata";
+
+    // Conventions.Remove(typeof(CascadeDeleteConvention)) or Conventions.Remove<CascadeDeleteConvention>(): required
+    // relationships no longer cascade by default.
+    private static bool RemovesCascadeDeleteConvention(IInvocationOperation invocation)
+        => (invocation.TargetMethod.IsGenericMethod ? invocation.TargetMethod.TypeArguments[0]
+                : (Operations.Unwrap(Operations.Arguments(invocation).FirstOrDefault()) as ITypeOfOperation)?.TypeOperand) is { Name: "CascadeDeleteConvention" };
 
     private void Read(IInvocationOperation invocation)
     {
@@ -289,10 +325,12 @@ internal sealed class ConfigurationReader
             case "OwnsOne" or "ComplexProperty" when entity is not null && typeArgument is not null:
                 configuration.OwnedTypes.Add(typeArgument);
                 ModelConfiguration.AddTo(configuration.OwnersOfOwnedOne, typeArgument, entity, SymbolEqualityComparer.Default);
+                AddOwnedCall(typeArgument, invocation);
                 break;
             case "OwnsMany" when entity is not null && typeArgument is not null:
                 configuration.OwnedTypes.Add(typeArgument);
                 configuration.OwnedMany.Add(typeArgument);
+                AddOwnedCall(typeArgument, invocation);
                 break;
             case "ToJson" when entity is not null:
                 configuration.JsonOwned.Add(entity);
@@ -329,9 +367,23 @@ internal sealed class ConfigurationReader
                 }
 
                 break;
+            case "SetDeleteBehavior" when IsMetadataType(method.ContainingType) && DeleteBehaviorOf(Operations.Arguments(invocation).FirstOrDefault()) is { } behavior:
+                configuration.ConventionalDeleteBehavior = behavior;
+                break;
+            case "Remove" when method.ContainingType.Name == "ConventionSetBuilder" && RemovesCascadeDeleteConvention(invocation):
+                configuration.ConventionalDeleteBehavior ??= DeleteBehavior.ClientSetNull;
+                break;
             case "ApplyConfigurationsFromAssembly":
                 configuration.AppliesConfigurationsFromAssembly |= !NamesAnotherAssembly(Operations.Arguments(invocation).FirstOrDefault());
                 break;
+        }
+    }
+
+    private void AddOwnedCall(INamedTypeSymbol owned, IInvocationOperation invocation)
+    {
+        if (!configuration.OwnedCalls.ContainsKey(owned))
+        {
+            configuration.OwnedCalls[owned] = Operations.NameLocation(invocation.Syntax);
         }
     }
 

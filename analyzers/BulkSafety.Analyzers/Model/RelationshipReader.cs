@@ -12,7 +12,9 @@ namespace BulkSafety.Analyzers.Model;
 /// <c>[InverseProperty]</c>), then overridden by fluent chains that name the same navigations. Foreign keys come from
 /// <c>HasForeignKey</c>, <c>[ForeignKey]</c> or EF's naming convention; requiredness from <c>IsRequired</c>, the foreign
 /// key's nullability, <c>[Required]</c> or the navigation's nullable annotation; the delete behavior from
-/// <c>OnDelete</c>, <c>[DeleteBehavior]</c> or EF's default (required: Cascade, optional: ClientSetNull).
+/// <c>OnDelete</c>, <c>[DeleteBehavior]</c>, a convention of the context (a loop over the model's foreign keys that sets
+/// <c>DeleteBehavior</c>, <c>CascadeDeleteConvention</c> removed), or EF's default (required: Cascade, optional:
+/// ClientSetNull) — unknown when no context of the compilation builds the model (its conventions are not visible).
 /// Ambiguous pairs (several candidate inverses, many-to-many, one-to-one by convention) are left out.
 /// </summary>
 internal sealed class RelationshipReader
@@ -189,7 +191,9 @@ internal sealed class RelationshipReader
         var deleteBehavior = fluent?.OnDelete
             ?? DeleteBehaviorAttribute(candidate.DependentNavigation)
             ?? DeleteBehaviorAttribute(candidate.PrincipalNavigation)
-            ?? (isRequired ? DeleteBehavior.Cascade : DeleteBehavior.ClientSetNull);
+            ?? configuration.ConventionalDeleteBehavior
+            ?? (!configuration.HasContext ? null
+                : isRequired ? DeleteBehavior.Cascade : DeleteBehavior.ClientSetNull);
         return new RelationshipModel(
             candidate.Principal, candidate.Dependent, candidate.PrincipalNavigation, candidate.DependentNavigation,
             foreignKey, isRequired, deleteBehavior, candidate.Location);

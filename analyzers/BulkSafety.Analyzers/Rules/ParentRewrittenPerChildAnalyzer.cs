@@ -19,7 +19,8 @@ namespace BulkSafety.Analyzers.Rules;
 /// from the per-compilation EF model.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
-[ReadsOption(ConfiguredWrappers.SaveMethodsOption)]
+[ReadsOption(WrapperSettings.SaveMethodsOption)]
+[ReadsOption(WrapperConventions.Option)]
 public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(Descriptors.ParentRewrittenPerChild);
@@ -31,21 +32,28 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 
     private static void Analyze(SyntaxNodeAnalysisContext context, EfCompilation ef)
     {
-        // Only a save, a bulk update or raw SQL in a loop (or a method that forwards to one) can persist the parent per
-        // iteration: reject the rest in syntax, before the semantic model is asked anything.
         var syntax = (InvocationExpressionSyntax)context.Node;
-        if (SyntaxFilter.GetInvokedName(syntax) is not { } name
-            || !(name is "SaveChanges" or "SaveChangesAsync" or "ExecuteUpdate" or "ExecuteUpdateAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
-                || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken))
-            || !SyntaxFilter.IsInLoopOrLambda(syntax))
+        if (SyntaxFilter.GetInvokedName(syntax) is not { } name)
         {
             return;
         }
 
         // Only ExecuteUpdate names its parent; a save, raw SQL or a wrapper writes one only through bookkeeping. With no
-        // statement of the compilation that may keep it, nothing else can be reported: stop before binding anything.
+        // statement of the compilation that may keep it (most compilations), every other call is dismissed here, before
+        // the wrapper and loop filters below: this callback runs for every invocation of the compilation. The mapping
+        // was read by the model rules' start actions, so this does not wait.
+        var isBulkUpdate = name is "ExecuteUpdate" or "ExecuteUpdateAsync";
         var mapping = ef.GetMapping(context.CancellationToken);
-        if (name is not ("ExecuteUpdate" or "ExecuteUpdateAsync") && mapping.BookkeepingCandidates.IsEmpty
+        if (!isBulkUpdate && mapping.BookkeepingCandidates.IsEmpty)
+        {
+            return;
+        }
+
+        // Only a save, a bulk update or raw SQL in a loop (or a method that forwards to one) can persist the parent per
+        // iteration: reject the rest in syntax, before the semantic model is asked anything.
+        if (!(isBulkUpdate || name is "SaveChanges" or "SaveChangesAsync" || name.StartsWith("ExecuteSql", System.StringComparison.Ordinal)
+                || ef.MayForward(name, ForwardedWrite.Save, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken))
+            || !SyntaxFilter.IsInLoopOrLambda(syntax)
             || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
         {
             return;
@@ -53,7 +61,7 @@ public sealed class ParentRewrittenPerChildAnalyzer : EfCoreAnalyzer
 
         var symbols = ef.Symbols;
         var facts = LoopFacts.For(ef, context.Options, syntax.SyntaxTree, DiagnosticIds.ParentRewrittenPerChild, context.CancellationToken);
-        var forwarding = facts.ForwardingOf(invocation.TargetMethod);
+        var forwarding = facts.ForwardingOf(invocation);
         var isSaveChanges = facts.IsSave(invocation);
         var isExecuteUpdate = !isSaveChanges && EntityChanges.IsExecuteUpdate(invocation, symbols);
         var isRawSql = !isSaveChanges && !isExecuteUpdate && EntityChanges.IsRawSql(invocation, symbols);

@@ -19,7 +19,8 @@ namespace BulkSafety.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
 [ReadsOption(LoopFacts.SmallNavigationsOption)]
-[ReadsOption(ConfiguredWrappers.RemoveMethodsOption)]
+[ReadsOption(WrapperSettings.RemoveMethodsOption)]
+[ReadsOption(WrapperConventions.Option)]
 public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -30,7 +31,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
     {
         // The wrappers' syntax pass runs here, once, before any callback runs (the driver runs every rule's start action
         // first): every callback's name filter needs it, and found on first use, callbacks running meanwhile would wait.
-        ef.GetWrappers(start.CancellationToken);
+        ef.GetWrappers(start.Options, start.CancellationToken);
         var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
@@ -65,10 +66,12 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
             var elementType = deletedType is null or { SpecialType: SpecialType.System_String } ? null : LoopSource.GetElementType(deletedType, symbols);
             isRange = elementType is not null;
 
-            // A wrapper handed a key (groups.DeleteAsync(id)) deletes its repository's entity: IRepository<Group>.
+            // A wrapper handed a key (groups.DeleteAsync(id)) deletes its repository's entity: IRepository<Group>, or
+            // IGroupRepository : IRepository<Group>.
             entityType = isRange ? elementType
                 : deletedType is { IsReferenceType: true } ? deletedType
-                : invocation.TargetMethod.ContainingType.TypeArguments.FirstOrDefault(t => t.IsReferenceType);
+                : WrapperConventions.RepositoryEntity(invocation.GetReceiver()?.Type)
+                    ?? invocation.TargetMethod.ContainingType.TypeArguments.FirstOrDefault(t => t.IsReferenceType);
         }
         else
         {
@@ -112,7 +115,7 @@ public sealed class PerEntityDeleteLoopAnalyzer : EfCoreAnalyzer
             var name = SyntaxFilter.GetInvokedName(syntax);
             var isEfName = name is "Remove" or "RemoveRange" or "ExecuteDelete" or "ExecuteDeleteAsync";
             if (name is null
-                || (!isEfName && !ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken))
+                || (!isEfName && !ef.MayForward(name, ForwardedWrite.Remove, context.Options, syntax.SyntaxTree, DiagnosticIds.PerEntityDeleteLoop, context.CancellationToken))
                 || (name is "Remove" or "ExecuteDelete" or "ExecuteDeleteAsync" && !SyntaxFilter.IsInLoopOrLambda(syntax))
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {

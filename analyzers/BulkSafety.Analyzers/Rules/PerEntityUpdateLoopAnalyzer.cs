@@ -20,7 +20,8 @@ namespace BulkSafety.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
 [ReadsOption(LoopFacts.SmallNavigationsOption)]
-[ReadsOption(ConfiguredWrappers.UpdateMethodsOption)]
+[ReadsOption(WrapperSettings.UpdateMethodsOption)]
+[ReadsOption(WrapperConventions.Option)]
 public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -31,7 +32,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
     {
         // The wrappers' syntax pass runs here, once, before any callback runs (the driver runs every rule's start action
         // first): every callback's name filter needs it, and found on first use, callbacks running meanwhile would wait.
-        ef.GetWrappers(start.CancellationToken);
+        ef.GetWrappers(start.Options, start.CancellationToken);
         var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeLoop, SyntaxKind.ForEachStatement, SyntaxKind.ForEachVariableStatement);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
@@ -225,7 +226,7 @@ public sealed class PerEntityUpdateLoopAnalyzer : EfCoreAnalyzer
 
         private bool IsUpdateName(SyntaxNodeAnalysisContext context, string name)
             => name is "Update" or "UpdateRange" or "Attach" or "AttachRange"
-                || ef.MayForward(name, context.Options, context.Node.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken);
+                || ef.MayForward(name, ForwardedWrite.Update, context.Options, context.Node.SyntaxTree, DiagnosticIds.PerEntityUpdateLoop, context.CancellationToken);
 
         private void Analyze(SyntaxNodeAnalysisContext context, Loop loop)
         {

@@ -19,9 +19,11 @@ namespace BulkSafety.Analyzers.Rules;
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 [ReadsOption(LoopSource.SmallSetMaxOption)]
 [ReadsOption(LoopFacts.SmallNavigationsOption)]
-[ReadsOption(ConfiguredWrappers.SaveMethodsOption)]
-[ReadsOption(ConfiguredWrappers.RemoveMethodsOption)]
-[ReadsOption(ConfiguredWrappers.UpdateMethodsOption)]
+[ReadsOption(WrapperSettings.SaveMethodsOption)]
+[ReadsOption(WrapperSettings.RemoveMethodsOption)]
+[ReadsOption(WrapperSettings.UpdateMethodsOption)]
+[ReadsOption(WrapperSettings.AddMethodsOption)]
+[ReadsOption(WrapperConventions.Option)]
 public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
 {
     /// <inheritdoc />
@@ -32,7 +34,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
     {
         // The wrappers' syntax pass runs here, once, before any callback runs (the driver runs every rule's start action
         // first): every callback's name filter needs it, and found on first use, callbacks running meanwhile would wait.
-        ef.GetWrappers(start.CancellationToken);
+        ef.GetWrappers(start.Options, start.CancellationToken);
         var analyzer = new AnalyzerContext(ef);
         start.RegisterSyntaxNodeAction(analyzer.AnalyzeInvocation, SyntaxKind.InvocationExpression);
     }
@@ -102,11 +104,15 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
                     }
 
                     break;
+                case IInvocationOperation { Instance: { } receiver } call when loop.DependsOnElement(receiver) && facts.ChangesItsInstance(call)
+                    && GetEntityType(receiver.Type, source, contextType, symbols, facts) is { } changedByMethod:
+                    // A domain method of the entity that changes its state: signup.Cancel().
+                    return changedByMethod;
                 case IAssignmentOperation or IIncrementOrDecrementOperation:
                     var target = operation is IAssignmentOperation assignment ? assignment.Target : ((IIncrementOrDecrementOperation)operation).Target;
                     if (target is IPropertyReferenceOperation { Instance: { } instance }
                         && loop.DependsOnElement(instance)
-                        && GetEntityType(instance.Type, source, contextType, symbols) is { } entity)
+                        && GetEntityType(instance.Type, source, contextType, symbols, facts) is { } entity)
                     {
                         return entity;
                     }
@@ -118,8 +124,9 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
         return null;
     }
 
-    // An entity: mapped by the saved context, the element type of an EF query or navigation, or the entity of an EntityEntry.
-    private static ITypeSymbol? GetEntityType(ITypeSymbol? type, LoopSource source, ITypeSymbol? contextType, EfCoreSymbols symbols)
+    // An entity: mapped by the saved context or the compilation's EF mapping, the element type of an EF query or
+    // navigation, or the entity of an EntityEntry.
+    private static ITypeSymbol? GetEntityType(ITypeSymbol? type, LoopSource source, ITypeSymbol? contextType, EfCoreSymbols symbols, LoopFacts facts)
     {
         if (type is null)
         {
@@ -132,7 +139,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
             return entry.TypeArguments[0];
         }
 
-        if (EntityChanges.IsMappedBy(contextType, type, symbols))
+        if (EntityChanges.IsMappedBy(contextType, type, symbols) || facts.IsMappedEntity(type))
         {
             return type;
         }
@@ -183,7 +190,7 @@ public sealed class SaveChangesInLoopAnalyzer : EfCoreAnalyzer
         {
             var syntax = (InvocationExpressionSyntax)context.Node;
             if (SyntaxFilter.GetInvokedName(syntax) is not { } name
-                || !(name is "SaveChanges" or "SaveChangesAsync" || ef.MayForward(name, context.Options, syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken))
+                || !(name is "SaveChanges" or "SaveChangesAsync" || ef.MayForward(name, ForwardedWrite.Save, context.Options, syntax.SyntaxTree, DiagnosticIds.SaveChangesInLoop, context.CancellationToken))
                 || !SyntaxFilter.IsInLoopOrLambda(syntax)
                 || context.SemanticModel.GetOperation(syntax, context.CancellationToken) is not IInvocationOperation invocation)
             {

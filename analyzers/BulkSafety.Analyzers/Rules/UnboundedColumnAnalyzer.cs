@@ -78,8 +78,12 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
                     remedy = $".HasMaxLength({maxLength})";
                     break;
                 case ColumnFix.None when column.Reason is null:
-                    // Declared in another assembly and mapped here without a Property(...) call: bound it in the mapping.
-                    remedy = $"Entity<{column.Entities[0].Name}>().Property(x => x.{column.Property.Name}).HasMaxLength({maxLength})";
+                    // Declared in another assembly and mapped here without a Property(...) call: bound it in the mapping
+                    // (an owned type's in its owner's OwnsOne/OwnsMany builder).
+                    var bound = $"Property(x => x.{column.Property.Name}).HasMaxLength({maxLength})";
+                    remedy = OwnerNavigation(column.Entities[0], mapping.Configuration) is { } owner
+                        ? $"{owner.Call}(x => x.{owner.Navigation.Name}, b => b.{bound})"
+                        : $"Entity<{column.Entities[0].Name}>().{bound}";
                     break;
                 default:
                     remedy = $"a sized type or a length of at most {maxLength}";
@@ -93,6 +97,32 @@ public sealed class UnboundedColumnAnalyzer : EfCoreAnalyzer
                 : new object[] { name, storeType, remedy };
             context.ReportDiagnostic(Diagnostic.Create(descriptor, column.Location, additionalLocations, properties.ToImmutable(), arguments));
         }
+    }
+
+    // The owner's navigation to an owned type (Order.Address for Address), and whether it is an OwnsOne or OwnsMany.
+    private static (string Call, IPropertySymbol Navigation)? OwnerNavigation(INamedTypeSymbol owned, ModelConfiguration configuration)
+    {
+        if (!configuration.OwnedTypes.Contains(owned))
+        {
+            return null;
+        }
+
+        var owners = configuration.OwnersOfOwnedOne.TryGetValue(owned, out var ownersOfOne) ? ownersOfOne.AsEnumerable() : configuration.Entities;
+        foreach (var owner in owners.OrderBy(o => o.ToDisplayString(), System.StringComparer.Ordinal))
+        {
+            for (var type = owner; type is not null; type = type.BaseType)
+            {
+                foreach (var property in type.GetMembers().OfType<IPropertySymbol>())
+                {
+                    if (SymbolEqualityComparer.Default.Equals(ConfigurationReader.NavigationTarget(property.Type), owned))
+                    {
+                        return (SymbolEqualityComparer.Default.Equals(property.Type, owned) ? "OwnsOne" : "OwnsMany", property);
+                    }
+                }
+            }
+        }
+
+        return null;
     }
 
     /// <summary>"Group.PostsCount, Group.UpdatedAt rewritten per Post".</summary>

@@ -106,6 +106,7 @@ public sealed class PerEntityDeleteLoopCodeFix : CodeFixProvider
 
         if (statement is null
             || match.Source.HasInclude
+            || match.Source.ViaRepository
             || MaterializedQuery.TryCreate(collection, symbols) is not { } query
             || !SymbolEqualityComparer.Default.Equals(query.ElementType, match.EntityType))
         {

@@ -85,6 +85,7 @@ public sealed class PerEntityUpdateLoopCodeFix : CodeFixProvider
             || match.UpdatesThroughWrapper
             || match.Source.Kind != LoopSourceKind.EfQuery
             || match.Source.HasInclude
+            || match.Source.ViaRepository
             || loop.Collection is null
             || MaterializedQuery.TryCreate(loop.Collection, inputs.Symbols) is not { } query
             || LoopRewriting.GetLoopStatement(loop) is not { } statement)

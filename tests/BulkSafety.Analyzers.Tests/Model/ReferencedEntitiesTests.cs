@@ -46,6 +46,33 @@ public sealed class ReferencedEntitiesTests
         }
         """;
 
+    // Domain-driven entities: state behind private setters, a computed property, a value object owned by its entity.
+    private const string OrderingDomain = """
+        using System.Collections.Generic;
+
+        namespace Ordering.Domain;
+
+        public class Order
+        {
+            protected Order() { }
+            public Order(string description, Address address) { Description = description; Address = address; }
+            public int Id { get; private set; }
+            public string Description { get; private set; } = "";
+            public string Summary => "Order " + Id + ": " + Description;
+            public Address Address { get; private set; } = null!;
+            public void Describe(string description) => Description = description;
+        }
+
+        public class Address
+        {
+            public Address(string street, string city) { Street = street; City = city; }
+            public string Street { get; private set; }
+            public string City { get; private set; }
+        }
+        """;
+
+    private static readonly Lazy<MetadataReference> OrderingDomainReference = new(() => CompileToReference("Ordering.Domain", OrderingDomain));
+
     private const string Usings = IncidentModel.Usings + "using Forum.Domain;\n";
 
     private static readonly Lazy<MetadataReference> DomainReference = new(() => CompileToReference("Forum.Domain", Domain));
@@ -109,6 +136,46 @@ public sealed class ReferencedEntitiesTests
                 }
             }
             """));
+
+    [Fact]
+    public Task PrivateSettersOfAReferencedEntity_AreMapped_ComputedPropertiesAreNot()
+        => AnalyzerVerifier<UnboundedColumnAnalyzer>.VerifyAsync(Ordering("""
+            public sealed class {|BS3002:OrderConfiguration|} : IEntityTypeConfiguration<Order>
+            {
+                public void Configure(EntityTypeBuilder<Order> builder)
+                {
+                    builder.ToTable("orders");
+                    builder.OwnsOne(o => o.Address, a => a.Property(x => x.City).HasMaxLength(100));
+                }
+            }
+
+            public class OrderingContext : DbContext
+            {
+                protected override void OnModelCreating(ModelBuilder b) => b.ApplyConfiguration(new OrderConfiguration());
+            }
+            """.Replace("builder.OwnsOne", "builder.{|BS3002:OwnsOne|}", StringComparison.Ordinal)));
+
+    [Fact]
+    public async Task OwnedTypeOfAReferencedEntity_IsReportedOnItsOwnsOne_AndTheMessageBoundsItThere()
+    {
+        var diagnostics = await AnalyzerVerifier<UnboundedColumnAnalyzer>.VerifyAndGetDiagnosticsAsync(Ordering("""
+            public class OrderingContext : DbContext
+            {
+                protected override void OnModelCreating(ModelBuilder b)
+                {
+                    b.Entity<Order>().Property(o => o.Description).HasMaxLength(500);
+                    b.Entity<Order>().{|BS3002:{|BS3002:OwnsOne|}|}(o => o.Address);
+                }
+            }
+            """));
+
+        Assert.Equal(
+            [
+                "'Address.City' is an unbounded column (TEXT). Encode the expected size with a maximum length, e.g. OwnsOne(x => x.Address, b => b.Property(x => x.City).HasMaxLength(2000)).",
+                "'Address.Street' is an unbounded column (TEXT). Encode the expected size with a maximum length, e.g. OwnsOne(x => x.Address, b => b.Property(x => x.Street).HasMaxLength(2000)).",
+            ],
+            diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
+    }
 
     [Fact]
     public Task Fix_AppendsHasMaxLengthToThePropertyCallOfAReferencedEntity()
@@ -218,6 +285,13 @@ public sealed class ReferencedEntitiesTests
     {
         var testCase = new AnalyzerTestCase(Usings + "namespace Forum.Infrastructure;\n" + source) { IncludePrelude = false };
         testCase.AdditionalReferences.Add(DomainReference.Value);
+        return testCase;
+    }
+
+    private static AnalyzerTestCase Ordering(string source)
+    {
+        var testCase = new AnalyzerTestCase(IncidentModel.Usings + "using Ordering.Domain;\nnamespace Ordering.Infrastructure;\n" + source) { IncludePrelude = false };
+        testCase.AdditionalReferences.Add(OrderingDomainReference.Value);
         return testCase;
     }
 

@@ -193,6 +193,69 @@ public sealed class CascadeWriteAmplificationTests
     public Task NonCascadingDeleteBehavior_IsQuiet(string behavior)
         => Verify.VerifyAsync(Case(nav: "Posts", config: $"b.Entity<Group>().HasMany(g => g.Posts).WithOne(p => p.Group).OnDelete(DeleteBehavior.{behavior});"));
 
+    [Theory]
+    [InlineData("foreach (var fk in b.Model.GetEntityTypes().SelectMany(e => e.GetForeignKeys())) fk.DeleteBehavior = DeleteBehavior.Restrict;")]
+    [InlineData("var cascades = b.Model.GetEntityTypes().SelectMany(t => t.GetForeignKeys()).Where(fk => !fk.IsOwnership && fk.DeleteBehavior == DeleteBehavior.Cascade); foreach (var fk in cascades) { fk.DeleteBehavior = DeleteBehavior.NoAction; }")]
+    [InlineData("foreach (var entity in b.Model.GetEntityTypes()) { foreach (var fk in entity.GetForeignKeys()) { fk.DeleteBehavior = DeleteBehavior.ClientSetNull; } }")]
+    public Task ConventionLoopOverForeignKeys_ThatStopsCascades_IsQuiet(string loop)
+        => Verify.VerifyAsync(Case(nav: "Posts", config: loop));
+
+    [Fact]
+    public Task ConventionLoopOverForeignKeys_ARelationshipConfiguredToCascade_IsStillReported()
+        => Verify.VerifyAsync(Case(nav: "Posts", config: """
+            foreach (var fk in b.Model.GetEntityTypes().SelectMany(e => e.GetForeignKeys())) fk.DeleteBehavior = DeleteBehavior.Restrict;
+            b.Entity<Group>().[|HasMany|](g => g.Posts).WithOne(p => p.Group).OnDelete(DeleteBehavior.Cascade);
+            """));
+
+    [Fact]
+    public Task ConventionLoopOverForeignKeys_InAHelperTakingTheBuilder_IsRead()
+        => Verify.VerifyAsync(Case(nav: "Posts", config: "Conventions.NoCascades(b);", more: Usings + """
+            public static class Conventions
+            {
+                public static void NoCascades(ModelBuilder b)
+                {
+                    foreach (var fk in b.Model.GetEntityTypes().SelectMany(e => e.GetForeignKeys()))
+                    {
+                        fk.DeleteBehavior = DeleteBehavior.Restrict;
+                    }
+                }
+            }
+            """));
+
+    [Theory]
+    [InlineData("c.Conventions.Remove(typeof(CascadeDeleteConvention));")]
+    [InlineData("c.Conventions.Remove<CascadeDeleteConvention>();")]
+    public Task CascadeDeleteConventionRemoved_IsQuiet(string removal)
+        => Verify.VerifyAsync(new AnalyzerTestCase(Case(nav: "Posts").Sources[0].Replace(
+            "protected override void OnModelCreating",
+            $"protected override void ConfigureConventions(ModelConfigurationBuilder c) {{ {removal} }} protected override void OnModelCreating",
+            StringComparison.Ordinal).Replace("using Microsoft.EntityFrameworkCore;", "using Microsoft.EntityFrameworkCore;\nusing Microsoft.EntityFrameworkCore.Metadata.Conventions;", StringComparison.Ordinal)) { IncludePrelude = false });
+
+    // A module's model builder, applied by a context in another assembly (SimplCommerce's ICustomModelBuilder): that
+    // context's conventions decide what a relationship without OnDelete does, and they are not visible here.
+    private const string ModuleModel = Usings + """
+        public class Group
+        {
+            public long Id { get; set; }
+            public int PostsCount { get; set; }
+            public List<Post> Posts { get; set; } = new();
+        }
+        public class Post { public long Id { get; set; } public long GroupId { get; set; } public Group Group { get; set; } = null!; }
+        public static class Rules { public static void Remove(Post post) => post.Group.PostsCount--; }
+        public sealed class ForumModelBuilder
+        {
+            public void Build(ModelBuilder modelBuilder) { CONFIG }
+        }
+        """;
+
+    [Fact]
+    public Task ModuleBuilderWithoutAContext_DefaultDeleteBehavior_IsQuiet()
+        => Verify.VerifyAsync(new AnalyzerTestCase(ModuleModel.Replace("CONFIG", "modelBuilder.Entity<Post>().HasOne(p => p.Group).WithMany(g => g.Posts).HasForeignKey(p => p.GroupId);", StringComparison.Ordinal)) { IncludePrelude = false });
+
+    [Fact]
+    public Task ModuleBuilderWithoutAContext_ExplicitCascade_IsReported()
+        => Verify.VerifyAsync(new AnalyzerTestCase(ModuleModel.Replace("CONFIG", "modelBuilder.Entity<Post>().[|HasOne|](p => p.Group).WithMany(g => g.Posts).OnDelete(DeleteBehavior.Cascade);", StringComparison.Ordinal)) { IncludePrelude = false });
+
     [Fact]
     public Task OptionalForeignKeyByConvention_IsQuiet()
         => Verify.VerifyAsync(Case(nav: "Posts", fk: "long?", nullable: "? "));

@@ -268,4 +268,95 @@ public sealed class PerEntityDeleteLoopRealWorldTests
             }
             """,
             editorConfig);
+
+    // A repository of an Infrastructure project, seen from an App project: declared, its bodies in another assembly.
+    private const string ExternalRepository = """
+        namespace Shared.Data
+        {
+            public interface IRepositoryBase<T> where T : class
+            {
+                Task<List<T>> ListAsync(CancellationToken ct = default);
+                Task DeleteAsync(T entity, CancellationToken ct = default);
+                Task DeleteByIdAsync(long id, CancellationToken ct = default);
+            }
+            public interface IPostRepository : IRepositoryBase<Post> { }
+        }
+
+        """;
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("dotnet_code_quality.wrapper_conventions = false", false)]
+    [InlineData("dotnet_code_quality.BS1001.remove_methods = !IRepositoryBase.DeleteAsync", false)]
+    public Task DeleteThroughARepositoryOfAnotherAssembly_ReportsByItsName_UnlessTurnedOff(string? editorConfig, bool reported)
+        => Verify.VerifyAsync(
+            ExternalRepository + $$"""
+            class Cleanup
+            {
+                async Task Run(Shared.Data.IPostRepository posts, CancellationToken ct)
+                {
+                    foreach (var post in await posts.ListAsync(ct))
+                        await posts.{{(reported ? "[|DeleteAsync|]" : "DeleteAsync")}}(post, ct);
+                }
+            }
+            """,
+            editorConfig);
+
+    [Fact]
+    public Task DeleteByIdThroughARepositoryOfAnotherAssembly_OverCallerIds_Reports_OverALiteralList_IsQuiet()
+        => Verify.VerifyAsync(ExternalRepository + """
+            class Cleanup
+            {
+                async Task Run(Shared.Data.IPostRepository posts, IEnumerable<long> spamIds, CancellationToken ct)
+                {
+                    foreach (var id in spamIds)
+                        await posts.[|DeleteByIdAsync|](id, ct);
+                    foreach (var id in new long[] { 1, 2, 3 })
+                        await posts.DeleteByIdAsync(id, ct);
+                    foreach (var post in (await posts.ListAsync(ct)).Take(10))
+                        await posts.DeleteAsync(post, ct);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task RepositoryNamedMethodWhoseBodyIsInTheCompilation_IsJudgedByItsBody()
+        => Verify.VerifyAsync("""
+            public interface ICacheRepository { void Remove(Post post); }
+            public sealed class MemoryCacheRepository : ICacheRepository
+            {
+                private readonly HashSet<Post> cached = new();
+                public void Remove(Post post) => cached.Remove(post);
+            }
+
+            class Cleanup
+            {
+                void Run(ICacheRepository cache, Group group)
+                {
+                    foreach (var post in group.Posts)
+                        cache.Remove(post);
+                }
+            }
+            """);
+
+    [Fact]
+    public Task HelperThatRemoves_Reports_HelperOfAHelper_IsNotFollowed()
+        => Verify.VerifyAsync(ExternalRepository + """
+            class Cleanup(AppDbContext db, Shared.Data.IPostRepository posts)
+            {
+                void Discard(Post post) => db.Posts.Remove(post);
+                Task DiscardThroughTheRepository(Post post) => posts.DeleteAsync(post);
+                void DiscardLater(Post post) => Discard(post);
+
+                async Task Run(Group group)
+                {
+                    foreach (var post in group.Posts)
+                        [|Discard|](post);
+                    foreach (var post in group.Posts)
+                        await [|DiscardThroughTheRepository|](post);
+                    foreach (var post in group.Posts)
+                        DiscardLater(post);
+                }
+            }
+            """);
 }

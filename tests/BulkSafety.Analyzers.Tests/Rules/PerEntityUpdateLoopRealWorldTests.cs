@@ -66,4 +66,36 @@ public sealed class PerEntityUpdateLoopRealWorldTests
                 }
             }
             """);
+
+    // Declared here, implemented in another assembly: what ListAsync and UpdateAsync run is known only by their names.
+    private const string ExternalRepository = """
+        public interface IPostRepository
+        {
+            Task<List<Post>> ListAsync(CancellationToken ct = default);
+            Task UpdateAsync(Post post, CancellationToken ct = default);
+        }
+
+        """;
+
+    private const string MarkEveryPost = """
+        class Moderation
+        {
+            async Task Run(IPostRepository posts, CancellationToken ct)
+            {
+                [|foreach|] (var post in await posts.ListAsync(ct))
+                {
+                    post.IsSpam = true;
+                    await posts.UpdateAsync(post, ct);
+                }
+            }
+        }
+        """;
+
+    [Fact]
+    public Task UpdateThroughARepositoryOfAnotherAssemblyOverItsWholeSet_Reports_AndOffersNoRewrite()
+        => VerifyFix.VerifyNoFixAsync(ExternalRepository + MarkEveryPost);
+
+    [Fact]
+    public Task UpdateThroughARepositoryOfAnotherAssembly_WithConventionsOff_IsQuiet()
+        => Verify.VerifyAsync(ExternalRepository + MarkEveryPost.Replace("[|foreach|]", "foreach"), "dotnet_code_quality.wrapper_conventions = false");
 }
