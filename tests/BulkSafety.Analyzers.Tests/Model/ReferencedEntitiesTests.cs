@@ -171,8 +171,8 @@ public sealed class ReferencedEntitiesTests
 
         Assert.Equal(
             [
-                "'Address.City' is an unbounded column (TEXT). Encode the expected size with a maximum length, e.g. OwnsOne(x => x.Address, b => b.Property(x => x.City).HasMaxLength(2000)).",
-                "'Address.Street' is an unbounded column (TEXT). Encode the expected size with a maximum length, e.g. OwnsOne(x => x.Address, b => b.Property(x => x.Street).HasMaxLength(2000)).",
+                "'Address.City' is an unbounded column (text). Encode the expected size with a maximum length, e.g. OwnsOne(x => x.Address, b => b.Property(x => x.City).HasMaxLength(2000)).",
+                "'Address.Street' is an unbounded column (text). Encode the expected size with a maximum length, e.g. OwnsOne(x => x.Address, b => b.Property(x => x.Street).HasMaxLength(2000)).",
             ],
             diagnostics.Select(d => d.GetMessage(CultureInfo.InvariantCulture)).Order(StringComparer.Ordinal));
     }
