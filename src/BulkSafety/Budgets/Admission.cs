@@ -122,10 +122,17 @@ internal abstract class Pacing
     /// <summary>The unit was admitted: a wait, if any, is over.</summary>
     public virtual ValueTask EndWaitAsync(bool async) => ValueTask.CompletedTask;
 
-    /// <summary>Sleeps <paramref name="wait"/> (at least 10 ms) on <paramref name="time"/>.</summary>
-    protected static async ValueTask DelayAsync(TimeSpan wait, TimeProvider time, bool async, CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts a sleep of <paramref name="wait"/> (at least 10 ms) on <paramref name="time"/>. The timer exists when this
+    /// returns: start it before announcing the wait, so that whoever reacts to the announcement (a test advancing a fake
+    /// clock) cannot move time past a timer not yet created.
+    /// </summary>
+    protected static Task StartDelay(TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+        => Task.Delay(wait < MinimumWait ? MinimumWait : wait, time, cancellationToken);
+
+    /// <summary>Waits for a <see cref="StartDelay"/>, blocking the thread on the synchronous path.</summary>
+    protected static async ValueTask SleepAsync(Task delay, bool async)
     {
-        var delay = Task.Delay(wait < MinimumWait ? MinimumWait : wait, time, cancellationToken);
         if (async)
         {
             await delay.ConfigureAwait(false);
@@ -157,9 +164,10 @@ internal sealed class ThrottlePacing(BulkSafetyLedger ledger, GuardMetrics metri
             return false;
         }
 
+        var delay = StartDelay(retryAfter, ledger.Time, cancellationToken);
         GuardLog.Throttling(logger, estimate.ContextName, retryAfter.TotalSeconds, violation.Detail);
         metrics.Throttled(retryAfter, violation.RuleId);
-        await DelayAsync(retryAfter, ledger.Time, async, cancellationToken).ConfigureAwait(false);
+        await SleepAsync(delay, async).ConfigureAwait(false);
         return true;
     }
 }

@@ -327,6 +327,7 @@ internal sealed class BatchJob<T>
                 return false;
             }
 
+            var delay = StartDelay(retryAfter, job._time, cancellationToken);
             if (_waitingSince is null)
             {
                 _waitingSince = job._time.GetTimestamp();
@@ -336,7 +337,7 @@ internal sealed class BatchJob<T>
                 job.Report(BatchState.WaitingForBudget, string.Create(CultureInfo.InvariantCulture, $"{verdict.BytesInWindow:N0} B in the last minute; the next batch ({estimate.TotalBytes:N0} B) would exceed {budget:N0} B/min"));
             }
 
-            await DelayAsync(retryAfter, job._time, async, cancellationToken).ConfigureAwait(false);
+            await SleepAsync(delay, async).ConfigureAwait(false);
             return true;
         }
 

@@ -62,6 +62,38 @@ public sealed class BulkModeTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
+    public async Task Throttle_TheWaitIsArmedWhenAnnounced_SoAClockMovedOnTheAnnouncementEndsIt(bool async)
+    {
+        // The clock moves inside the Throttling log call, before the guard's next statement: a wait whose timer were
+        // created after the announcement would be due 40 s after the moved clock, and never end (seen as a hung CI run).
+        var unit = await BytesOfDeletingThreePosts();
+        using var harness = new GuardHarness(o =>
+        {
+            o.Mode = BulkSafetyMode.Throttle;
+            o.MaxBytesPerMinute = unit + (unit / 2);
+        });
+        harness.Log.OnEntry = entry =>
+        {
+            if (entry.EventId.Id == GuardLog.ThrottlingId)
+            {
+                harness.Clock.Advance(TimeSpan.FromSeconds(40));
+            }
+        };
+        var first = harness.SeedGroup(descriptionBytes: 10, posts: 3);
+        var second = harness.SeedGroup(descriptionBytes: 10, posts: 3);
+        await using var context = harness.Guarded();
+        await DeletePostsOf(context, first, async);
+        harness.Clock.Advance(TimeSpan.FromSeconds(20));
+
+        var deleted = await Task.Run(() => DeletePostsOf(context, second, async)).WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(3, deleted);
+        Assert.Single(harness.Log.Entries, e => e.EventId.Id == GuardLog.ThrottlingId);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
     public async Task Allowance_LetsTheCommandPastTheBudgetAndIsCharged(bool async)
     {
         using var harness = new GuardHarness(o => o.MaxRowsPerUnitOfWork = 2);

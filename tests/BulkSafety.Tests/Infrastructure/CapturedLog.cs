@@ -10,7 +10,10 @@ internal sealed class CapturedLog : ILoggerProvider
 
     public IReadOnlyList<Entry> Entries => [.. _entries];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(categoryName == BulkSafetyInfo.Name ? _entries : null);
+    /// <summary>Runs on the logging thread, inside the log call, for each entry: a test reacts at the exact moment of the event.</summary>
+    public Action<Entry>? OnEntry { get; set; }
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName == BulkSafetyInfo.Name);
 
     public void Dispose()
     {
@@ -18,14 +21,23 @@ internal sealed class CapturedLog : ILoggerProvider
 
     public sealed record Entry(LogLevel Level, EventId EventId, string Message);
 
-    private sealed class Logger(ConcurrentQueue<Entry>? entries) : ILogger
+    private sealed class Logger(CapturedLog log, bool captures) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => entries is not null;
+        public bool IsEnabled(LogLevel logLevel) => captures;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-            => entries?.Enqueue(new Entry(logLevel, eventId, formatter(state, exception)));
+        {
+            if (!captures)
+            {
+                return;
+            }
+
+            var entry = new Entry(logLevel, eventId, formatter(state, exception));
+            log._entries.Enqueue(entry);
+            log.OnEntry?.Invoke(entry);
+        }
     }
 }
