@@ -24,6 +24,7 @@ internal sealed class BatchJob<T>
     private readonly UpdateSetters<T>? _setters;
     private readonly IProgress<BatchProgress>? _progress;
     private readonly BatchCheckpointStore? _store;
+    private readonly BatchJobIdentity? _identity;
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly string _name;
@@ -38,6 +39,8 @@ internal sealed class BatchJob<T>
     private TimeSpan _waited;
     private long _rowsBefore;
     private long _bytesBefore;
+    private BatchLease? _lease;
+    private long _renewedAt;
 
     private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, UpdateSetters<T>? setters, IProgress<BatchProgress>? progress, long totalRows)
     {
@@ -60,7 +63,11 @@ internal sealed class BatchJob<T>
         var table = MappedTable.For(plan.EntityType)[0].Identity;
         _target = string.Create(CultureInfo.InvariantCulture, $"{Operation} {table}({string.Join(", ", plan.Key.Select(p => p.Name))})");
         _name = options.JobName ?? _target;
-        _store = options.JobName is null ? null : BatchCheckpointStore.For(context);
+        if (options.JobName is not null)
+        {
+            _store = BatchCheckpointStore.For(context);
+            _identity = BatchJobIdentity.Create(plan, _target, setters, options.StoreParameterValues);
+        }
     }
 
     private string Operation => _setters is null ? "delete" : "update";
@@ -99,37 +106,27 @@ internal sealed class BatchJob<T>
             if (_store is not null)
             {
                 await _store.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-                if (await _store.ReadAsync(_name, cancellationToken).ConfigureAwait(false) is { } checkpoint)
+                if (await ClaimAsync(cancellationToken).ConfigureAwait(false) is not { } checkpoint)
                 {
-                    if (checkpoint.Target != _target)
-                    {
-                        throw new InvalidOperationException($"The job '{_name}' was checkpointed as \"{checkpoint.Target}\", not \"{_target}\": give this job another name.");
-                    }
-
-                    _rowsBefore = checkpoint.Rows;
-                    _bytesBefore = checkpoint.Bytes;
-                    if (checkpoint.Completed)
-                    {
-                        BatchLog.JobCompleted(_admission.Logger, _name, 0, 0, 0, _budgets.Profile.Name, 0, 0);
-                        return Result(alreadyCompleted: true);
-                    }
-
-                    if (checkpoint.LastKey is { } lastKey)
-                    {
-                        _plan.SetLower(BatchCheckpointStore.DeserializeKey(lastKey, [.. _plan.Key.Select(p => p.ClrType)]));
-                        _totalRows = await _plan.Remaining.LongCountAsync(cancellationToken).ConfigureAwait(false);
-                        resumed = string.Create(CultureInfo.InvariantCulture, $", resuming after key {lastKey} ({checkpoint.Rows:N0} rows done before)");
-                    }
+                    BatchLog.JobCompleted(_admission.Logger, _name, 0, 0, 0, _budgets.Profile.Name, 0, 0);
+                    return Result(alreadyCompleted: true);
                 }
+
+                resumed = await ResumeAsync(checkpoint, cancellationToken).ConfigureAwait(false);
             }
 
             CheckBlastRadius();
             BatchLog.JobStarted(_admission.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows, resumed);
             Report(BatchState.Running);
             await RunBatchesAsync(cancellationToken).ConfigureAwait(false);
-            if (_store is not null)
+            if (_lease is { } lease)
             {
-                await _store.SaveAsync(_name, Checkpoint(lastKey: null, completed: true), cancellationToken).ConfigureAwait(false);
+                if (!await _store!.TryCompleteAsync(lease, cancellationToken).ConfigureAwait(false))
+                {
+                    throw LeaseLost("marking it completed");
+                }
+
+                _lease = null;
             }
 
             var result = Result(alreadyCompleted: false);
@@ -142,6 +139,170 @@ internal sealed class BatchJob<T>
             BatchLog.JobCanceled(_admission.Logger, _name, _rows, _batches);
             throw new BatchJobCanceledException(Result(alreadyCompleted: false), cancellationToken);
         }
+        finally
+        {
+            _session.UseParameterValues(null);
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+        }
+    }
+
+    // The job's checkpoint with its lease held by this run, or null when the job has completed. A new job's row is
+    // inserted claimed; an existing one is checked to be this job and claimed once nobody holds it — or its holder's lease
+    // has expired — waiting for that or failing, as the options say.
+    private async Task<BatchCheckpoint?> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var store = _store!;
+        var identity = _identity!;
+        var owner = BatchLease.NewOwner();
+        long? waitingSince = null;
+        while (true)
+        {
+            var checkpoint = await store.ReadAsync(_name, cancellationToken).ConfigureAwait(false);
+            if (checkpoint is null)
+            {
+                var lease = new BatchLease(_name, owner, 1, _options.LeaseDuration);
+                if (await store.TryInsertAsync(lease, identity, cancellationToken).ConfigureAwait(false))
+                {
+                    EndWait(waitingSince);
+                    Hold(lease);
+                    return await store.ReadAsync(_name, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            CheckIdentity(checkpoint);
+            if (checkpoint.Completed)
+            {
+                EndWait(waitingSince);
+                _rowsBefore = checkpoint.Rows;
+                _bytesBefore = checkpoint.Bytes;
+                return null;
+            }
+
+            if (!checkpoint.IsLeased)
+            {
+                var lease = new BatchLease(_name, owner, checkpoint.LeaseGeneration + 1, _options.LeaseDuration);
+                if (await store.TryClaimAsync(lease, identity, cancellationToken).ConfigureAwait(false))
+                {
+                    EndWait(waitingSince);
+                    Hold(lease);
+                    return checkpoint;
+                }
+
+                continue;
+            }
+
+            var holder = string.Create(CultureInfo.InvariantCulture, $"{checkpoint.LeaseOwner}, lease for {checkpoint.LeaseRemaining.TotalSeconds:0.#} s more");
+            if (_options.IfRunning == RunningJobBehavior.Fail)
+            {
+                throw new BatchJobLeaseException(_name, $"The job '{_name}' is being run by another run ({holder}), and BatchOptions.IfRunning is Fail: run it again once that run has ended, or let it wait.");
+            }
+
+            if (waitingSince is null)
+            {
+                waitingSince = _time.GetTimestamp();
+                _waits++;
+                BatchLog.WaitingForLease(_admission.Logger, _name, checkpoint.LeaseOwner!, checkpoint.LeaseRemaining.TotalSeconds);
+                Report(BatchState.WaitingForLease, $"another run holds the job ({holder})");
+            }
+
+            await Task.Delay(_options.ProbeInterval < checkpoint.LeaseRemaining ? _options.ProbeInterval : checkpoint.LeaseRemaining + TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Hold(BatchLease lease)
+    {
+        _lease = lease;
+        _renewedAt = _time.GetTimestamp();
+    }
+
+    // The name is one job's: the same fingerprint, or — for a row of the first version, which has none — the same target.
+    private void CheckIdentity(BatchCheckpoint checkpoint)
+    {
+        var identity = _identity!;
+        if (checkpoint.Fingerprint is null ? checkpoint.Target != identity.Target : checkpoint.Fingerprint != identity.Fingerprint)
+        {
+            var nl = Environment.NewLine;
+            throw new InvalidOperationException(
+                $"The job '{_name}' was checkpointed as another job: \"{checkpoint.Target}\"{nl}{checkpoint.QueryText ?? "(its query was not recorded)"}{nl}" +
+                $"not \"{identity.Target}\"{nl}{identity.QueryText}{nl}" +
+                "A name belongs to one operation, table, query and setters (parameter values aside): give this job another name, or delete the old job's row from bulksafety_checkpoints.");
+        }
+    }
+
+    // Continues after the checkpoint's key with the parameter values the job started with; returns what the log says of it.
+    private async Task<string> ResumeAsync(BatchCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        _rowsBefore = checkpoint.Rows;
+        _bytesBefore = checkpoint.Bytes;
+        var resumed = "";
+        if (checkpoint.ParameterValues is { } stored && _identity!.Parameters.Count > 0)
+        {
+            _session.UseParameterValues(BatchJobIdentity.ReadValues(_name, stored));
+            resumed = ", with the parameter values it started with";
+        }
+
+        if (checkpoint.LastKey is { } lastKey)
+        {
+            _plan.SetLower(BatchCheckpointStore.DeserializeKey(_name, lastKey, [.. _plan.Key.Select(p => p.ClrType)]));
+            _totalRows = await _plan.Remaining.LongCountAsync(cancellationToken).ConfigureAwait(false);
+            resumed = string.Create(CultureInfo.InvariantCulture, $", resuming after key {lastKey} ({checkpoint.Rows:N0} rows done before){resumed}");
+        }
+
+        return resumed;
+    }
+
+    // A run that stops early gives its lease back, so that the next run need not wait for it to expire; a crashed run's
+    // lease expires on its own.
+    private async Task ReleaseLeaseAsync()
+    {
+        if (_lease is not { } lease)
+        {
+            return;
+        }
+
+        _lease = null;
+        try
+        {
+            await _store!.ReleaseAsync(lease).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The connection that failed the job may fail this too: the lease then expires.
+        }
+    }
+
+    // Renews the lease while the job waits, often enough that it never runs out: at least three times per lease.
+    private async Task DelayAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_lease is { } lease && _time.GetElapsedTime(_renewedAt) >= lease.Duration / 3)
+            {
+                if (!await _store!.TryRenewAsync(lease, cancellationToken).ConfigureAwait(false))
+                {
+                    throw LeaseLost("waiting");
+                }
+
+                _renewedAt = _time.GetTimestamp();
+            }
+
+            var step = _lease is { } held && wait > held.Duration / 3 ? held.Duration / 3 : wait;
+            await Task.Delay(step, _time, cancellationToken).ConfigureAwait(false);
+            wait -= step;
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+        }
+    }
+
+    private BatchJobLeaseException LeaseLost(string doing)
+    {
+        _lease = null;
+        return new BatchJobLeaseException(_name, string.Create(CultureInfo.InvariantCulture,
+            $"The job '{_name}' was taken over by another run while this one was {doing} (its lease of {_options.LeaseDuration.TotalSeconds:0.###} s had expired): this run stopped, and what it was running was rolled back. The other run continues the job."));
     }
 
     private async Task RunBatchesAsync(CancellationToken cancellationToken)
@@ -218,23 +379,31 @@ internal sealed class BatchJob<T>
 
         // MariaDB logs each statement's text once (Annotate_rows); the batch's SELECT text is close to it in length.
         var statementText = profile.LogsStatementText ? _plan.Batch.ToQueryString().Length : 0;
-        var checkpointBytes = _store is null ? 0 : BatchCheckpointStore.WriteBytes(profile, _name, _target);
+        var checkpointBytes = _identity is null ? 0 : BatchCheckpointStore.WriteBytes(profile, _name, _identity);
         return new BatchEstimator(tables, _plan.Key.Count, _plan.Measured, profile, Kind, assigned, statementText, checkpointBytes);
     }
 
     private async Task<int> ExecuteAsync(object?[] upper, long batchBytes)
     {
-        if (_store is null)
+        if (_lease is not { } lease)
         {
             return await RunStatementAsync().ConfigureAwait(false);
         }
 
+        // The checkpoint first: it proves this run still holds the job and locks the row until the commit, so no other
+        // run can claim the job halfway through the batch, and a run that lost it touches no data row.
         var database = _context.Database;
         await using var transaction = await database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!await _store!.TryAdvanceAsync(lease, BatchCheckpointStore.SerializeKey(upper), CancellationToken.None).ConfigureAwait(false))
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            throw LeaseLost(string.Create(CultureInfo.InvariantCulture, $"starting its batch {_batches + 1}"));
+        }
+
         var affected = await RunStatementAsync().ConfigureAwait(false);
-        var checkpoint = Checkpoint(BatchCheckpointStore.SerializeKey(upper), completed: false, affected, batchBytes);
-        await _store.SaveAsync(_name, checkpoint, CancellationToken.None).ConfigureAwait(false);
+        await _store.AddTotalsAsync(lease, affected, batchBytes, CancellationToken.None).ConfigureAwait(false);
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        _renewedAt = _time.GetTimestamp();
         return affected;
     }
 
@@ -242,9 +411,6 @@ internal sealed class BatchJob<T>
         => _session.RunAdmittedAsync(() => _setters is null
             ? BulkOperations.ExecuteDeleteAsync(_plan.Batch, CancellationToken.None)
             : _setters.ExecuteAsync(_plan.Batch, async: true, CancellationToken.None));
-
-    private BatchCheckpoint Checkpoint(string? lastKey, bool completed, long moreRows = 0, long moreBytes = 0)
-        => new(_target, lastKey, _rowsBefore + _rows + moreRows, _bytesBefore + _bytes + moreBytes, completed);
 
     // The guard's admission policy with the job's pacing: the per-unit budgets first (only a single huge row can exceed
     // them, given the batch sizing), then room in the job's share of the rolling window, waiting as long as it takes.
@@ -282,7 +448,7 @@ internal sealed class BatchJob<T>
                 Report(BatchState.WaitingForProbe, wait.Observation);
             }
 
-            await Task.Delay(_options.ProbeInterval, _time, cancellationToken).ConfigureAwait(false);
+            await DelayAsync(_options.ProbeInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -336,7 +502,7 @@ internal sealed class BatchJob<T>
                 job.Report(BatchState.WaitingForBudget, string.Create(CultureInfo.InvariantCulture, $"{verdict.BytesInWindow:N0} B in the last minute; the next batch ({estimate.TotalBytes:N0} B) would exceed {budget:N0} B/min"));
             }
 
-            await DelayAsync(retryAfter, job._time, async, cancellationToken).ConfigureAwait(false);
+            await job.DelayAsync(retryAfter < MinimumWait ? MinimumWait : retryAfter, cancellationToken).ConfigureAwait(false);
             return true;
         }
 

@@ -6,7 +6,7 @@ namespace BulkSafety.SafePaths;
 /// The batched jobs' log messages, in the guard's <c>BulkSafety</c> category. Event IDs are stable and continue the
 /// guard's (docs/safe-paths.md lists them): 10 batch committed (Debug), 11 waiting for the budget (Information), 12
 /// waiting for a probe (Warning), 13 wait over (Information), 14 job started or resumed (Information), 15 job completed
-/// (Information), 16 job cancelled (Warning).
+/// (Information), 16 job cancelled (Warning), 17 waiting for another run's lease (Information).
 /// </summary>
 internal static partial class BatchLog
 {
@@ -17,6 +17,7 @@ internal static partial class BatchLog
     public const int JobStartedId = 14;
     public const int JobCompletedId = 15;
     public const int JobCanceledId = 16;
+    public const int WaitingForLeaseId = 17;
 
     [LoggerMessage(EventId = BatchCommittedId, EventName = "BatchCommitted", Level = LogLevel.Debug,
         Message = "{Job}: batch {Batch} committed, {Rows} rows, {Bytes} B of {Profile} log; {TotalRows} rows so far")]
@@ -45,4 +46,8 @@ internal static partial class BatchLog
     [LoggerMessage(EventId = JobCanceledId, EventName = "JobCanceled", Level = LogLevel.Warning,
         Message = "{Job}: cancelled after {Rows} rows in {Batches} batches; every started batch committed")]
     public static partial void JobCanceled(ILogger logger, string job, long rows, int batches);
+
+    [LoggerMessage(EventId = WaitingForLeaseId, EventName = "WaitingForLease", Level = LogLevel.Information,
+        Message = "{Job}: waiting for the run that holds the job ({Owner}, lease for {LeaseSeconds:0.###} s more)")]
+    public static partial void WaitingForLease(ILogger logger, string job, string owner, double leaseSeconds);
 }
