@@ -10,8 +10,16 @@ public sealed class BulkSafetyOptions
 {
     private const long MiB = 1024 * 1024;
 
-    /// <summary>The engine whose replication log is estimated. Default: <see cref="ReplicationProfile.MySqlRow"/> with FULL row images.</summary>
-    public ReplicationProfile Profile { get; set; } = ReplicationProfile.MySqlRow();
+    /// <summary>
+    /// The engine whose replication log is estimated. <see langword="null"/> (the default) chooses from the context's
+    /// database provider: PostgreSQL → <see cref="ReplicationProfile.PostgresWal"/> (<c>wal_level=replica</c>),
+    /// MySQL/MariaDB → <see cref="ReplicationProfile.MySqlRow"/> (FULL row images; <see cref="ReplicationProfile.DetectAsync"/>
+    /// reads the server's own settings). SQLite, SQL Server and other providers write no replication log the guard
+    /// models: their work is priced with a stand-in, MySQL's FULL row images (the widest), so the budgets still stop
+    /// bulk work — and every report and log line says it is a stand-in. Set the profile of the production engine to
+    /// estimate what production will log.
+    /// </summary>
+    public ReplicationProfile? Profile { get; set; }
 
     /// <summary>The most log bytes one SaveChanges may write. Default 16 MiB.</summary>
     public long MaxBytesPerUnitOfWork { get; set; } = 16 * MiB;
@@ -42,6 +50,12 @@ public sealed class BulkSafetyOptions
     /// </summary>
     public long MinTableRowsForFraction { get; set; } = 1_000;
 
+    /// <summary>
+    /// Units of work estimated at this many log bytes or more are logged at Information (event 1, <c>UnitOfWorkEstimated</c>);
+    /// smaller ones at Debug. Default 1 MiB; 0 logs every unit at Information.
+    /// </summary>
+    public long LogUnitsOfWorkFromBytes { get; set; } = MiB;
+
     /// <summary>What to do with a unit of work that exceeds a budget. Default <see cref="BulkSafetyMode.Enforce"/>.</summary>
     public BulkSafetyMode Mode { get; set; } = BulkSafetyMode.Enforce;
 
@@ -51,6 +65,15 @@ public sealed class BulkSafetyOptions
     /// </summary>
     public UnknownCostPolicy OnUnknown { get; set; } = UnknownCostPolicy.AssumeConservative;
 
+    /// <summary>
+    /// Where <see cref="Profile"/> came from when the guard chose it (the provider's default, or a stand-in);
+    /// <see langword="null"/> when it was configured.
+    /// </summary>
+    internal string? ProfileBasis { get; private set; }
+
+    /// <summary>The profile the guard estimates with: every session has chosen one before it estimates.</summary>
+    internal ReplicationProfile EffectiveProfile => Profile ?? throw new InvalidOperationException("The guard estimates only once a profile is chosen.");
+
     /// <summary>Runs <paramref name="configure"/> on fresh defaults and validates the result; the guard keeps this snapshot.</summary>
     internal static BulkSafetyOptions Create(Action<BulkSafetyOptions>? configure)
     {
@@ -58,6 +81,15 @@ public sealed class BulkSafetyOptions
         configure?.Invoke(options);
         options.Validate();
         return options.MemberwiseCloneOptions();
+    }
+
+    /// <summary>A copy whose unset profile is <paramref name="profile"/>, chosen by the guard for the reason <paramref name="basis"/>.</summary>
+    internal BulkSafetyOptions WithChosenProfile(ReplicationProfile profile, string basis)
+    {
+        var copy = MemberwiseCloneOptions();
+        copy.Profile = profile;
+        copy.ProfileBasis = basis;
+        return copy;
     }
 
     /// <summary>A copy with another rolling-window budget: a batched job paces itself against its own share.</summary>
@@ -73,11 +105,6 @@ public sealed class BulkSafetyOptions
     /// <summary>Throws for the first option out of range, naming it.</summary>
     internal void Validate()
     {
-        if (Profile is null)
-        {
-            throw new ArgumentNullException(nameof(Profile), $"BulkSafetyOptions.{nameof(Profile)} must be set, e.g. to ReplicationProfile.MySqlRow().");
-        }
-
         Positive(nameof(MaxBytesPerUnitOfWork), MaxBytesPerUnitOfWork);
         Positive(nameof(MaxRowsPerUnitOfWork), MaxRowsPerUnitOfWork);
         Positive(nameof(MaxBytesPerMinute), MaxBytesPerMinute);
@@ -85,6 +112,11 @@ public sealed class BulkSafetyOptions
         if (!(MaxTableFraction > 0 && MaxTableFraction <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(MaxTableFraction), MaxTableFraction, $"BulkSafetyOptions.{nameof(MaxTableFraction)} must be greater than 0 and at most 1.");
+        }
+
+        if (LogUnitsOfWorkFromBytes < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(LogUnitsOfWorkFromBytes), LogUnitsOfWorkFromBytes, $"BulkSafetyOptions.{nameof(LogUnitsOfWorkFromBytes)} must not be negative.");
         }
 
         if (MinTableRowsForFraction < 0)

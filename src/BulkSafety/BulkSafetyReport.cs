@@ -14,6 +14,7 @@ public sealed class BulkSafetyReport
         string? basis,
         string contextName,
         string profileName,
+        string? profileBasis,
         int rows,
         long estimatedBytes,
         long transactionOverheadBytes,
@@ -28,6 +29,7 @@ public sealed class BulkSafetyReport
         Basis = basis;
         ContextName = contextName;
         ProfileName = profileName;
+        ProfileBasis = profileBasis;
         Rows = rows;
         EstimatedBytes = estimatedBytes;
         TransactionOverheadBytes = transactionOverheadBytes;
@@ -61,6 +63,13 @@ public sealed class BulkSafetyReport
 
     /// <summary>The <see cref="Estimation.ReplicationProfile.Name"/> the estimate follows.</summary>
     public string ProfileName { get; }
+
+    /// <summary>
+    /// Why the guard estimated with <see cref="ProfileName"/> when no profile was configured — the default of the database
+    /// provider, or a stand-in for a database that writes no replication log the guard models (SQLite);
+    /// <see langword="null"/> when the profile was configured.
+    /// </summary>
+    public string? ProfileBasis { get; }
 
     /// <summary>Rows the unit of work writes.</summary>
     public int Rows { get; }
@@ -113,6 +122,11 @@ public sealed class BulkSafetyReport
         var text = new StringBuilder();
         text.Append(Detail ?? "Within every budget.").AppendLine();
         text.Append(CultureInfo.InvariantCulture, $"{Operation} of {ContextName}: {Rows:N0} rows, {EstimatedBytes:N0} B of {ProfileName} log; window: {BytesInWindow:N0} B in the last minute (budget {MaxBytesPerMinute:N0} B/min).").AppendLine();
+        if (ProfileBasis is not null)
+        {
+            text.Append("Profile ").Append(ProfileName).Append(": ").Append(ProfileBasis).Append('.').AppendLine();
+        }
+
         text.Append(CultureInfo.InvariantCulture, $"  {"table",-28} {"ins",7} {"upd",7} {"del",7} {"bytes",14} {"share",7}").AppendLine();
         foreach (var table in Tables)
         {

@@ -262,10 +262,11 @@ internal sealed class LoopSource
 
                 case IArrayCreationOperation { Initializer: { } initializer }:
                     return Literal(initializer.ElementValues.Length, smallSetMax);
-                case ICollectionExpressionOperation collectionExpression:
-                    return collectionExpression.Elements.Any(e => e is ISpreadOperation)
+                // Roslyn 4.8 has collection expressions but no operation for them yet, so read the syntax.
+                case { Syntax: CollectionExpressionSyntax collectionExpression }:
+                    return collectionExpression.Elements.Any(e => e is SpreadElementSyntax)
                         ? UnknownSource
-                        : Literal(collectionExpression.Elements.Length, smallSetMax);
+                        : Literal(collectionExpression.Elements.Count, smallSetMax);
                 case IObjectCreationOperation { Initializer: IObjectOrCollectionInitializerOperation initializer } when initializer.Initializers.All(i => i is IInvocationOperation):
                     return Literal(initializer.Initializers.Length, smallSetMax);
                 default:

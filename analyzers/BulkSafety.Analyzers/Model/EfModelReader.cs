@@ -139,7 +139,7 @@ internal sealed class EfModelReader
         var chain = TypeAndBases(entity).ToList();
         if (chain.Any(t => EfCoreSymbols.HasAttribute(t, symbols.KeylessAttribute)))
         {
-            return [];
+            return ImmutableArray<string>.Empty;
         }
 
         foreach (var type in chain)
@@ -164,7 +164,7 @@ internal sealed class EfModelReader
 
         var byConvention = mapped.FirstOrDefault(p => string.Equals(p.Name, "Id", StringComparison.OrdinalIgnoreCase))
             ?? mapped.FirstOrDefault(p => chain.Any(t => string.Equals(p.Name, t.Name + "Id", StringComparison.OrdinalIgnoreCase)));
-        return byConvention is null ? [] : [byConvention.Name];
+        return byConvention is null ? ImmutableArray<string>.Empty : ImmutableArray.Create(byConvention.Name);
     }
 
     // [PrimaryKey("A", "B")], [Index("A", "B")]: a name and a params array of more names.

@@ -216,14 +216,14 @@ internal sealed class RelationshipReader
         var attributed = dependentProperties.FirstOrDefault(p => navigationName is not null && ConstructorString(EfCoreSymbols.FindAttribute(p, symbols.ForeignKeyAttribute)) == navigationName);
         if (attributed is not null)
         {
-            return [attributed];
+            return ImmutableArray.Create(attributed);
         }
 
         // EF's names: <navigation><principal key>, <navigation>Id, <principal type><principal key>, <principal type>Id.
         var key = PrimaryKeyName(candidate.Principal);
         var prefixes = navigationName is null ? new[] { candidate.Principal.Name } : new[] { navigationName, candidate.Principal.Name };
         var byName = prefixes.SelectMany(prefix => new[] { prefix + key, prefix + "Id" }).Select(Named).FirstOrDefault(p => p is not null);
-        return byName is null ? [] : [byName];
+        return byName is null ? ImmutableArray<IPropertySymbol>.Empty : ImmutableArray.Create(byName);
     }
 
     private string PrimaryKeyName(INamedTypeSymbol entity)

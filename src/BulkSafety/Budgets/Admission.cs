@@ -29,9 +29,11 @@ internal sealed class Admission(BulkSafetyLedger ledger, GuardMetrics metrics, I
     /// <summary>Admits <paramref name="estimate"/> or throws; the ticket is to be committed or released once the work has run.</summary>
     public async ValueTask<LedgerTicket> AdmitAsync(UnitOfWorkEstimate estimate, BulkSafetyOptions budgets, ITableRowCounts rowCounts, Pacing pacing, bool async, CancellationToken cancellationToken)
     {
-        if (logger.IsEnabled(LogLevel.Debug))
+        var level = estimate.TotalBytes >= budgets.LogUnitsOfWorkFromBytes ? LogLevel.Information : LogLevel.Debug;
+        if (logger.IsEnabled(level))
         {
-            GuardLog.UnitOfWorkEstimated(logger, estimate.ContextName, estimate.Operation, estimate.Rows, estimate.TotalBytes, estimate.Profile.Name, ledger.CommittedBytesInWindow + ledger.PendingBytes);
+            var profile = budgets.ProfileBasis is { } basis ? $"{estimate.Profile.Name} ({basis})" : estimate.Profile.Name;
+            GuardLog.UnitOfWorkEstimated(logger, level, estimate.ContextName, estimate.Operation, estimate.Rows, estimate.TotalBytes, profile, ledger.CommittedBytesInWindow + ledger.PendingBytes);
         }
 
         if (BudgetRules.CheckUnitOfWork(estimate, budgets, rowCounts) is { } unitViolation)

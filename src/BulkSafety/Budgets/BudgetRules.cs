@@ -12,7 +12,7 @@ internal static class BudgetRules
     private const string BatchesSafePath = "Split the work into bounded batches, each its own SaveChanges or a keyset-batched ExecuteDelete/ExecuteUpdate of a few thousand rows, and pace the batches to stay under MaxBytesPerMinute.";
     private const string RateSafePath = "Pace the work: run it in bounded batches with pauses (BulkSafetyMode.Throttle waits for room), or off-peak; if the volume is intended, run it inside BulkSafetyScope.Allow(reason, maxBytes).";
     private const string HotRowSafePath = "Do not rewrite the parent once per child: delete or update the children set-based (ExecuteDelete/ExecuteUpdate in bounded batches), then update the parent's counters and timestamp once; keep wide text out of rows that are rewritten often.";
-    private const string TableFractionSafePath = "Check the filter: an empty id list or a missing condition matches the whole table. If the mass change is intended, do it in bounded batches inside BulkSafetyScope.Allow(reason, maxBytes).";
+    private const string TableFractionSafePath = "If the mass change is intended, run it as a batched job — query.DeleteInBatchesAsync() or UpdateInBatchesAsync(...), keyset batches paced to the budgets — inside using (BulkSafetyScope.Allow(\"why\")), which lets it past this budget and logs the reason. If it is not, check the filter: an empty id list or a missing condition matches the whole table.";
     private const string UnknownColumnsSafePath = "Map the column to a type the estimator can size (text, binary, numbers, dates, GUIDs), or set OnUnknown to AssumeConservative.";
     private const string UnknownCommandSafePath = "Write the statement as a single-table DELETE/UPDATE with a WHERE clause (or use ExecuteDelete/ExecuteUpdate), in bounded batches; run it inside BulkSafetyScope.Allow(reason) if it is known to be safe; or set OnUnknown to Allow to let commands the guard cannot estimate through.";
     private const string UnknownEstimateSafePath = "Report the estimator failure; meanwhile set OnUnknown to AssumeConservative to let such work through unrecorded.";
@@ -129,6 +129,7 @@ internal static class BudgetRules
             estimate.Basis,
             estimate.ContextName,
             estimate.Profile.Name,
+            options.ProfileBasis,
             estimate.Rows,
             estimate.TotalBytes,
             estimate.TransactionBytes,

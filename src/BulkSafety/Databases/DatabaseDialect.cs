@@ -30,6 +30,9 @@ internal abstract class DatabaseDialect
     /// </summary>
     public virtual bool LexiconIsExact => true;
 
+    /// <summary>The profile of the engine's replication log when none is configured; <see langword="null"/> for an engine without one (SQLite).</summary>
+    public virtual ReplicationProfile? DefaultProfile => null;
+
     /// <summary>Whether the engine's planner can estimate a statement's rows (then huge statements are sampled).</summary>
     public virtual bool PlansRowCounts => false;
 

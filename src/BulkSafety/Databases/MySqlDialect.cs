@@ -19,6 +19,10 @@ internal sealed class MySqlDialect : DatabaseDialect
 
     public override bool LexiconIsExact => false;
 
+    /// <inheritdoc/>
+    /// <remarks>FULL row images, MySQL's default and the incident's; <see cref="ReplicationProfile.DetectAsync"/> reads the server's own.</remarks>
+    public override ReplicationProfile DefaultProfile => ReplicationProfile.MySqlRow();
+
     public override string Quote(string identifier) => $"`{identifier.Replace("`", "``", StringComparison.Ordinal)}`";
 
     public override string StoredBytes(string qualifier, string column, ColumnType type) => $"LENGTH({qualifier}.{Quote(column)})";

@@ -13,6 +13,10 @@ internal sealed class PostgresDialect : DatabaseDialect
 
     public override bool PlansRowCounts => true;
 
+    /// <inheritdoc/>
+    /// <remarks><c>wal_level=replica</c>, the server's default; <see cref="ReplicationProfile.DetectAsync"/> reads the server's own.</remarks>
+    public override ReplicationProfile DefaultProfile => ReplicationProfile.PostgresWal();
+
     public override bool FailedStatementAbortsTransaction => true;
 
     /// <inheritdoc/>

@@ -117,12 +117,12 @@ internal static class BulkCommandEstimator
         {
             scope = await dialect.OpenProbeScopeAsync(command.Connection!, command.Transaction, command.CommandTimeout, async, cancellationToken).ConfigureAwait(false);
             var affected = await BulkStatementProbe.MeasureAsync(scope, statement, table, command, measured, async, cancellationToken).ConfigureAwait(false);
-            estimate = new UnitOfWorkEstimate(options.Profile, contextName, database, operation) { Basis = affected.Basis };
+            estimate = new UnitOfWorkEstimate(options.EffectiveProfile, contextName, database, operation) { Basis = affected.Basis };
             if (affected.Rows > 0)
             {
                 var rows = (int)Math.Min(affected.Rows, int.MaxValue);
                 var change = TypicalRow(statement, command, shape, measured, affected);
-                var bytes = options.Profile.EstimateStatement(shape, change.Row, rows);
+                var bytes = options.EffectiveProfile.EstimateStatement(shape, change.Row, rows);
                 var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
                 estimate.AddStatement(mapped.Identity, kind, rows, bytes, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
                 await CountTableAsync(scope, table, affected.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
@@ -220,7 +220,7 @@ internal static class BulkCommandEstimator
                 typical[i] = TypicalValue(shape.Columns[i], measured, reached);
             }
 
-            estimate.AddDatabaseCascade(cascades.Key.SchemaQualifiedName, reached.Rows, options.Profile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), reached.Rows));
+            estimate.AddDatabaseCascade(cascades.Key.SchemaQualifiedName, reached.Rows, options.EffectiveProfile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), reached.Rows));
             await CountTableAsync(scope, cascades.Key, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
         }
     }

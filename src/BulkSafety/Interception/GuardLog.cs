@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 namespace BulkSafety.Interception;
 
 /// <summary>
-/// The guard's log messages. The event IDs are stable (docs/guard.md lists them): 1 estimate (Debug), 2 allowance
+/// The guard's log messages. The event IDs are stable (docs/guard.md lists them): 1 estimate (Debug; Information from
+/// <see cref="BulkSafetyOptions.LogUnitsOfWorkFromBytes"/> up), 2 allowance
 /// (Warning), 3 budget exceeded (Error), 4 throttling (Warning), 5 estimate failed (Warning), 6 bulk command not estimated
 /// (Warning).
 /// </summary>
@@ -16,9 +17,9 @@ internal static partial class GuardLog
     public const int EstimateFailedId = 5;
     public const int CommandNotEstimatedId = 6;
 
-    [LoggerMessage(EventId = UnitOfWorkEstimatedId, EventName = "UnitOfWorkEstimated", Level = LogLevel.Debug,
+    [LoggerMessage(EventId = UnitOfWorkEstimatedId, EventName = "UnitOfWorkEstimated",
         Message = "{Operation} of {Context} will write {Rows} rows, {Bytes} B of {Profile} log ({WindowBytes} B already in the last minute)")]
-    public static partial void UnitOfWorkEstimated(ILogger logger, string context, string operation, int rows, long bytes, string profile, long windowBytes);
+    public static partial void UnitOfWorkEstimated(ILogger logger, LogLevel level, string context, string operation, int rows, long bytes, string profile, long windowBytes);
 
     [LoggerMessage(EventId = AllowanceUsedId, EventName = "AllowanceUsed", Level = LogLevel.Warning,
         Message = "Allowance \"{Reason}\" lets {Context} exceed {RuleId} ({Charged} of {MaxBytes} B of the allowance used): {Detail}")]

@@ -116,7 +116,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         try
         {
             var plan = settings.Bookkeeping.IsEmpty ? null : BookkeepingPlan.Compute(_context, settings.Bookkeeping, settings.Clock.GetUtcNow());
-            var estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.Profile, Database, plan);
+            var estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.EffectiveProfile, Database, plan);
             var verdict = settings.Admission.Ledger.Inspect(estimate, settings.Budgets);
             return BudgetRules.Report(estimate, verdict, settings.Budgets, BudgetRules.FirstViolation(estimate, verdict, settings.Budgets, settings.RowCounts));
         }
@@ -468,7 +468,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         UnitOfWorkEstimate estimate;
         try
         {
-            estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.Profile, Database, plan);
+            estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.EffectiveProfile, Database, plan);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -806,7 +806,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
 
     private UnitOfWorkEstimate Empty(string operation)
     {
-        var empty = new UnitOfWorkEstimate(Settings.Budgets.Profile, _context.GetType().Name, Database, operation);
+        var empty = new UnitOfWorkEstimate(Settings.Budgets.EffectiveProfile, _context.GetType().Name, Database, operation);
         empty.Complete();
         return empty;
     }

@@ -2,6 +2,7 @@ using BulkSafety.Bookkeeping;
 using BulkSafety.Budgets;
 using BulkSafety.Configuration;
 using BulkSafety.Databases;
+using BulkSafety.Estimation;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -59,15 +60,31 @@ internal sealed class SessionSettings
             logger = NullLogger.Instance;
         }
 
+        var budgets = extension.Options ?? registration.Options;
+        if (budgets.Profile is null)
+        {
+            var dialect = DatabaseDialect.Detect(context.Database.ProviderName, context.Database.GetDbConnection());
+            budgets = dialect?.DefaultProfile is { } profile
+                ? budgets.WithChosenProfile(profile, $"the default for {dialect.Name}")
+                : budgets.WithChosenProfile(ReplicationProfile.MySqlRow(), $"a stand-in: {ProviderName(context)} writes no replication log the guard models; set BulkSafetyOptions.Profile to the production engine's");
+        }
+
         return new SessionSettings(
             extension.Guarded,
-            extension.Options ?? registration.Options,
+            budgets,
             new Admission(registration.Ledger, registration.Metrics, logger),
             registeredRowCounts,
             registeredRowCounts ?? new DatabaseTableRowCounts(context),
             services?.GetService(typeof(TimeProvider)) as TimeProvider ?? TimeProvider.System,
             BookkeepingModel.For(context.Model));
     }
+
+    private static string ProviderName(DbContext context) => context.Database.ProviderName switch
+    {
+        "Microsoft.EntityFrameworkCore.Sqlite" => "SQLite",
+        "Microsoft.EntityFrameworkCore.SqlServer" => "SQL Server",
+        var other => other ?? "the database",
+    };
 
     /// <summary>How a SaveChanges or a bulk command waits over the window: only in Throttle mode, up to one window.</summary>
     public Pacing SaveChangesPacing()

@@ -108,7 +108,7 @@ internal sealed class BatchJob<T>
                 await _store.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
                 if (await ClaimAsync(cancellationToken).ConfigureAwait(false) is not { } checkpoint)
                 {
-                    BatchLog.JobCompleted(_admission.Logger, _name, 0, 0, 0, _budgets.Profile.Name, 0, 0);
+                    BatchLog.JobCompleted(_admission.Logger, _name, 0, 0, 0, _budgets.EffectiveProfile.Name, 0, 0);
                     return Result(alreadyCompleted: true);
                 }
 
@@ -130,7 +130,7 @@ internal sealed class BatchJob<T>
             }
 
             var result = Result(alreadyCompleted: false);
-            BatchLog.JobCompleted(_admission.Logger, _name, _rows, _batches, _bytes, _budgets.Profile.Name, result.Elapsed.TotalSeconds, _waited.TotalSeconds);
+            BatchLog.JobCompleted(_admission.Logger, _name, _rows, _batches, _bytes, _budgets.EffectiveProfile.Name, result.Elapsed.TotalSeconds, _waited.TotalSeconds);
             Report(BatchState.Completed);
             return result;
         }
@@ -353,7 +353,7 @@ internal sealed class BatchJob<T>
             _batches++;
             _plan.SetLower(upper);
             sizer.Observe(take, measurement.PerRow.Take(take).Sum());
-            BatchLog.BatchCommitted(_admission.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.Profile.Name, _rows);
+            BatchLog.BatchCommitted(_admission.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.EffectiveProfile.Name, _rows);
             Report(BatchState.Running);
         }
     }
@@ -362,7 +362,7 @@ internal sealed class BatchJob<T>
     // the job's whole filter (an empty id list that became no filter), so it is judged once, on the rows to go.
     private void CheckBlastRadius()
     {
-        var job = new UnitOfWorkEstimate(_budgets.Profile, _context.GetType().Name, _session.Database, BatchEstimator.OperationName(Kind));
+        var job = new UnitOfWorkEstimate(_budgets.EffectiveProfile, _context.GetType().Name, _session.Database, BatchEstimator.OperationName(Kind));
         job.AddStatement(MappedTable.For(_plan.EntityType)[0].Identity, Kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated,
             (int)Math.Min(_totalRows, int.MaxValue), 0, rewritten: null);
         if (BudgetRules.CheckTableFraction(job, _budgets, _session.Settings.RowCounts) is { } violation)
@@ -373,7 +373,7 @@ internal sealed class BatchJob<T>
 
     private BatchEstimator CreateEstimator()
     {
-        var profile = _budgets.Profile;
+        var profile = _budgets.EffectiveProfile;
         var tables = MappedTable.For(_plan.EntityType);
         var assigned = _setters?.AssignedProperties(_plan.EntityType);
 
@@ -478,7 +478,7 @@ internal sealed class BatchJob<T>
     }
 
     private BatchResult Result(bool alreadyCompleted)
-        => new(_options.JobName, _budgets.Profile.Name, _rows, _bytes, _batches, _time.GetElapsedTime(_started), _waited, _waits, _rowsBefore, alreadyCompleted);
+        => new(_options.JobName, _budgets.EffectiveProfile.Name, _rows, _bytes, _batches, _time.GetElapsedTime(_started), _waited, _waits, _rowsBefore, alreadyCompleted);
 
     /// <summary>A job waits for room in its share of the window for as long as a wait can make room, reporting the wait.</summary>
     private sealed class JobPacing(BatchJob<T> job) : Pacing

@@ -13,6 +13,18 @@ public sealed class PostgresAccountingTests(PostgresFixture fixture) : Accountin
 
     protected override bool DatabasesShareAServer => true;
 
+    [Fact]
+    public void UnconfiguredProfile_IsPostgreSqlsWal()
+    {
+        using var app = new NotesApp(o => UseDatabase(o, database: 12, retryOnTransientFailure: false));
+        using var context = app.Guarded();
+        context.Notes.Add(new Note { Body = "x" });
+
+        var report = context.EstimatePendingChanges();
+
+        Assert.Equal(("postgres-wal-replica", "the default for PostgreSQL"), (report.ProfileName, report.ProfileBasis));
+    }
+
     [Theory]
     [InlineData(true)]
     [InlineData(false)]

@@ -1,3 +1,4 @@
+using BulkSafety.SafePaths;
 using BulkSafety.Tests.Infrastructure;
 using IncidentReplay.Model;
 using Microsoft.EntityFrameworkCore;
@@ -32,6 +33,27 @@ public sealed class BlastRadiusTests
         Assert.Equal(1.0, violation.Report.Observed);
         Assert.Contains($"this ExecuteDelete would update or delete 1,200 of the 1,200 rows of posts", violation.Report.Detail, StringComparison.Ordinal);
         Assert.Equal(BigTable, harness.Count<Post>());
+    }
+
+    [Fact]
+    public async Task IntendedDeleteOfEveryRow_IsToldHowToRunIt_AndRunsThatWay()
+    {
+        using var harness = new GuardHarness();
+        harness.SeedGroup(descriptionBytes: 10, posts: BigTable);
+        await using var context = harness.Guarded();
+
+        var violation = await Assert.ThrowsAsync<BulkSafetyViolationException>(() => context.Posts.ExecuteDeleteAsync());
+
+        // The advice leads with the intended case, and following it deletes every row.
+        Assert.StartsWith("If the mass change is intended, run it as a batched job", violation.Report.SuggestedSafePath, StringComparison.Ordinal);
+        Assert.Contains("DeleteInBatchesAsync", violation.Report.SuggestedSafePath, StringComparison.Ordinal);
+        Assert.Contains("BulkSafetyScope.Allow", violation.Report.SuggestedSafePath, StringComparison.Ordinal);
+        using (BulkSafetyScope.Allow("purge every post"))
+        {
+            await context.Posts.DeleteInBatchesAsync();
+        }
+
+        Assert.Equal(0, harness.Count<Post>());
     }
 
     [Theory]

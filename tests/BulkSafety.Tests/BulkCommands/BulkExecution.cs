@@ -33,8 +33,10 @@ internal static class BulkExecution
     {
         var shape = MappedTable.For(context.Model.FindEntityType(typeof(TEntity))!)[0].Shape;
         var values = shape.Columns.Select(c => storedSizes.TryGetValue(c.Name, out var size) ? size : ColumnValue.Present).ToArray();
-        var statement = options.Profile.EstimateStatement(shape, RowChange.Delete(values, Encoding.UTF8.GetByteCount(commandText)), rows);
-        return statement + options.Profile.EstimateTransactionOverhead(statement);
+        // Unconfigured, SQLite is priced with the stand-in profile: MySQL's FULL row images.
+        var profile = options.Profile ?? ReplicationProfile.MySqlRow();
+        var statement = profile.EstimateStatement(shape, RowChange.Delete(values, Encoding.UTF8.GetByteCount(commandText)), rows);
+        return statement + profile.EstimateTransactionOverhead(statement);
     }
 
     public static BulkSafetyOptions Defaults(Action<BulkSafetyOptions>? configure = null)

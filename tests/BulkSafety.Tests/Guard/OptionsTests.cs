@@ -9,7 +9,7 @@ public sealed class OptionsTests
 {
     public static TheoryData<string, Action<BulkSafetyOptions>> InvalidOptions => new()
     {
-        { nameof(BulkSafetyOptions.Profile), o => o.Profile = null! },
+        { nameof(BulkSafetyOptions.LogUnitsOfWorkFromBytes), o => o.LogUnitsOfWorkFromBytes = -1 },
         { nameof(BulkSafetyOptions.MaxBytesPerUnitOfWork), o => o.MaxBytesPerUnitOfWork = -1 },
         { nameof(BulkSafetyOptions.MaxBytesPerUnitOfWork), o => o.MaxBytesPerUnitOfWork = 0 },
         { nameof(BulkSafetyOptions.MaxRowsPerUnitOfWork), o => o.MaxRowsPerUnitOfWork = -5 },
@@ -44,7 +44,8 @@ public sealed class OptionsTests
         var options = new BulkSafetyOptions();
 
         new DbContextOptionsBuilder().UseBulkSafety();
-        Assert.Equal("mysql-row-full", options.Profile.Name);
+        Assert.Null(options.Profile);
+        Assert.Equal(1024L * 1024, options.LogUnitsOfWorkFromBytes);
         Assert.Equal(16L * 1024 * 1024, options.MaxBytesPerUnitOfWork);
         Assert.Equal(10_000, options.MaxRowsPerUnitOfWork);
         Assert.Equal(128L * 1024 * 1024, options.MaxBytesPerMinute);
