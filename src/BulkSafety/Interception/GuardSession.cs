@@ -150,6 +150,24 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
     /// </summary>
     public void UseParameterValues(IReadOnlyDictionary<string, object?>? values) => _parameterValues = values;
 
+    /// <summary>
+    /// Gives <paramref name="command"/> the values of <see cref="UseParameterValues"/>: done for every command the context
+    /// runs, and by a batched job's probes for the commands they build from its queries and run themselves.
+    /// </summary>
+    public void ApplyParameterValues(DbCommand command)
+    {
+        if (_parameterValues is { } values)
+        {
+            foreach (DbParameter parameter in command.Parameters)
+            {
+                if (values.TryGetValue(parameter.ParameterName, out var value))
+                {
+                    parameter.Value = value ?? DBNull.Value;
+                }
+            }
+        }
+    }
+
     /// <summary>Settles an admitted unit that has run: committed with the transaction it ran in, or at once.</summary>
     public void Settle(LedgerTicket ticket)
     {
@@ -601,16 +619,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
 
     private async ValueTask CommandExecutingAsync(DbCommand command, CommandEventData eventData, bool suppressed, bool async, CancellationToken cancellationToken)
     {
-        if (_parameterValues is { } values)
-        {
-            foreach (DbParameter parameter in command.Parameters)
-            {
-                if (values.TryGetValue(parameter.ParameterName, out var value))
-                {
-                    parameter.Value = value ?? DBNull.Value;
-                }
-            }
-        }
+        ApplyParameterValues(command);
 
         // Most commands are SaveChanges batches and queries: their source settles them before anything else is looked at.
         if (suppressed || _runningAdmittedStatement || !_extension.Guarded

@@ -31,7 +31,12 @@ internal sealed class BatchJob<T>
     private readonly string _target;
     private readonly long _targetBytes;
     private readonly int _maxRows;
-    private long _totalRows;
+    private readonly BatchProbe<T> _probe;
+    private readonly bool _countRows;
+
+    // The rows the filter matched when the job started (or resumed); null when neither the ETA nor the blast radius
+    // needs them, so they were not counted.
+    private long? _totalRows;
     private long _rows;
     private long _bytes;
     private int _batches;
@@ -42,7 +47,7 @@ internal sealed class BatchJob<T>
     private BatchLease? _lease;
     private long _renewedAt;
 
-    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, UpdateSetters<T>? setters, IProgress<BatchProgress>? progress, long totalRows)
+    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, UpdateSetters<T>? setters, IProgress<BatchProgress>? progress, bool countRows, long? totalRows)
     {
         _plan = plan;
         _context = context;
@@ -52,6 +57,7 @@ internal sealed class BatchJob<T>
         _probes = [.. options.PacingProbes];
         _setters = setters;
         _progress = progress;
+        _countRows = countRows;
         _totalRows = totalRows;
         _time = _admission.Ledger.Time;
         _started = _time.GetTimestamp();
@@ -68,6 +74,8 @@ internal sealed class BatchJob<T>
             _store = BatchCheckpointStore.For(context);
             _identity = BatchJobIdentity.Create(plan, _target, setters, options.StoreParameterValues);
         }
+
+        _probe = new BatchProbe<T>(plan, context, session, _admission.Logger, _name);
     }
 
     private string Operation => _setters is null ? "delete" : "update";
@@ -80,8 +88,9 @@ internal sealed class BatchJob<T>
         options.Validate();
         var plan = KeysetPlan<T>.Create(source);
 
-        // The count is the job's first query: it tells the guarded context and the rows to go (for the ETA).
-        var (totalRows, context) = await GuardSession.CaptureContextAsync(() => plan.Source.LongCountAsync(cancellationToken)).ConfigureAwait(false);
+        // The job's first query tells the guarded context, and whether the table has any row at all; it evaluates nothing
+        // of the caller's filter, which only probes evaluate (BatchProbe).
+        var (any, context) = await GuardSession.CaptureContextAsync(() => plan.Table.AnyAsync(cancellationToken)).ConfigureAwait(false);
         if (context is null || GuardSession.Of(context) is not { Settings.Guarded: true } session)
         {
             throw new InvalidOperationException(
@@ -94,7 +103,9 @@ internal sealed class BatchJob<T>
                 "Each batch commits in its own transaction, so that a crash loses nothing and long transactions do not hold the replicas back: run the batched job outside a transaction.");
         }
 
-        var job = new BatchJob<T>(plan, context, session, options, setters, progress, totalRows);
+        // The rows to go are counted for the ETA and the blast radius, and only when one of them needs them.
+        var countRows = any && (progress is not null || session.Settings.Budgets.MaxTableFraction < 1);
+        var job = new BatchJob<T>(plan, context, session, options, setters, progress, countRows, any ? null : 0);
         return await job.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -102,6 +113,7 @@ internal sealed class BatchJob<T>
     {
         try
         {
+            await CountRowsAsync(cancellationToken).ConfigureAwait(false);
             var resumed = "";
             if (_store is not null)
             {
@@ -116,7 +128,7 @@ internal sealed class BatchJob<T>
             }
 
             CheckBlastRadius();
-            BatchLog.JobStarted(_admission.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows, resumed);
+            BatchLog.JobStarted(_admission.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows?.ToString("N0", CultureInfo.InvariantCulture) ?? "uncounted", resumed);
             Report(BatchState.Running);
             await RunBatchesAsync(cancellationToken).ConfigureAwait(false);
             if (_lease is { } lease)
@@ -246,7 +258,7 @@ internal sealed class BatchJob<T>
         if (checkpoint.LastKey is { } lastKey)
         {
             _plan.SetLower(BatchCheckpointStore.DeserializeKey(_name, lastKey, [.. _plan.Key.Select(p => p.ClrType)]));
-            _totalRows = await _plan.Remaining.LongCountAsync(cancellationToken).ConfigureAwait(false);
+            await CountRowsAsync(cancellationToken).ConfigureAwait(false);
             resumed = string.Create(CultureInfo.InvariantCulture, $", resuming after key {lastKey} ({checkpoint.Rows:N0} rows done before){resumed}");
         }
 
@@ -308,33 +320,37 @@ internal sealed class BatchJob<T>
     private async Task RunBatchesAsync(CancellationToken cancellationToken)
     {
         var estimator = CreateEstimator();
-        var keyCount = _plan.Key.Count;
-        var sizer = new BatchSizer(_targetBytes, _maxRows, _plan.Measured.Count == 0 ? estimator.Measure([new object?[keyCount]]).PerRow[0] : null);
+        var sizer = new BatchSizer(_targetBytes, _maxRows, _plan.Measured.Count == 0 ? estimator.Measure(BatchAggregate.OneFixedRow).PerRow[0] : null);
         var contextName = _context.GetType().Name;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await WaitForProbesAsync(cancellationToken).ConfigureAwait(false);
-            var rows = await _plan.NextRows(sizer.NextReadCount()).ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (rows.Count == 0)
+            var rows = sizer.NextRowCount();
+            object?[] upper;
+            BatchEstimator.Measurement measurement;
+            UnitOfWorkEstimate estimate;
+            while (true)
             {
-                return;
-            }
+                if (await _probe.NextBatchAsync(rows, cancellationToken).ConfigureAwait(false) is not var (last, aggregate))
+                {
+                    return;
+                }
 
-            var measurement = estimator.Measure(rows);
-            var take = sizer.Take(measurement.PerRow);
-            var estimate = estimator.Estimate(measurement, take, contextName, _session.Database);
-            while (take > 1 && estimate.TotalBytes > _targetBytes)
-            {
-                // The rows fit; with the statement's and the transaction's own bytes the batch does not: shrink it by the
-                // excess (at least one row) and price it again.
-                take = (int)Math.Max(1, Math.Min(take - 1, (long)take * _targetBytes / estimate.TotalBytes));
-                estimate = estimator.Estimate(measurement, take, contextName, _session.Database);
+                upper = last;
+                measurement = estimator.Measure(aggregate);
+                estimate = estimator.Estimate(measurement, (int)aggregate.Rows, contextName, _session.Database);
+                if (aggregate.Rows <= 1 || estimate.TotalBytes <= _targetBytes)
+                {
+                    break;
+                }
+
+                // The rows and the statement's and transaction's own bytes exceed the target: cut the batch by the excess
+                // (at least one row) and price it again.
+                rows = (int)Math.Max(1, Math.Min(aggregate.Rows - 1, aggregate.Rows * _targetBytes / estimate.TotalBytes));
             }
 
             var ticket = await AdmitAsync(estimate, cancellationToken).ConfigureAwait(false);
-            object?[] upper = rows[take - 1][..keyCount];
-            _plan.SetUpper(upper);
             int affected;
             try
             {
@@ -352,9 +368,19 @@ internal sealed class BatchJob<T>
             _bytes += estimate.TotalBytes;
             _batches++;
             _plan.SetLower(upper);
-            sizer.Observe(take, measurement.PerRow.Take(take).Sum());
+            sizer.Observe(measurement.PerRow.Length, measurement.PerRow.Sum());
             BatchLog.BatchCommitted(_admission.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.EffectiveProfile.Name, _rows);
             Report(BatchState.Running);
+        }
+    }
+
+    // The rows to go, when the ETA or the blast radius needs them: before the job is claimed (a run waiting for the lease
+    // reports progress), and again after the checkpoint's key.
+    private async Task CountRowsAsync(CancellationToken cancellationToken)
+    {
+        if (_countRows)
+        {
+            _totalRows = await _probe.CountRemainingAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -362,9 +388,15 @@ internal sealed class BatchJob<T>
     // the job's whole filter (an empty id list that became no filter), so it is judged once, on the rows to go.
     private void CheckBlastRadius()
     {
+        // Counted without the filter, the rows to go are the table's: they say nothing of the filter's reach.
+        if (_totalRows is not { } total || !_probe.Filtered)
+        {
+            return;
+        }
+
         var job = new UnitOfWorkEstimate(_budgets.EffectiveProfile, _context.GetType().Name, _session.Database, BatchEstimator.OperationName(Kind));
         job.AddStatement(MappedTable.For(_plan.EntityType)[0].Identity, Kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated,
-            (int)Math.Min(_totalRows, int.MaxValue), 0, rewritten: null);
+            (int)Math.Min(total, int.MaxValue), 0, rewritten: null);
         if (BudgetRules.CheckTableFraction(job, _budgets, _session.Settings.RowCounts) is { } violation)
         {
             _admission.Judge(job, _budgets, violation);
@@ -380,7 +412,7 @@ internal sealed class BatchJob<T>
         // MariaDB logs each statement's text once (Annotate_rows); the batch's SELECT text is close to it in length.
         var statementText = profile.LogsStatementText ? _plan.Batch.ToQueryString().Length : 0;
         var checkpointBytes = _identity is null ? 0 : BatchCheckpointStore.WriteBytes(profile, _name, _identity);
-        return new BatchEstimator(tables, _plan.Key.Count, _plan.Measured, profile, Kind, assigned, statementText, checkpointBytes);
+        return new BatchEstimator(tables, _plan.Measured, profile, Kind, assigned, statementText, checkpointBytes);
     }
 
     private async Task<int> ExecuteAsync(object?[] upper, long batchBytes)
@@ -472,9 +504,9 @@ internal sealed class BatchJob<T>
 
         var elapsed = _time.GetElapsedTime(_started);
         TimeSpan? remaining = state == BatchState.Completed ? TimeSpan.Zero
-            : _rows > 0 ? TimeSpan.FromSeconds(Math.Max(0, _totalRows - _rows) * elapsed.TotalSeconds / _rows)
+            : _rows > 0 ? TimeSpan.FromSeconds(Math.Max(0, _totalRows!.Value - _rows) * elapsed.TotalSeconds / _rows)
             : null;
-        _progress.Report(new BatchProgress(state, _rows, _bytes, _batches, _totalRows, elapsed, remaining, waitReason));
+        _progress.Report(new BatchProgress(state, _rows, _bytes, _batches, _totalRows!.Value, elapsed, remaining, waitReason));
     }
 
     private BatchResult Result(bool alreadyCompleted)
