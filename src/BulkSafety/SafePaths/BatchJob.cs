@@ -111,6 +111,9 @@ internal sealed class BatchJob<T>
 
     private async Task<BatchResult> RunAsync(CancellationToken cancellationToken)
     {
+        // One connection for the whole run: each batch's probes and statement would otherwise open and close it (a pool's
+        // reset, or a SQLite file opened again) three times or more.
+        await _context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             await CountRowsAsync(cancellationToken).ConfigureAwait(false);
@@ -155,6 +158,7 @@ internal sealed class BatchJob<T>
         {
             _session.UseParameterValues(null);
             await ReleaseLeaseAsync().ConfigureAwait(false);
+            await _context.Database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
 

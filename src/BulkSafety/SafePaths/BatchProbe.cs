@@ -37,6 +37,10 @@ internal sealed class BatchProbe<T>
     private readonly Func<DbDataReader, int, object?>[] _keyReaders;
     private readonly string _sizes;
 
+    // The texts of the queries whose calls a scope has read: each batch's queries differ only in their parameters' values,
+    // so each text is read once per job.
+    private readonly HashSet<string> _read = new(StringComparer.Ordinal);
+
     public BatchProbe(KeysetPlan<T> plan, DbContext context, GuardSession session, ILogger logger, string job)
     {
         _plan = plan;
@@ -97,48 +101,40 @@ internal sealed class BatchProbe<T>
 
     private static string Column(int index) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_c{index}");
 
-    // Runs read on the job's connection, in a probe scope where the engine has one; when the filter is refused, again
-    // without it. The connection is opened for the reads and closed after, as EF Core does for a query.
+    // Runs read on the job's connection (open for the whole run), in a probe scope where the engine has one; when the
+    // filter is refused, again without it.
     private async Task<TResult> ProbeAsync<TResult>(Func<ProbeScope?, bool, Task<TResult>> read, CancellationToken cancellationToken)
     {
         var database = _context.Database;
-        await database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        try
+        while (true)
         {
-            while (true)
+            var filtered = Filtered;
+            ProbeScope? scope = null;
+            try
             {
-                var filtered = Filtered;
-                ProbeScope? scope = null;
                 try
                 {
-                    try
-                    {
-                        scope = await _dialect.OpenProbeScopeAsync(database.GetDbConnection(), null, database.GetCommandTimeout(), async: true, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (ProbeRefusedException) when (!filtered)
-                    {
-                        // Without the filter nothing of the caller's is evaluated: the reads may run outside a scope.
-                    }
+                    scope = await _dialect.OpenProbeScopeAsync(database.GetDbConnection(), null, database.GetCommandTimeout(), async: true, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ProbeRefusedException) when (!filtered)
+                {
+                    // Without the filter nothing of the caller's is evaluated: the reads may run outside a scope.
+                }
 
-                    return await read(scope, filtered).ConfigureAwait(false);
-                }
-                catch (ProbeRefusedException refused) when (filtered)
+                return await read(scope, filtered).ConfigureAwait(false);
+            }
+            catch (ProbeRefusedException refused) when (filtered)
+            {
+                Filtered = false;
+                BatchLog.PricedWithoutFilter(_logger, _job, refused.Message);
+            }
+            finally
+            {
+                if (scope is not null)
                 {
-                    Filtered = false;
-                    BatchLog.PricedWithoutFilter(_logger, _job, refused.Message);
-                }
-                finally
-                {
-                    if (scope is not null)
-                    {
-                        await scope.CloseAsync(async: true).ConfigureAwait(false);
-                    }
+                    await scope.CloseAsync(async: true).ConfigureAwait(false);
                 }
             }
-        }
-        finally
-        {
-            await database.CloseConnectionAsync().ConfigureAwait(false);
         }
     }
 
@@ -152,9 +148,10 @@ internal sealed class BatchProbe<T>
             _session.ApplyParameterValues(command);
             if (scope is not null)
             {
-                if (filtered)
+                if (filtered && !_read.Contains(command.CommandText))
                 {
                     await scope.ReadQueryAsync(command, async: true, cancellationToken).ConfigureAwait(false);
+                    _read.Add(command.CommandText);
                 }
 
                 return await scope.QueryRowsAsync(compose(command.CommandText), command, [], read, async: true, cancellationToken).ConfigureAwait(false);
