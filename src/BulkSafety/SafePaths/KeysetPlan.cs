@@ -231,33 +231,37 @@ internal sealed class KeysetPlan<T>
 
     // (k1, k2, …) > (b1, b2, …), lexicographically: k1 > b1 OR (k1 = b1 AND k2 > b2) OR …
     private static Expression After(Expression[] parts, KeyBound[] bounds)
-        => Lexicographic(parts, bounds, Greater, orEqual: false);
+        => Lexicographic(parts, bounds, ExpressionType.GreaterThan, ExpressionType.GreaterThan, ExpressionType.GreaterThanOrEqual);
 
-    // (k1, k2, …) <= (b1, b2, …)
+    // (k1, k2, …) <= (b1, b2, …): k1 < b1 OR (k1 = b1 AND k2 < b2) OR … OR (k1 = b1 AND … AND kn <= bn)
     private static Expression UpTo(Expression[] parts, KeyBound[] bounds)
-        => Lexicographic(parts, bounds, (part, bound) => Greater(bound, part), orEqual: true);
+        => Lexicographic(parts, bounds, ExpressionType.LessThan, ExpressionType.LessThanOrEqual, ExpressionType.LessThanOrEqual);
 
-    private static Expression Lexicographic(Expression[] parts, KeyBound[] bounds, Func<Expression, Expression, Expression> strict, bool orEqual)
+    // The last part compares by `last`, the others by `strict`. An OR is no index range to a planner (PostgreSQL scans
+    // from the lower bound to the end of the index, in every batch), so a single part is one comparison, and a composite
+    // key leads with the bound its first part alone gives (`lead`: k1 >= b1, k1 <= b1), which the index can range over.
+    private static Expression Lexicographic(Expression[] parts, KeyBound[] bounds, ExpressionType strict, ExpressionType last, ExpressionType lead)
     {
         Expression? result = null;
         Expression? equalSoFar = null;
         for (var i = 0; i < parts.Length; i++)
         {
             var bound = bounds[i].Access;
-            var here = equalSoFar is null ? strict(parts[i], bound) : Expression.AndAlso(equalSoFar, strict(parts[i], bound));
+            var compare = Compare(parts[i], bound, i == parts.Length - 1 ? last : strict);
+            var here = equalSoFar is null ? compare : Expression.AndAlso(equalSoFar, compare);
             result = result is null ? here : Expression.OrElse(result, here);
             var equal = Expression.Equal(parts[i], bound);
             equalSoFar = equalSoFar is null ? equal : Expression.AndAlso(equalSoFar, equal);
         }
 
-        return orEqual ? Expression.OrElse(result!, equalSoFar!) : result!;
+        return parts.Length == 1 ? result! : Expression.AndAlso(Compare(parts[0], bounds[0].Access, lead), result!);
     }
 
-    // a > b; types without the operator (string, Guid) compare through CompareTo, which EF Core translates to ">".
-    private static Expression Greater(Expression left, Expression right)
+    // a op b; types without the operator (string, Guid) compare through CompareTo, which EF Core translates to the operator.
+    private static Expression Compare(Expression left, Expression right, ExpressionType comparison)
         => left.Type.IsPrimitive || left.Type.GetMethod("op_GreaterThan", [left.Type, left.Type]) is not null
-            ? Expression.GreaterThan(left, right)
-            : Expression.GreaterThan(Expression.Call(left, left.Type.GetMethod(nameof(IComparable<int>.CompareTo), [left.Type])!, right), Expression.Constant(0));
+            ? Expression.MakeBinary(comparison, left, right)
+            : Expression.MakeBinary(comparison, Expression.Call(left, left.Type.GetMethod(nameof(IComparable<int>.CompareTo), [left.Type])!, right), Expression.Constant(0));
 
     /// <summary>Removes the operators in <see cref="Dropped"/> and rejects any not in <see cref="Kept"/>.</summary>
     private sealed class BatchQueryCleaner : ExpressionVisitor

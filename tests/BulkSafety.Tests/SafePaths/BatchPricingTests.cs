@@ -104,4 +104,22 @@ public sealed class BatchPricingTests
         Assert.Equal(120, result.Rows);
         Assert.DoesNotContain(harness.Log.Entries, e => e.EventId.Id == BatchLog.PricedWithoutFilterId);
     }
+
+    [Fact]
+    public void ABatchsKeyRange_IsOneComparisonPerBound_SoThatTheKeyIndexRangesOverIt()
+    {
+        // `upper > Id OR Id = upper` made PostgreSQL scan from the lower bound to the end of the key index in every batch
+        // (and every probe of it): quadratic in the table.
+        using var harness = new GuardHarness();
+        using var context = harness.Guarded();
+        var plan = KeysetPlan<Post>.Create(context.Posts.Where(p => p.GroupId == 7));
+        plan.SetLower([10L]);
+        plan.SetUpper([20L]);
+
+        var sql = plan.Batch.ToQueryString();
+
+        Assert.DoesNotContain(" OR ", sql, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"p\".\"Id\" > @", sql, StringComparison.Ordinal);
+        Assert.Contains("\"p\".\"Id\" <= @", sql, StringComparison.Ordinal);
+    }
 }
