@@ -7,8 +7,9 @@ namespace BulkSafety.SafePaths;
 /// <summary>
 /// Prices a batch from what the database computed over its rows (<see cref="BatchAggregate"/>): the rows of each
 /// combination of stored text and binary sizes in the columns of the entity's table(s), fixed widths from the model,
-/// through the guard's replication profile. A MySQL row-binlog batch is priced as the one statement it is (one Annotate_rows and Table_map, rows packed into 8 KB Rows
-/// events); other profiles as the sum of their rows. The checkpoint row of a named job is part of the batch.
+/// through the guard's replication profile. A MySQL row-binlog batch is priced as the one statement it is (one
+/// Annotate_rows and Table_map, rows packed into 8 KB Rows events); other profiles as the sum of their rows. The
+/// checkpoint row of a named job is part of the batch.
 /// </summary>
 internal sealed class BatchEstimator
 {
@@ -98,7 +99,7 @@ internal sealed class BatchEstimator
     /// <summary>Each row's bytes per table (MySQL: its row images; others: its whole statement) and in total.</summary>
     public sealed record Measurement(long[][] PerTable, long[] PerRow);
 
-    /// <summary>How to fill one table's row values from a row read.</summary>
+    /// <summary>How to fill one table's row values from a combination of measured sizes.</summary>
     private sealed class TablePlan
     {
         private readonly int[] _sources;

@@ -8,9 +8,10 @@ using Microsoft.EntityFrameworkCore.Query;
 namespace BulkSafety.SafePaths;
 
 /// <summary>
-/// One run of a batched delete or update: reads the next keys, prices the batch, waits for the probes and for room in
-/// the budget, runs the batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a named
-/// job), records it in the guard's ledger, reports progress — until no row is left.
+/// One run of a batched delete or update: asks the database where the next batch ends and what its rows weigh
+/// (<see cref="BatchProbe{T}"/>), prices the batch, waits for the pacing probes and for room in the budget, runs the
+/// batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a named job), records it in
+/// the guard's ledger, reports progress — until no row is left.
 /// </summary>
 internal sealed class BatchJob<T>
 {
