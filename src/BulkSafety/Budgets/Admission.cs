@@ -111,7 +111,7 @@ internal sealed class Admission(BulkSafetyLedger ledger, GuardMetrics metrics, I
 /// <summary>Whether, and how, a unit over the rolling window waits for room before the policy gives up on it.</summary>
 internal abstract class Pacing
 {
-    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
+    protected static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
 
     /// <summary>No waiting: Enforce and Warn.</summary>
     public static Pacing None { get; } = new NoPacing();

@@ -68,11 +68,14 @@ internal abstract class DatabaseDialect
     public string QuoteTable(string? schema, string table) => schema is null ? Quote(table) : $"{Quote(schema)}.{Quote(table)}";
 
     /// <summary>
-    /// What follows <c>INSERT INTO checkpoints (…) VALUES (…)</c> to make it an upsert on the job's key: the new values
-    /// of <paramref name="columns"/> replace the stored ones.
+    /// The SQL expression of the database's clock now, in whole milliseconds since 1970: a batched job's lease expires by
+    /// it, so that every runner of the job, on whatever machine, reads the same clock.
     /// </summary>
-    public virtual string UpsertClause(string key, IEnumerable<string> columns)
-        => $"ON CONFLICT ({key}) DO UPDATE SET {string.Join(", ", columns.Select(c => $"{c} = excluded.{c}"))}";
+    public abstract string NowMilliseconds { get; }
+
+    /// <summary>An <c>INSERT</c> of one row that inserts nothing when a row with the same <paramref name="key"/> exists.</summary>
+    public virtual string InsertIfAbsent(string table, string key, IReadOnlyList<string> columns, IReadOnlyList<string> values)
+        => $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", values)}) ON CONFLICT ({key}) DO NOTHING";
 
     /// <summary>
     /// The SQL expression of the stored byte length of a column's value (NULL for NULL): UTF-8 bytes of text, bytes of

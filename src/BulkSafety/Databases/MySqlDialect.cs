@@ -6,7 +6,7 @@ namespace BulkSafety.Databases;
 
 /// <summary>
 /// MySQL and MariaDB (Pomelo, Oracle's provider, MySqlConnector): backtick quoting, stored sizes by <c>LENGTH</c> (bytes),
-/// <c>ON DUPLICATE KEY UPDATE</c> upserts. Its statements are not probed yet: a probe scope is refused, so bulk commands
+/// <c>INSERT IGNORE</c> for a new checkpoint. Its statements are not probed yet: a probe scope is refused, so bulk commands
 /// are unknown cost and database cascades of a SaveChanges are not counted (docs/guard.md, Limits).
 /// </summary>
 internal sealed class MySqlDialect : DatabaseDialect
@@ -27,8 +27,10 @@ internal sealed class MySqlDialect : DatabaseDialect
 
     public override string StoredBytes(string qualifier, string column, ColumnType type) => $"LENGTH({qualifier}.{Quote(column)})";
 
-    public override string UpsertClause(string key, IEnumerable<string> columns)
-        => $"ON DUPLICATE KEY UPDATE {string.Join(", ", columns.Select(c => $"{c} = VALUES({c})"))}";
+    public override string NowMilliseconds => "CAST(UNIX_TIMESTAMP(NOW(3)) * 1000 AS SIGNED)";
+
+    public override string InsertIfAbsent(string table, string key, IReadOnlyList<string> columns, IReadOnlyList<string> values)
+        => $"INSERT IGNORE INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", values)})";
 
     public override ValueTask<ProbeScope> OpenProbeScopeAsync(DbConnection connection, DbTransaction? transaction, int? commandTimeout, bool async, CancellationToken cancellationToken)
         => throw new ProbeRefusedException("statements on MySQL/MariaDB are not probed in this version");

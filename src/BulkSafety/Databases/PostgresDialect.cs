@@ -25,6 +25,9 @@ internal sealed class PostgresDialect : DatabaseDialect
     public override string StoredBytes(string qualifier, string column, ColumnType type)
         => type.Kind is ColumnTypeKind.Blob or ColumnTypeKind.VarBinary ? $"octet_length({qualifier}.{Quote(column)})" : $"octet_length({qualifier}.{Quote(column)}::text)";
 
+    /// <remarks><c>clock_timestamp()</c>, not <c>now()</c>: the time of the statement, not of its transaction's start.</remarks>
+    public override string NowMilliseconds => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+
     public override async ValueTask<ProbeScope> OpenProbeScopeAsync(DbConnection connection, DbTransaction? transaction, int? commandTimeout, bool async, CancellationToken cancellationToken)
         => await PostgresProbeScope.OpenAsync(this, connection, transaction, commandTimeout, async, cancellationToken).ConfigureAwait(false);
 }

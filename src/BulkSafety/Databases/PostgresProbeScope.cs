@@ -75,14 +75,13 @@ internal sealed class PostgresProbeScope : ProbeScope
         return scope;
     }
 
-    public override async ValueTask<T?> QueryAsync<T>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
-        where T : default
+    protected override async ValueTask<TResult> RunProbeAsync<TResult>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbCommand, ValueTask<TResult>> run, bool async, CancellationToken cancellationToken)
     {
         var probe = CreateCommand("");
         try
         {
             probe.CommandText = BindPositionally(sql, probe, lender, own);
-            return await ReadFirstRowAsync(probe, read, async, cancellationToken).ConfigureAwait(false);
+            return await run(probe).ConfigureAwait(false);
         }
         finally
         {
@@ -91,6 +90,35 @@ internal sealed class PostgresProbeScope : ProbeScope
     }
 
     public override async ValueTask<StatementReading> ReadStatementAsync(BulkStatement statement, string? schema, string table, DbCommand command, bool async, CancellationToken cancellationToken)
+    {
+        await RefuseUnsafeCallsAsync(command, statement.Sql, [.. statement.EvaluatedTokens], async, cancellationToken).ConfigureAwait(false);
+
+        // The server parses the statement (one, or it refuses) and plans it without running it.
+        var plan = await ExplainAsync(command.CommandText, command, async, cancellationToken).ConfigureAwait(false);
+        var expected = $"{schema ?? await CurrentSchemaAsync(async, cancellationToken).ConfigureAwait(false)}.{table}";
+        if (plan.Target != expected)
+        {
+            throw new ProbeRefusedException($"PostgreSQL reads the statement's target as {plan.Target ?? "no table"}, not {expected}");
+        }
+
+        return new StatementReading(plan.ModifiedRows, plan);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>The whole of the query's text is evaluated: every token of it is read for what it calls.</remarks>
+    public override async ValueTask ReadQueryAsync(DbCommand query, bool async, CancellationToken cancellationToken)
+    {
+        if (SqlTokenizer.Tokenize(query.CommandText, SqlLexicon.Postgres) is not { } tokens)
+        {
+            throw new ProbeRefusedException("the SQL text does not tokenize as PostgreSQL reads it");
+        }
+
+        await RefuseUnsafeCallsAsync(query, query.CommandText, tokens, async, cancellationToken).ConfigureAwait(false);
+    }
+
+    // Refuses a command whose text Npgsql would send otherwise than PostgreSQL reads it, or whose evaluated tokens call a
+    // function, operator or cast that is not a built-in free of side effects.
+    private async ValueTask RefuseUnsafeCallsAsync(DbCommand command, string sql, IReadOnlyList<SqlToken> evaluated, bool async, CancellationToken cancellationToken)
     {
         if (_unreadable is { } reason)
         {
@@ -102,7 +130,7 @@ internal sealed class PostgresProbeScope : ProbeScope
             throw new ProbeRefusedException($"{rewritten}, so the statement that runs is not the one the guard read");
         }
 
-        var calls = PostgresCalls.Of(statement.Sql, [.. statement.EvaluatedTokens]);
+        var calls = PostgresCalls.Of(sql, evaluated);
         var qualified = calls.Functions.Where(f => f.Contains('.', StringComparison.Ordinal)).ToArray();
         var foreign = qualified.Where(f => !f.StartsWith("pg_catalog.", StringComparison.Ordinal)).ToArray();
         if (foreign.Length > 0)
@@ -132,16 +160,6 @@ internal sealed class PostgresProbeScope : ProbeScope
                 throw new ProbeRefusedException($"its predicate calls {unsafeCalls}, not known to be free of side effects (only built-in immutable or stable functions are evaluated)");
             }
         }
-
-        // The server parses the statement (one, or it refuses) and plans it without running it.
-        var plan = await ExplainAsync(command.CommandText, command, async, cancellationToken).ConfigureAwait(false);
-        var expected = $"{schema ?? await CurrentSchemaAsync(async, cancellationToken).ConfigureAwait(false)}.{table}";
-        if (plan.Target != expected)
-        {
-            throw new ProbeRefusedException($"PostgreSQL reads the statement's target as {plan.Target ?? "no table"}, not {expected}");
-        }
-
-        return new StatementReading(plan.ModifiedRows, plan);
     }
 
     public override async ValueTask VerifyCountingQueryAsync(StatementReading statement, string countingQuery, DbCommand lender, bool async, CancellationToken cancellationToken)

@@ -10,7 +10,8 @@ namespace BulkSafety.Databases;
 /// single statement the engine itself checks to be one (a text that holds more is refused, never split), built from
 /// names quoted by <see cref="DatabaseDialect.Quote"/> and values bound as parameters — the command's own, lent to the
 /// probe, or new ones. Where a caller's predicate is evaluated, everything it calls must be known to be free of side
-/// effects (<see cref="ReadStatementAsync"/>); otherwise the probe refuses with a <see cref="ProbeRefusedException"/>.
+/// effects (<see cref="ReadStatementAsync"/>, <see cref="ReadQueryAsync"/>); otherwise the probe refuses with a
+/// <see cref="ProbeRefusedException"/>.
 /// </summary>
 internal abstract class ProbeScope
 {
@@ -40,7 +41,27 @@ internal abstract class ProbeScope
     /// <paramref name="lender"/> (the command being judged, whose text the probe quotes) and <paramref name="own"/>.
     /// </summary>
     /// <exception cref="ProbeRefusedException">The engine reads the text as more than one statement, or as one that could write.</exception>
-    public abstract ValueTask<T?> QueryAsync<T>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken);
+    public ValueTask<T?> QueryAsync<T>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
+        => RunProbeAsync(sql, lender, own, probe => ReadFirstRowAsync(probe, read, async, cancellationToken), async, cancellationToken);
+
+    /// <summary>As <see cref="QueryAsync"/>, reading every row.</summary>
+    /// <exception cref="ProbeRefusedException">The engine reads the text as more than one statement, or as one that could write.</exception>
+    public ValueTask<List<T>> QueryRowsAsync<T>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
+        => RunProbeAsync(sql, lender, own, probe => ReadRowsAsync(probe, read, async, cancellationToken), async, cancellationToken);
+
+    /// <summary>
+    /// Checks that <paramref name="query"/> — a SELECT EF Core translated from a caller's LINQ, which a probe is about to
+    /// embed — calls nothing that is not known to be free of side effects; refuses (<see cref="ProbeRefusedException"/>)
+    /// otherwise. SQLite checks what every probe text calls as it prepares it (<see cref="QueryAsync"/>), so it has nothing
+    /// to check beforehand.
+    /// </summary>
+    public virtual ValueTask ReadQueryAsync(DbCommand query, bool async, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <summary>
+    /// Checks <paramref name="sql"/> as the engine reads it (one statement, read-only), binds the values of
+    /// <paramref name="lender"/> and <paramref name="own"/> on a probe command, and has <paramref name="run"/> read it.
+    /// </summary>
+    protected abstract ValueTask<TResult> RunProbeAsync<TResult>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbCommand, ValueTask<TResult>> run, bool async, CancellationToken cancellationToken);
 
     /// <summary>
     /// How the engine reads the statement being judged, without running it: that it is one statement, that its target is
@@ -94,7 +115,7 @@ internal abstract class ProbeScope
     }
 
     /// <summary>Runs <paramref name="command"/> and reads its first row; <see langword="default"/> when there is none.</summary>
-    protected static async ValueTask<T?> ReadFirstRowAsync<T>(DbCommand command, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
+    private static async ValueTask<T?> ReadFirstRowAsync<T>(DbCommand command, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
     {
         var reader = async
             ? await command.ExecuteReaderAsync(CommandBehavior.SingleRow, cancellationToken).ConfigureAwait(false)
@@ -108,6 +129,25 @@ internal abstract class ProbeScope
         {
             await DisposeAsync(reader, async).ConfigureAwait(false);
         }
+    }
+
+    private static async ValueTask<List<T>> ReadRowsAsync<T>(DbCommand command, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
+    {
+        var rows = new List<T>();
+        var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
+        try
+        {
+            while (async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read())
+            {
+                rows.Add(read(reader));
+            }
+        }
+        finally
+        {
+            await DisposeAsync(reader, async).ConfigureAwait(false);
+        }
+
+        return rows;
     }
 
     protected static async ValueTask DisposeAsync(IAsyncDisposable disposable, bool async)

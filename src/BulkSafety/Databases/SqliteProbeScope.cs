@@ -55,8 +55,7 @@ internal sealed class SqliteProbeScope : ProbeScope
         return scope;
     }
 
-    public override async ValueTask<T?> QueryAsync<T>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbDataReader, T> read, bool async, CancellationToken cancellationToken)
-        where T : default
+    protected override async ValueTask<TResult> RunProbeAsync<TResult>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbCommand, ValueTask<TResult>> run, bool async, CancellationToken cancellationToken)
     {
         var applicationFunctions = _applicationFunctions ??= await NamesAsync("SELECT name FROM pragma_function_list WHERE builtin = 0", async, cancellationToken).ConfigureAwait(false);
         // SQLite's own collations, and EF Core's decimal ordering, compare without side effects.
@@ -106,7 +105,7 @@ internal sealed class SqliteProbeScope : ProbeScope
                 probe.Parameters.Add(parameter);
             }
 
-            return await ReadFirstRowAsync(probe, read, async, cancellationToken).ConfigureAwait(false);
+            return await run(probe).ConfigureAwait(false);
         }
         finally
         {

@@ -46,6 +46,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
     private (DbCommand Command, LedgerTicket Ticket)? _command;
     private bool _awaitingDetection;
     private bool _runningAdmittedStatement;
+    private IReadOnlyDictionary<string, object?>? _parameterValues;
 
     // A statement failed inside the current transaction on an engine where that dooms the transaction (PostgreSQL): its
     // commit is a rollback, unless a rollback to a savepoint recovers it first.
@@ -140,6 +141,30 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         finally
         {
             _runningAdmittedStatement = false;
+        }
+    }
+
+    /// <summary>
+    /// Values that replace, by parameter name, those of every command the context runs while they are set: a resumed
+    /// named job's queries and statements run with the values the job started with (<see langword="null"/>: none).
+    /// </summary>
+    public void UseParameterValues(IReadOnlyDictionary<string, object?>? values) => _parameterValues = values;
+
+    /// <summary>
+    /// Gives <paramref name="command"/> the values of <see cref="UseParameterValues"/>: done for every command the context
+    /// runs, and by a batched job's probes for the commands they build from its queries and run themselves.
+    /// </summary>
+    public void ApplyParameterValues(DbCommand command)
+    {
+        if (_parameterValues is { } values)
+        {
+            foreach (DbParameter parameter in command.Parameters)
+            {
+                if (values.TryGetValue(parameter.ParameterName, out var value))
+                {
+                    parameter.Value = value ?? DBNull.Value;
+                }
+            }
         }
     }
 
@@ -594,6 +619,8 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
 
     private async ValueTask CommandExecutingAsync(DbCommand command, CommandEventData eventData, bool suppressed, bool async, CancellationToken cancellationToken)
     {
+        ApplyParameterValues(command);
+
         // Most commands are SaveChanges batches and queries: their source settles them before anything else is looked at.
         if (suppressed || _runningAdmittedStatement || !_extension.Guarded
             || eventData.CommandSource is not (CommandSource.ExecuteDelete or CommandSource.ExecuteUpdate or CommandSource.ExecuteSqlRaw or CommandSource.FromSqlQuery))
@@ -782,6 +809,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         _parked.Clear();
         _savepoints.Clear();
         _runningAdmittedStatement = false;
+        _parameterValues = null;
         _transactionAborted = false;
     }
 

@@ -5,14 +5,15 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace BulkSafety.SafePaths;
 
 /// <summary>
-/// Prices a batch from the rows <see cref="KeysetPlan{T}.NextRows"/> read: each row's stored text and binary sizes in
-/// the columns of the entity's table(s), fixed widths from the model, through the guard's replication profile. A MySQL
-/// row-binlog batch is priced as the one statement it is (one Annotate_rows and Table_map, rows packed into 8 KB Rows
-/// events); other profiles as the sum of their rows. The checkpoint row of a named job is part of the batch.
+/// Prices a batch from what the database computed over its rows (<see cref="BatchAggregate"/>): the rows of each
+/// combination of stored text and binary sizes in the columns of the entity's table(s), fixed widths from the model,
+/// through the guard's replication profile. A MySQL row-binlog batch is priced as the one statement it is (one
+/// Annotate_rows and Table_map, rows packed into 8 KB Rows events); other profiles as the sum of their rows. The
+/// checkpoint row of a named job is part of the batch.
 /// </summary>
 internal sealed class BatchEstimator
 {
-    // Column sources: a measured size (index into the row), or one of these.
+    // Column sources: a measured size (index into a run's sizes), or one of these.
     private const int FixedPresent = -1;
     private const int AlwaysNull = -2;
     private const int Unsizable = -3;
@@ -25,36 +26,40 @@ internal sealed class BatchEstimator
     private readonly long _checkpointBytes;
 
     /// <param name="tables">The entity's tables.</param>
-    /// <param name="keyCount">Key values at the start of each row read.</param>
-    /// <param name="measured">The measured properties, in the order the row reports their sizes after the key.</param>
+    /// <param name="measured">The measured properties, in the order of the aggregate's columns.</param>
     /// <param name="profile">The guard's profile.</param>
     /// <param name="kind">Delete or update.</param>
     /// <param name="assigned">The properties an update assigns; <see langword="null"/> when unknown (then all of them).</param>
     /// <param name="statementTextLength">The approximate length of a batch statement's text (MySQL logs it once per batch).</param>
     /// <param name="checkpointBytes">The log bytes of a checkpoint write per batch; 0 without a checkpoint.</param>
-    public BatchEstimator(IReadOnlyList<MappedTable> tables, int keyCount, IReadOnlyList<IProperty> measured, ReplicationProfile profile, RowChangeKind kind, IReadOnlySet<IProperty>? assigned, int statementTextLength, long checkpointBytes)
+    public BatchEstimator(IReadOnlyList<MappedTable> tables, IReadOnlyList<IProperty> measured, ReplicationProfile profile, RowChangeKind kind, IReadOnlySet<IProperty>? assigned, int statementTextLength, long checkpointBytes)
     {
         _profile = profile;
         _kind = kind;
         _statementTextLength = statementTextLength;
         _checkpointBytes = checkpointBytes;
         _tables = [.. tables
-            .Select(t => new TablePlan(t, keyCount, measured, kind, assigned))
+            .Select(t => new TablePlan(t, measured, kind, assigned))
             .Where(t => kind != RowChangeKind.Update || t.Assigned.Contains(true))];
     }
 
-    /// <summary>Prices each row read, per table.</summary>
-    public Measurement Measure(IReadOnlyList<object?[]> rows)
+    /// <summary>Prices each row of the batch, per table: each combination of sizes once, for all its rows.</summary>
+    public Measurement Measure(BatchAggregate aggregate)
     {
         var perTable = new long[_tables.Length][];
-        var perRow = new long[rows.Count];
+        var perRow = new long[aggregate.Rows];
         for (var t = 0; t < _tables.Length; t++)
         {
-            var table = _tables[t];
-            var bytes = perTable[t] = new long[rows.Count];
-            for (var r = 0; r < rows.Count; r++)
+            var bytes = perTable[t] = new long[aggregate.Rows];
+            var row = 0;
+            foreach (var (rows, sizes) in aggregate.Runs)
             {
-                bytes[r] = table.RowBytes(_profile, _kind, rows[r]);
+                bytes.AsSpan(row, (int)rows).Fill(_tables[t].RowBytes(_profile, _kind, sizes));
+                row += (int)rows;
+            }
+
+            for (var r = 0; r < perRow.Length; r++)
+            {
                 perRow[r] += bytes[r];
             }
         }
@@ -91,16 +96,16 @@ internal sealed class BatchEstimator
         return estimate;
     }
 
-    /// <summary>Each read row's bytes per table (MySQL: its row images; others: its whole statement) and in total.</summary>
+    /// <summary>Each row's bytes per table (MySQL: its row images; others: its whole statement) and in total.</summary>
     public sealed record Measurement(long[][] PerTable, long[] PerRow);
 
-    /// <summary>How to fill one table's row values from a row read.</summary>
+    /// <summary>How to fill one table's row values from a combination of measured sizes.</summary>
     private sealed class TablePlan
     {
         private readonly int[] _sources;
         private readonly ColumnValue[] _values;
 
-        public TablePlan(MappedTable table, int keyCount, IReadOnlyList<IProperty> measured, RowChangeKind kind, IReadOnlySet<IProperty>? assigned)
+        public TablePlan(MappedTable table, IReadOnlyList<IProperty> measured, RowChangeKind kind, IReadOnlySet<IProperty>? assigned)
         {
             Table = table;
             var readers = table.Readers;
@@ -114,7 +119,7 @@ internal sealed class BatchEstimator
                 var type = table.Shape.Columns[i].Type;
                 var slot = property is null ? -1 : IndexOf(measured, property);
                 _sources[i] = property is null ? AlwaysNull
-                    : slot >= 0 ? keyCount + slot
+                    : slot >= 0 ? slot
                     : readers[i].IsUnknown ? Unsizable
                     : type.IsVariableLength ? UnmeasuredVariable
                     : FixedPresent;
@@ -136,7 +141,7 @@ internal sealed class BatchEstimator
 
         public IReadOnlyList<IProperty> UnsizableColumns { get; }
 
-        public long RowBytes(ReplicationProfile profile, RowChangeKind kind, object?[] row)
+        public long RowBytes(ReplicationProfile profile, RowChangeKind kind, long?[] sizes)
         {
             var shape = Table.Shape;
             for (var i = 0; i < _values.Length; i++)
@@ -147,7 +152,7 @@ internal sealed class BatchEstimator
                     AlwaysNull => ColumnValue.Null,
                     Unsizable => ColumnValue.OfLength(StoreTypeMapper.UnknownValueBytes),
                     UnmeasuredVariable => ColumnValue.OfLength(shape.Columns[i].Type.MaxBytes ?? StoreTypeMapper.UnknownValueBytes),
-                    var slot => row[slot] is int length ? ColumnValue.OfLength(length) : ColumnValue.Null,
+                    var slot => sizes[slot] is { } length ? ColumnValue.OfLength(length) : ColumnValue.Null,
                 };
             }
 

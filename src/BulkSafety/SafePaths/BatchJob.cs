@@ -8,9 +8,10 @@ using Microsoft.EntityFrameworkCore.Query;
 namespace BulkSafety.SafePaths;
 
 /// <summary>
-/// One run of a batched delete or update: reads the next keys, prices the batch, waits for the probes and for room in
-/// the budget, runs the batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a named
-/// job), records it in the guard's ledger, reports progress — until no row is left.
+/// One run of a batched delete or update: asks the database where the next batch ends and what its rows weigh
+/// (<see cref="BatchProbe{T}"/>), prices the batch, waits for the pacing probes and for room in the budget, runs the
+/// batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a named job), records it in
+/// the guard's ledger, reports progress — until no row is left.
 /// </summary>
 internal sealed class BatchJob<T>
 {
@@ -24,13 +25,19 @@ internal sealed class BatchJob<T>
     private readonly UpdateSetters<T>? _setters;
     private readonly IProgress<BatchProgress>? _progress;
     private readonly BatchCheckpointStore? _store;
+    private readonly BatchJobIdentity? _identity;
     private readonly TimeProvider _time;
     private readonly long _started;
     private readonly string _name;
     private readonly string _target;
     private readonly long _targetBytes;
     private readonly int _maxRows;
-    private long _totalRows;
+    private readonly BatchProbe<T> _probe;
+    private readonly bool _countRows;
+
+    // The rows the filter matched when the job started (or resumed); null when neither the ETA nor the blast radius
+    // needs them, so they were not counted.
+    private long? _totalRows;
     private long _rows;
     private long _bytes;
     private int _batches;
@@ -38,8 +45,10 @@ internal sealed class BatchJob<T>
     private TimeSpan _waited;
     private long _rowsBefore;
     private long _bytesBefore;
+    private BatchLease? _lease;
+    private long _renewedAt;
 
-    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, UpdateSetters<T>? setters, IProgress<BatchProgress>? progress, long totalRows)
+    private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, UpdateSetters<T>? setters, IProgress<BatchProgress>? progress, bool countRows, long? totalRows)
     {
         _plan = plan;
         _context = context;
@@ -49,6 +58,7 @@ internal sealed class BatchJob<T>
         _probes = [.. options.PacingProbes];
         _setters = setters;
         _progress = progress;
+        _countRows = countRows;
         _totalRows = totalRows;
         _time = _admission.Ledger.Time;
         _started = _time.GetTimestamp();
@@ -60,7 +70,13 @@ internal sealed class BatchJob<T>
         var table = MappedTable.For(plan.EntityType)[0].Identity;
         _target = string.Create(CultureInfo.InvariantCulture, $"{Operation} {table}({string.Join(", ", plan.Key.Select(p => p.Name))})");
         _name = options.JobName ?? _target;
-        _store = options.JobName is null ? null : BatchCheckpointStore.For(context);
+        if (options.JobName is not null)
+        {
+            _store = BatchCheckpointStore.For(context);
+            _identity = BatchJobIdentity.Create(plan, _target, setters, options.StoreParameterValues);
+        }
+
+        _probe = new BatchProbe<T>(plan, context, session, _admission.Logger, _name);
     }
 
     private string Operation => _setters is null ? "delete" : "update";
@@ -73,8 +89,9 @@ internal sealed class BatchJob<T>
         options.Validate();
         var plan = KeysetPlan<T>.Create(source);
 
-        // The count is the job's first query: it tells the guarded context and the rows to go (for the ETA).
-        var (totalRows, context) = await GuardSession.CaptureContextAsync(() => plan.Source.LongCountAsync(cancellationToken)).ConfigureAwait(false);
+        // The job's first query tells the guarded context, and whether the table has any row at all; it evaluates nothing
+        // of the caller's filter, which only probes evaluate (BatchProbe).
+        var (any, context) = await GuardSession.CaptureContextAsync(() => plan.Table.AnyAsync(cancellationToken)).ConfigureAwait(false);
         if (context is null || GuardSession.Of(context) is not { Settings.Guarded: true } session)
         {
             throw new InvalidOperationException(
@@ -87,49 +104,45 @@ internal sealed class BatchJob<T>
                 "Each batch commits in its own transaction, so that a crash loses nothing and long transactions do not hold the replicas back: run the batched job outside a transaction.");
         }
 
-        var job = new BatchJob<T>(plan, context, session, options, setters, progress, totalRows);
+        // The rows to go are counted for the ETA and the blast radius, and only when one of them needs them.
+        var countRows = any && (progress is not null || session.Settings.Budgets.MaxTableFraction < 1);
+        var job = new BatchJob<T>(plan, context, session, options, setters, progress, countRows, any ? null : 0);
         return await job.RunAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<BatchResult> RunAsync(CancellationToken cancellationToken)
     {
+        // One connection for the whole run: each batch's probes and statement would otherwise open and close it (a pool's
+        // reset, or a SQLite file opened again) three times or more.
+        await _context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            await CountRowsAsync(cancellationToken).ConfigureAwait(false);
             var resumed = "";
             if (_store is not null)
             {
                 await _store.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
-                if (await _store.ReadAsync(_name, cancellationToken).ConfigureAwait(false) is { } checkpoint)
+                if (await ClaimAsync(cancellationToken).ConfigureAwait(false) is not { } checkpoint)
                 {
-                    if (checkpoint.Target != _target)
-                    {
-                        throw new InvalidOperationException($"The job '{_name}' was checkpointed as \"{checkpoint.Target}\", not \"{_target}\": give this job another name.");
-                    }
-
-                    _rowsBefore = checkpoint.Rows;
-                    _bytesBefore = checkpoint.Bytes;
-                    if (checkpoint.Completed)
-                    {
-                        BatchLog.JobCompleted(_admission.Logger, _name, 0, 0, 0, _budgets.EffectiveProfile.Name, 0, 0);
-                        return Result(alreadyCompleted: true);
-                    }
-
-                    if (checkpoint.LastKey is { } lastKey)
-                    {
-                        _plan.SetLower(BatchCheckpointStore.DeserializeKey(lastKey, [.. _plan.Key.Select(p => p.ClrType)]));
-                        _totalRows = await _plan.Remaining.LongCountAsync(cancellationToken).ConfigureAwait(false);
-                        resumed = string.Create(CultureInfo.InvariantCulture, $", resuming after key {lastKey} ({checkpoint.Rows:N0} rows done before)");
-                    }
+                    BatchLog.JobCompleted(_admission.Logger, _name, 0, 0, 0, _budgets.EffectiveProfile.Name, 0, 0);
+                    return Result(alreadyCompleted: true);
                 }
+
+                resumed = await ResumeAsync(checkpoint, cancellationToken).ConfigureAwait(false);
             }
 
             CheckBlastRadius();
-            BatchLog.JobStarted(_admission.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows, resumed);
+            BatchLog.JobStarted(_admission.Logger, _name, Operation, _target, _targetBytes, _maxRows, _budgets.MaxBytesPerMinute, _totalRows?.ToString("N0", CultureInfo.InvariantCulture) ?? "uncounted", resumed);
             Report(BatchState.Running);
             await RunBatchesAsync(cancellationToken).ConfigureAwait(false);
-            if (_store is not null)
+            if (_lease is { } lease)
             {
-                await _store.SaveAsync(_name, Checkpoint(lastKey: null, completed: true), cancellationToken).ConfigureAwait(false);
+                if (!await _store!.TryCompleteAsync(lease, cancellationToken).ConfigureAwait(false))
+                {
+                    throw LeaseLost("marking it completed");
+                }
+
+                _lease = null;
             }
 
             var result = Result(alreadyCompleted: false);
@@ -142,38 +155,207 @@ internal sealed class BatchJob<T>
             BatchLog.JobCanceled(_admission.Logger, _name, _rows, _batches);
             throw new BatchJobCanceledException(Result(alreadyCompleted: false), cancellationToken);
         }
+        finally
+        {
+            _session.UseParameterValues(null);
+            await ReleaseLeaseAsync().ConfigureAwait(false);
+            await _context.Database.CloseConnectionAsync().ConfigureAwait(false);
+        }
+    }
+
+    // The job's checkpoint with its lease held by this run, or null when the job has completed. A new job's row is
+    // inserted claimed; an existing one is checked to be this job and claimed once nobody holds it — or its holder's lease
+    // has expired — waiting for that or failing, as the options say.
+    private async Task<BatchCheckpoint?> ClaimAsync(CancellationToken cancellationToken)
+    {
+        var store = _store!;
+        var identity = _identity!;
+        var owner = BatchLease.NewOwner();
+        long? waitingSince = null;
+        while (true)
+        {
+            var checkpoint = await store.ReadAsync(_name, cancellationToken).ConfigureAwait(false);
+            if (checkpoint is null)
+            {
+                var lease = new BatchLease(_name, owner, 1, _options.LeaseDuration);
+                if (await store.TryInsertAsync(lease, identity, cancellationToken).ConfigureAwait(false))
+                {
+                    EndWait(waitingSince);
+                    Hold(lease);
+                    return await store.ReadAsync(_name, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            CheckIdentity(checkpoint);
+            if (checkpoint.Completed)
+            {
+                EndWait(waitingSince);
+                _rowsBefore = checkpoint.Rows;
+                _bytesBefore = checkpoint.Bytes;
+                return null;
+            }
+
+            if (!checkpoint.IsLeased)
+            {
+                var lease = new BatchLease(_name, owner, checkpoint.LeaseGeneration + 1, _options.LeaseDuration);
+                if (await store.TryClaimAsync(lease, identity, cancellationToken).ConfigureAwait(false))
+                {
+                    EndWait(waitingSince);
+                    Hold(lease);
+                    return checkpoint;
+                }
+
+                continue;
+            }
+
+            var holder = string.Create(CultureInfo.InvariantCulture, $"{checkpoint.LeaseOwner}, lease for {checkpoint.LeaseRemaining.TotalSeconds:0.#} s more");
+            if (_options.IfRunning == RunningJobBehavior.Fail)
+            {
+                throw new BatchJobLeaseException(_name, $"The job '{_name}' is being run by another run ({holder}), and BatchOptions.IfRunning is Fail: run it again once that run has ended, or let it wait.");
+            }
+
+            if (waitingSince is null)
+            {
+                waitingSince = _time.GetTimestamp();
+                _waits++;
+                BatchLog.WaitingForLease(_admission.Logger, _name, checkpoint.LeaseOwner!, checkpoint.LeaseRemaining.TotalSeconds);
+                Report(BatchState.WaitingForLease, $"another run holds the job ({holder})");
+            }
+
+            await Task.Delay(_options.ProbeInterval < checkpoint.LeaseRemaining ? _options.ProbeInterval : checkpoint.LeaseRemaining + TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void Hold(BatchLease lease)
+    {
+        _lease = lease;
+        _renewedAt = _time.GetTimestamp();
+    }
+
+    // The name is one job's: the same fingerprint, or — for a row of the first version, which has none — the same target.
+    private void CheckIdentity(BatchCheckpoint checkpoint)
+    {
+        var identity = _identity!;
+        if (checkpoint.Fingerprint is null ? checkpoint.Target != identity.Target : checkpoint.Fingerprint != identity.Fingerprint)
+        {
+            var nl = Environment.NewLine;
+            throw new InvalidOperationException(
+                $"The job '{_name}' was checkpointed as another job: \"{checkpoint.Target}\"{nl}{checkpoint.QueryText ?? "(its query was not recorded)"}{nl}" +
+                $"not \"{identity.Target}\"{nl}{identity.QueryText}{nl}" +
+                "A name belongs to one operation, table, query and setters (parameter values aside): give this job another name, or delete the old job's row from bulksafety_checkpoints.");
+        }
+    }
+
+    // Continues after the checkpoint's key with the parameter values the job started with; returns what the log says of it.
+    private async Task<string> ResumeAsync(BatchCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
+        _rowsBefore = checkpoint.Rows;
+        _bytesBefore = checkpoint.Bytes;
+        var resumed = "";
+        if (checkpoint.ParameterValues is { } stored && _identity!.Parameters.Count > 0)
+        {
+            _session.UseParameterValues(BatchJobIdentity.ReadValues(_name, stored));
+            resumed = ", with the parameter values it started with";
+        }
+
+        if (checkpoint.LastKey is { } lastKey)
+        {
+            _plan.SetLower(BatchCheckpointStore.DeserializeKey(_name, lastKey, [.. _plan.Key.Select(p => p.ClrType)]));
+            await CountRowsAsync(cancellationToken).ConfigureAwait(false);
+            resumed = string.Create(CultureInfo.InvariantCulture, $", resuming after key {lastKey} ({checkpoint.Rows:N0} rows done before){resumed}");
+        }
+
+        return resumed;
+    }
+
+    // A run that stops early gives its lease back, so that the next run need not wait for it to expire; a crashed run's
+    // lease expires on its own.
+    private async Task ReleaseLeaseAsync()
+    {
+        if (_lease is not { } lease)
+        {
+            return;
+        }
+
+        _lease = null;
+        try
+        {
+            await _store!.ReleaseAsync(lease).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException)
+        {
+            // The connection that failed the job may fail this too: the lease then expires.
+        }
+    }
+
+    // Renews the lease while the job waits, often enough that it never runs out: at least three times per lease.
+    private async Task DelayAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (_lease is { } lease && _time.GetElapsedTime(_renewedAt) >= lease.Duration / 3)
+            {
+                if (!await _store!.TryRenewAsync(lease, cancellationToken).ConfigureAwait(false))
+                {
+                    throw LeaseLost("waiting");
+                }
+
+                _renewedAt = _time.GetTimestamp();
+            }
+
+            var step = _lease is { } held && wait > held.Duration / 3 ? held.Duration / 3 : wait;
+            await Task.Delay(step, _time, cancellationToken).ConfigureAwait(false);
+            wait -= step;
+            if (wait <= TimeSpan.Zero)
+            {
+                return;
+            }
+        }
+    }
+
+    private BatchJobLeaseException LeaseLost(string doing)
+    {
+        _lease = null;
+        return new BatchJobLeaseException(_name, string.Create(CultureInfo.InvariantCulture,
+            $"The job '{_name}' was taken over by another run while this one was {doing} (its lease of {_options.LeaseDuration.TotalSeconds:0.###} s had expired): this run stopped, and what it was running was rolled back. The other run continues the job."));
     }
 
     private async Task RunBatchesAsync(CancellationToken cancellationToken)
     {
         var estimator = CreateEstimator();
-        var keyCount = _plan.Key.Count;
-        var sizer = new BatchSizer(_targetBytes, _maxRows, _plan.Measured.Count == 0 ? estimator.Measure([new object?[keyCount]]).PerRow[0] : null);
+        var sizer = new BatchSizer(_targetBytes, _maxRows, _plan.Measured.Count == 0 ? estimator.Measure(BatchAggregate.OneFixedRow).PerRow[0] : null);
         var contextName = _context.GetType().Name;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             await WaitForProbesAsync(cancellationToken).ConfigureAwait(false);
-            var rows = await _plan.NextRows(sizer.NextReadCount()).ToListAsync(cancellationToken).ConfigureAwait(false);
-            if (rows.Count == 0)
+            var rows = sizer.NextRowCount();
+            object?[] upper;
+            BatchEstimator.Measurement measurement;
+            UnitOfWorkEstimate estimate;
+            while (true)
             {
-                return;
-            }
+                if (await _probe.NextBatchAsync(rows, cancellationToken).ConfigureAwait(false) is not var (last, aggregate))
+                {
+                    return;
+                }
 
-            var measurement = estimator.Measure(rows);
-            var take = sizer.Take(measurement.PerRow);
-            var estimate = estimator.Estimate(measurement, take, contextName, _session.Database);
-            while (take > 1 && estimate.TotalBytes > _targetBytes)
-            {
-                // The rows fit; with the statement's and the transaction's own bytes the batch does not: shrink it by the
-                // excess (at least one row) and price it again.
-                take = (int)Math.Max(1, Math.Min(take - 1, (long)take * _targetBytes / estimate.TotalBytes));
-                estimate = estimator.Estimate(measurement, take, contextName, _session.Database);
+                upper = last;
+                measurement = estimator.Measure(aggregate);
+                estimate = estimator.Estimate(measurement, (int)aggregate.Rows, contextName, _session.Database);
+                if (aggregate.Rows <= 1 || estimate.TotalBytes <= _targetBytes)
+                {
+                    break;
+                }
+
+                // The rows and the statement's and transaction's own bytes exceed the target: cut the batch by the excess
+                // (at least one row) and price it again.
+                rows = (int)Math.Max(1, Math.Min(aggregate.Rows - 1, aggregate.Rows * _targetBytes / estimate.TotalBytes));
             }
 
             var ticket = await AdmitAsync(estimate, cancellationToken).ConfigureAwait(false);
-            object?[] upper = rows[take - 1][..keyCount];
-            _plan.SetUpper(upper);
             int affected;
             try
             {
@@ -191,9 +373,19 @@ internal sealed class BatchJob<T>
             _bytes += estimate.TotalBytes;
             _batches++;
             _plan.SetLower(upper);
-            sizer.Observe(take, measurement.PerRow.Take(take).Sum());
+            sizer.Observe(measurement.PerRow.Length, measurement.PerRow.Sum());
             BatchLog.BatchCommitted(_admission.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.EffectiveProfile.Name, _rows);
             Report(BatchState.Running);
+        }
+    }
+
+    // The rows to go, when the ETA or the blast radius needs them: before the job is claimed (a run waiting for the lease
+    // reports progress), and again after the checkpoint's key.
+    private async Task CountRowsAsync(CancellationToken cancellationToken)
+    {
+        if (_countRows)
+        {
+            _totalRows = await _probe.CountRemainingAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -201,9 +393,15 @@ internal sealed class BatchJob<T>
     // the job's whole filter (an empty id list that became no filter), so it is judged once, on the rows to go.
     private void CheckBlastRadius()
     {
+        // Counted without the filter, the rows to go are the table's: they say nothing of the filter's reach.
+        if (_totalRows is not { } total || !_probe.Filtered)
+        {
+            return;
+        }
+
         var job = new UnitOfWorkEstimate(_budgets.EffectiveProfile, _context.GetType().Name, _session.Database, BatchEstimator.OperationName(Kind));
         job.AddStatement(MappedTable.For(_plan.EntityType)[0].Identity, Kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated,
-            (int)Math.Min(_totalRows, int.MaxValue), 0, rewritten: null);
+            (int)Math.Min(total, int.MaxValue), 0, rewritten: null);
         if (BudgetRules.CheckTableFraction(job, _budgets, _session.Settings.RowCounts) is { } violation)
         {
             _admission.Judge(job, _budgets, violation);
@@ -218,23 +416,31 @@ internal sealed class BatchJob<T>
 
         // MariaDB logs each statement's text once (Annotate_rows); the batch's SELECT text is close to it in length.
         var statementText = profile.LogsStatementText ? _plan.Batch.ToQueryString().Length : 0;
-        var checkpointBytes = _store is null ? 0 : BatchCheckpointStore.WriteBytes(profile, _name, _target);
-        return new BatchEstimator(tables, _plan.Key.Count, _plan.Measured, profile, Kind, assigned, statementText, checkpointBytes);
+        var checkpointBytes = _identity is null ? 0 : BatchCheckpointStore.WriteBytes(profile, _name, _identity);
+        return new BatchEstimator(tables, _plan.Measured, profile, Kind, assigned, statementText, checkpointBytes);
     }
 
     private async Task<int> ExecuteAsync(object?[] upper, long batchBytes)
     {
-        if (_store is null)
+        if (_lease is not { } lease)
         {
             return await RunStatementAsync().ConfigureAwait(false);
         }
 
+        // The checkpoint first: it proves this run still holds the job and locks the row until the commit, so no other
+        // run can claim the job halfway through the batch, and a run that lost it touches no data row.
         var database = _context.Database;
         await using var transaction = await database.BeginTransactionAsync(CancellationToken.None).ConfigureAwait(false);
+        if (!await _store!.TryAdvanceAsync(lease, BatchCheckpointStore.SerializeKey(upper), CancellationToken.None).ConfigureAwait(false))
+        {
+            await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
+            throw LeaseLost(string.Create(CultureInfo.InvariantCulture, $"starting its batch {_batches + 1}"));
+        }
+
         var affected = await RunStatementAsync().ConfigureAwait(false);
-        var checkpoint = Checkpoint(BatchCheckpointStore.SerializeKey(upper), completed: false, affected, batchBytes);
-        await _store.SaveAsync(_name, checkpoint, CancellationToken.None).ConfigureAwait(false);
+        await _store.AddTotalsAsync(lease, affected, batchBytes, CancellationToken.None).ConfigureAwait(false);
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
+        _renewedAt = _time.GetTimestamp();
         return affected;
     }
 
@@ -242,9 +448,6 @@ internal sealed class BatchJob<T>
         => _session.RunAdmittedAsync(() => _setters is null
             ? BulkOperations.ExecuteDeleteAsync(_plan.Batch, CancellationToken.None)
             : _setters.ExecuteAsync(_plan.Batch, async: true, CancellationToken.None));
-
-    private BatchCheckpoint Checkpoint(string? lastKey, bool completed, long moreRows = 0, long moreBytes = 0)
-        => new(_target, lastKey, _rowsBefore + _rows + moreRows, _bytesBefore + _bytes + moreBytes, completed);
 
     // The guard's admission policy with the job's pacing: the per-unit budgets first (only a single huge row can exceed
     // them, given the batch sizing), then room in the job's share of the rolling window, waiting as long as it takes.
@@ -282,7 +485,7 @@ internal sealed class BatchJob<T>
                 Report(BatchState.WaitingForProbe, wait.Observation);
             }
 
-            await Task.Delay(_options.ProbeInterval, _time, cancellationToken).ConfigureAwait(false);
+            await DelayAsync(_options.ProbeInterval, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -306,9 +509,9 @@ internal sealed class BatchJob<T>
 
         var elapsed = _time.GetElapsedTime(_started);
         TimeSpan? remaining = state == BatchState.Completed ? TimeSpan.Zero
-            : _rows > 0 ? TimeSpan.FromSeconds(Math.Max(0, _totalRows - _rows) * elapsed.TotalSeconds / _rows)
+            : _rows > 0 ? TimeSpan.FromSeconds(Math.Max(0, _totalRows!.Value - _rows) * elapsed.TotalSeconds / _rows)
             : null;
-        _progress.Report(new BatchProgress(state, _rows, _bytes, _batches, _totalRows, elapsed, remaining, waitReason));
+        _progress.Report(new BatchProgress(state, _rows, _bytes, _batches, _totalRows!.Value, elapsed, remaining, waitReason));
     }
 
     private BatchResult Result(bool alreadyCompleted)
@@ -327,7 +530,6 @@ internal sealed class BatchJob<T>
                 return false;
             }
 
-            var delay = StartDelay(retryAfter, job._time, cancellationToken);
             if (_waitingSince is null)
             {
                 _waitingSince = job._time.GetTimestamp();
@@ -337,7 +539,7 @@ internal sealed class BatchJob<T>
                 job.Report(BatchState.WaitingForBudget, string.Create(CultureInfo.InvariantCulture, $"{verdict.BytesInWindow:N0} B in the last minute; the next batch ({estimate.TotalBytes:N0} B) would exceed {budget:N0} B/min"));
             }
 
-            await SleepAsync(delay, async).ConfigureAwait(false);
+            await job.DelayAsync(retryAfter < MinimumWait ? MinimumWait : retryAfter, cancellationToken).ConfigureAwait(false);
             return true;
         }
 

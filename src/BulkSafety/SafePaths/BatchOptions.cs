@@ -34,13 +34,35 @@ public sealed class BatchOptions
     public long? MaxBytesPerMinute { get; set; }
 
     /// <summary>
-    /// Names the job for crash safety: each batch writes the last key it processed to the table
+    /// Names the job for crash safety and exactly-once updates: each batch writes the last key it processed to the table
     /// <c>bulksafety_checkpoints</c> in the batch's own transaction, and a run with the same name continues after that key —
-    /// so an update such as <c>Count = Count + 1</c> is applied to every row exactly once across crashes and reruns. A job
-    /// that completed does nothing when run again. <see langword="null"/> (the default): no checkpoint; a rerun starts
-    /// from the first matching row, which is right for deletes and idempotent updates only.
+    /// so an update such as <c>Count = Count + 1</c> is applied to every row exactly once across crashes, reruns and runs
+    /// that overlap (one run works at a time: <see cref="LeaseDuration"/>). The name belongs to one job: its operation,
+    /// table, query and setters; a run of another job under it is refused. A job that completed does nothing when run
+    /// again. <see langword="null"/> (the default): no checkpoint; a rerun starts from the first matching row, which is
+    /// right for deletes and idempotent updates only.
     /// </summary>
     public string? JobName { get; set; }
+
+    /// <summary>
+    /// How long a named job's lease lasts without renewal. The run that holds it renews it with every batch and while it
+    /// waits; a run that stops renewing (it crashed, hung, or was paused) loses the job once the lease expires, by the
+    /// database's clock, and any batch it then tries is rolled back. Default 30 seconds: the most a crashed run holds
+    /// up the next one.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>What a run of a named job does while another run holds the job's lease. Default: waits.</summary>
+    public RunningJobBehavior IfRunning { get; set; } = RunningJobBehavior.Wait;
+
+    /// <summary>
+    /// Whether a named job stores the values of its query's parameters with its checkpoint, so that a rerun resumes with
+    /// the values the job started with (a cutoff date computed from the clock stays the job's cutoff). They may be
+    /// personal data (an e-mail address in the filter): they stay in <c>bulksafety_checkpoints</c>, in plain text, until
+    /// the job completes. <see langword="false"/>: nothing is stored, and a rerun uses its own values. Default
+    /// <see langword="true"/>.
+    /// </summary>
+    public bool StoreParameterValues { get; set; } = true;
 
     /// <summary>
     /// Probes asked before every batch — replica lag, the primary's log rate — each of which can make the job wait
@@ -74,6 +96,16 @@ public sealed class BatchOptions
         if (JobName is not null && (string.IsNullOrWhiteSpace(JobName) || JobName.Length > MaxJobNameLength))
         {
             throw new ArgumentException($"BatchOptions.{nameof(JobName)} must be null or 1 to {MaxJobNameLength} characters of text.", nameof(JobName));
+        }
+
+        if (LeaseDuration < TimeSpan.FromSeconds(1) || LeaseDuration > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(LeaseDuration), LeaseDuration, $"BatchOptions.{nameof(LeaseDuration)} must be between 1 second and 1 day.");
+        }
+
+        if (!Enum.IsDefined(IfRunning))
+        {
+            throw new ArgumentOutOfRangeException(nameof(IfRunning), IfRunning, $"BatchOptions.{nameof(IfRunning)} must be {nameof(RunningJobBehavior.Wait)} or {nameof(RunningJobBehavior.Fail)}.");
         }
 
         if (ProbeInterval <= TimeSpan.Zero)

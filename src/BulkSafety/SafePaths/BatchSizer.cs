@@ -1,15 +1,13 @@
 namespace BulkSafety.SafePaths;
 
 /// <summary>
-/// Decides how many rows to read for the next batch and how many of them to take: the longest prefix whose estimated
-/// bytes stay within the target (at least one row). It reads as many rows as the last batch's average row size says fit,
-/// so that reading — which costs about as much as deleting on a fast local database — is rarely wasted on rows the
-/// batch then leaves for the next one.
+/// Decides how many rows the next batch should hold: as many as the last batch's average row size says fit the target
+/// bytes, so that a batch priced over its target — and cut and priced again — is the exception.
 /// </summary>
 internal sealed class BatchSizer
 {
-    /// <summary>Rows read for the first batch when row sizes are not known before reading (text and binary columns).</summary>
-    public const int FirstRead = 100;
+    /// <summary>Rows of the first batch when row sizes are not known before pricing (text and binary columns).</summary>
+    public const int FirstBatchRows = 100;
 
     private readonly long _targetBytes;
     private readonly int _maxRows;
@@ -25,24 +23,17 @@ internal sealed class BatchSizer
         _bytesPerRow = bytesPerRow;
     }
 
-    public int NextReadCount()
+    public int NextRowCount()
         => _bytesPerRow is { } perRow
             ? (int)Math.Clamp(Math.Floor(_targetBytes / Math.Max(1, perRow)), 1, _maxRows)
-            : Math.Min(FirstRead, _maxRows);
+            : Math.Min(FirstBatchRows, _maxRows);
 
-    /// <summary>How many of the rows read, with these bytes each, the batch takes.</summary>
-    public int Take(ReadOnlySpan<long> rowBytes)
+    /// <summary>Learns the row size from a committed batch (not from one that found no row: rows deleted meanwhile).</summary>
+    public void Observe(int rows, long rowBytes)
     {
-        var take = 1;
-        var bytes = rowBytes[0];
-        while (take < rowBytes.Length && take < _maxRows && bytes + rowBytes[take] <= _targetBytes)
+        if (rows > 0)
         {
-            bytes += rowBytes[take++];
+            _bytesPerRow = (double)rowBytes / rows;
         }
-
-        return take;
     }
-
-    /// <summary>Learns the row size from a committed batch.</summary>
-    public void Observe(int rows, long rowBytes) => _bytesPerRow = (double)rowBytes / rows;
 }

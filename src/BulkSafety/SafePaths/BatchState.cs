@@ -14,4 +14,7 @@ public enum BatchState
 
     /// <summary>No row is left; the job is done.</summary>
     Completed,
+
+    /// <summary>Waiting because another run holds the named job (<see cref="RunningJobBehavior.Wait"/>).</summary>
+    WaitingForLease,
 }

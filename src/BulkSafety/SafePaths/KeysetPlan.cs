@@ -8,9 +8,12 @@ using Microsoft.EntityFrameworkCore.Query;
 namespace BulkSafety.SafePaths;
 
 /// <summary>
-/// The keyset over a batched job's query: the entity's primary key in order, the next rows' keys and stored sizes, and
-/// the predicate of one batch — the rows of the query whose key lies after the last processed key and at or before the
-/// last key of the batch. Bounds are closure fields, so EF Core sends them as parameters and compiles each query once.
+/// The keyset over a batched job's query: the entity's primary key in order, the queries that find the key ending the next
+/// batch and the values that price it (run as probes by <see cref="BatchProbe{T}"/>), and the predicate of one batch — the
+/// rows of the query whose key lies after the last processed key and at or before the last key of the batch. Every query
+/// is the caller's query (or the bare table) composed with LINQ and translated by EF Core: the predicate a probe evaluates
+/// is the one the batch statements evaluate. Bounds are closure fields, so EF Core sends them as parameters and compiles
+/// each query once.
 /// </summary>
 /// <remarks>
 /// A batch is a key range rather than a list of keys: one index range scan and two parameters instead of thousands, and
@@ -52,11 +55,14 @@ internal sealed class KeysetPlan<T>
     private readonly Expression<Func<T, bool>> _afterLower;
     private readonly Expression<Func<T, bool>> _upToUpper;
     private readonly Expression<Func<T, bool>> _betweenBounds;
-    private readonly Expression<Func<T, object?[]>> _projection;
+    private readonly Expression<Func<T, object?[]>> _keyParts;
+    private readonly Expression<Func<T, object?[]>> _firstKeyPart;
+    private readonly Expression<Func<T, object?[]>> _measuredValues;
 
-    private KeysetPlan(IQueryable<T> source, IEntityType entityType, IProperty[] key, IProperty[] measured)
+    private KeysetPlan(IQueryable<T> source, IQueryable<T> table, IEntityType entityType, IProperty[] key, IProperty[] measured)
     {
         Source = source;
+        Table = table;
         EntityType = entityType;
         Key = key;
         Measured = measured;
@@ -67,9 +73,10 @@ internal sealed class KeysetPlan<T>
         _afterLower = Expression.Lambda<Func<T, bool>>(After(parts, _lower), entity);
         _upToUpper = Expression.Lambda<Func<T, bool>>(UpTo(parts, _upper), entity);
         _betweenBounds = Expression.Lambda<Func<T, bool>>(Expression.AndAlso(After(parts, _lower), UpTo(parts, _upper)), entity);
-        _projection = Expression.Lambda<Func<T, object?[]>>(
-            Expression.NewArrayInit(typeof(object), [.. parts.Select(Box), .. measured.Select(p => Box(Length(entity, p)))]),
-            entity);
+        _keyParts = Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), parts.Select(Box)), entity);
+        _firstKeyPart = Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), Box(parts[0])), entity);
+        _measuredValues = measured.Length == 0 ? _firstKeyPart
+            : Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), measured.Select(p => Box(Access(entity, p)))), entity);
     }
 
     /// <summary>The caller's query with the operators that mean nothing to a batch removed.</summary>
@@ -80,16 +87,34 @@ internal sealed class KeysetPlan<T>
     /// <summary>The primary key's properties, in key order.</summary>
     public IReadOnlyList<IProperty> Key { get; }
 
-    /// <summary>The text and binary properties whose stored sizes each row read reports, after its key values.</summary>
+    /// <summary>The text and binary properties whose stored sizes price a batch (<see cref="BatchAggregate"/>).</summary>
     public IReadOnlyList<IProperty> Measured { get; }
 
     public bool HasLower { get; private set; }
 
+    /// <summary>
+    /// The entity's table without the caller's filter or the model's query filters: its rows in a key range are all the
+    /// rows a batch over that range can change, found without evaluating anything of the caller's.
+    /// </summary>
+    public IQueryable<T> Table { get; }
+
     /// <summary>The rows of the query after the lower bound (all of them before the first batch).</summary>
-    public IQueryable<T> Remaining => HasLower ? Source.Where(_afterLower) : Source;
+    public IQueryable<T> Remaining => AfterLower(filtered: true);
 
     /// <summary>The current batch: the rows of the query after the lower bound and at or before the upper bound.</summary>
-    public IQueryable<T> Batch => HasLower ? Source.Where(_betweenBounds) : Source.Where(_upToUpper);
+    public IQueryable<T> Batch => InBatch(filtered: true);
+
+    private IQueryable<T> AfterLower(bool filtered)
+    {
+        var rows = filtered ? Source : Table;
+        return HasLower ? rows.Where(_afterLower) : rows;
+    }
+
+    private IQueryable<T> InBatch(bool filtered)
+    {
+        var rows = filtered ? Source : Table;
+        return HasLower ? rows.Where(_betweenBounds) : rows.Where(_upToUpper);
+    }
 
     /// <summary>Validates <paramref name="source"/> and builds its plan.</summary>
     public static KeysetPlan<T> Create(IQueryable<T> source)
@@ -115,26 +140,50 @@ internal sealed class KeysetPlan<T>
             }
         }
 
-        return new KeysetPlan<T>(source.Provider.CreateQuery<T>(expression), entityType, key, MeasuredProperties(entityType));
+        // T is an entity type (the root says so): a class, which IgnoreQueryFilters requires but T is not constrained to.
+        return new KeysetPlan<T>(source.Provider.CreateQuery<T>(expression), source.Provider.CreateQuery<T>(
+            Expression.Call(typeof(EntityFrameworkQueryableExtensions), nameof(EntityFrameworkQueryableExtensions.IgnoreQueryFilters), [typeof(T)], root)), entityType, key, MeasuredProperties(entityType));
     }
 
-    /// <summary>Up to <paramref name="count"/> next rows after the lower bound, in key order: key values, then stored sizes.</summary>
-    public IQueryable<object?[]> NextRows(int count)
+    /// <summary>
+    /// The key of the <paramref name="count"/>-th row after the lower bound, in key order: keys only, one row. Nothing when
+    /// fewer rows are left (then <see cref="LastKey"/>).
+    /// </summary>
+    /// <param name="count">The rows the next batch should hold.</param>
+    /// <param name="filtered">The caller's query (<see langword="true"/>) or the whole table (<see cref="Table"/>).</param>
+    public IQueryable<object?[]> UpperKey(int count, bool filtered)
+        => Ordered(AfterLower(filtered), descending: false).Skip(count - 1).Take(1).Select(_keyParts);
+
+    /// <summary>The key of the last row after the lower bound.</summary>
+    public IQueryable<object?[]> LastKey(bool filtered) => Ordered(AfterLower(filtered), descending: true).Take(1).Select(_keyParts);
+
+    /// <summary>The measured values of the current batch's rows, in the order of <see cref="Measured"/>; the first key part when none is measured.</summary>
+    public IQueryable<object?[]> BatchValues(bool filtered) => InBatch(filtered).Select(_measuredValues);
+
+    /// <summary>The first key part of the rows after the lower bound: what counting them needs.</summary>
+    public IQueryable<object?[]> RemainingKeys(bool filtered) => AfterLower(filtered).Select(_firstKeyPart);
+
+    private IQueryable<T> Ordered(IQueryable<T> query, bool descending)
     {
-        var query = Remaining;
         for (var i = 0; i < Key.Count; i++)
         {
             var entity = Expression.Parameter(typeof(T), "e");
             var part = Expression.Lambda(Access(entity, Key[i]), entity);
-            var method = i == 0 ? nameof(Queryable.OrderBy) : nameof(Queryable.ThenBy);
+            var method = (i == 0, descending) switch
+            {
+                (true, false) => nameof(Queryable.OrderBy),
+                (true, true) => nameof(Queryable.OrderByDescending),
+                (false, false) => nameof(Queryable.ThenBy),
+                (false, true) => nameof(Queryable.ThenByDescending),
+            };
             query = query.Provider.CreateQuery<T>(
                 Expression.Call(typeof(Queryable), method, [typeof(T), Key[i].ClrType], query.Expression, Expression.Quote(part)));
         }
 
-        return query.Take(count).Select(_projection);
+        return query;
     }
 
-    /// <summary>Sets the lower bound to a key read by <see cref="NextRows"/> (or restored from a checkpoint).</summary>
+    /// <summary>Sets the lower bound to a key read by <see cref="UpperKey"/> (or restored from a checkpoint).</summary>
     public void SetLower(IReadOnlyList<object?> key)
     {
         Set(_lower, key);
@@ -178,45 +227,41 @@ internal sealed class KeysetPlan<T>
     private static Expression Access(ParameterExpression entity, IProperty property)
         => Expression.Call(EfProperty.MakeGenericMethod(property.ClrType), entity, Expression.Constant(property.Name));
 
-    // Text: characters (LINQ's string.Length, the same on every provider); binary: bytes. NULL stays NULL.
-    private static Expression Length(ParameterExpression entity, IProperty property)
-    {
-        var value = Access(entity, property);
-        var length = property.ClrType == typeof(string) ? (Expression)Expression.Property(value, nameof(string.Length)) : Expression.ArrayLength(value);
-        return Expression.Convert(length, typeof(int?));
-    }
-
     private static Expression Box(Expression value) => Expression.Convert(value, typeof(object));
 
     // (k1, k2, …) > (b1, b2, …), lexicographically: k1 > b1 OR (k1 = b1 AND k2 > b2) OR …
     private static Expression After(Expression[] parts, KeyBound[] bounds)
-        => Lexicographic(parts, bounds, Greater, orEqual: false);
+        => Lexicographic(parts, bounds, ExpressionType.GreaterThan, ExpressionType.GreaterThan, ExpressionType.GreaterThanOrEqual);
 
-    // (k1, k2, …) <= (b1, b2, …)
+    // (k1, k2, …) <= (b1, b2, …): k1 < b1 OR (k1 = b1 AND k2 < b2) OR … OR (k1 = b1 AND … AND kn <= bn)
     private static Expression UpTo(Expression[] parts, KeyBound[] bounds)
-        => Lexicographic(parts, bounds, (part, bound) => Greater(bound, part), orEqual: true);
+        => Lexicographic(parts, bounds, ExpressionType.LessThan, ExpressionType.LessThanOrEqual, ExpressionType.LessThanOrEqual);
 
-    private static Expression Lexicographic(Expression[] parts, KeyBound[] bounds, Func<Expression, Expression, Expression> strict, bool orEqual)
+    // The last part compares by `last`, the others by `strict`. An OR is no index range to a planner (PostgreSQL scans
+    // from the lower bound to the end of the index, in every batch), so a single part is one comparison, and a composite
+    // key leads with the bound its first part alone gives (`lead`: k1 >= b1, k1 <= b1), which the index can range over.
+    private static Expression Lexicographic(Expression[] parts, KeyBound[] bounds, ExpressionType strict, ExpressionType last, ExpressionType lead)
     {
         Expression? result = null;
         Expression? equalSoFar = null;
         for (var i = 0; i < parts.Length; i++)
         {
             var bound = bounds[i].Access;
-            var here = equalSoFar is null ? strict(parts[i], bound) : Expression.AndAlso(equalSoFar, strict(parts[i], bound));
+            var compare = Compare(parts[i], bound, i == parts.Length - 1 ? last : strict);
+            var here = equalSoFar is null ? compare : Expression.AndAlso(equalSoFar, compare);
             result = result is null ? here : Expression.OrElse(result, here);
             var equal = Expression.Equal(parts[i], bound);
             equalSoFar = equalSoFar is null ? equal : Expression.AndAlso(equalSoFar, equal);
         }
 
-        return orEqual ? Expression.OrElse(result!, equalSoFar!) : result!;
+        return parts.Length == 1 ? result! : Expression.AndAlso(Compare(parts[0], bounds[0].Access, lead), result!);
     }
 
-    // a > b; types without the operator (string, Guid) compare through CompareTo, which EF Core translates to ">".
-    private static Expression Greater(Expression left, Expression right)
+    // a op b; types without the operator (string, Guid) compare through CompareTo, which EF Core translates to the operator.
+    private static Expression Compare(Expression left, Expression right, ExpressionType comparison)
         => left.Type.IsPrimitive || left.Type.GetMethod("op_GreaterThan", [left.Type, left.Type]) is not null
-            ? Expression.GreaterThan(left, right)
-            : Expression.GreaterThan(Expression.Call(left, left.Type.GetMethod(nameof(IComparable<int>.CompareTo), [left.Type])!, right), Expression.Constant(0));
+            ? Expression.MakeBinary(comparison, left, right)
+            : Expression.MakeBinary(comparison, Expression.Call(left, left.Type.GetMethod(nameof(IComparable<int>.CompareTo), [left.Type])!, right), Expression.Constant(0));
 
     /// <summary>Removes the operators in <see cref="Dropped"/> and rejects any not in <see cref="Kept"/>.</summary>
     private sealed class BatchQueryCleaner : ExpressionVisitor

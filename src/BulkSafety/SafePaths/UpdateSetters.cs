@@ -61,7 +61,7 @@ internal sealed class UpdateSetters<T>
     public IReadOnlySet<IProperty>? AssignedProperties(IEntityType entityType)
     {
         var assigned = new HashSet<IProperty>();
-        foreach (var target in Targets())
+        foreach (var (target, _) in Setters())
         {
             if (target is not LambdaExpression { Body: var body } || PropertyName(body) is not { } name || entityType.FindProperty(name) is not { } property)
             {
@@ -74,8 +74,18 @@ internal sealed class UpdateSetters<T>
         return assigned;
     }
 
-    // The property expression of each setter, in order.
-    private IEnumerable<Expression> Targets()
+    /// <summary>
+    /// The setters as text, <c>b =&gt; b.Counter = b =&gt; (b.Counter + 1)</c>, with each value the lambdas captured — which
+    /// EF Core sends as a parameter — shown as its type: part of a named job's identity, which values are not.
+    /// </summary>
+    public string Describe()
+        => string.Join(", ", Setters().Select(setter => $"{CapturedValues.Instance.Visit(setter.Target)} = {CapturedValues.Instance.Visit(AsCaptured(setter.Value))}"));
+
+    // A value given as it is (SetProperty(p => p.Status, status)), not computed by a lambda, is sent as a parameter.
+    private static Expression AsCaptured(Expression value) => value is ConstantExpression constant ? Expression.Parameter(constant.Type, $"@{constant.Type.Name}") : value;
+
+    // The property and value expressions of each setter, in order.
+    private IEnumerable<(Expression Target, Expression Value)> Setters()
     {
 #if NET10_0_OR_GREATER
         // EF Core builds the setter list it translates with this builder; it is public but marked as infrastructure, so
@@ -85,19 +95,21 @@ internal sealed class UpdateSetters<T>
         _setters(builder);
         var list = builder.BuildSettersExpression();
 #pragma warning restore EF1001
-        return list.Expressions.Select(setter => setter is NewExpression { Arguments: [var target, ..] } ? target : setter);
+        return list.Expressions.Select(setter => setter is NewExpression { Arguments: [var target, var value] } ? (target, Unquote(value)) : (setter, setter));
 #else
-        var targets = new Stack<Expression>();
+        var setters = new Stack<(Expression, Expression)>();
         var calls = _setters.Body;
-        while (calls is MethodCallExpression { Method.Name: nameof(SetPropertyCalls<T>.SetProperty), Object: var previous, Arguments: [var target, _] })
+        while (calls is MethodCallExpression { Method.Name: nameof(SetPropertyCalls<T>.SetProperty), Object: var previous, Arguments: [var target, var value] })
         {
-            targets.Push(target is UnaryExpression { NodeType: ExpressionType.Quote, Operand: var quoted } ? quoted : target);
+            setters.Push((Unquote(target), Unquote(value)));
             calls = previous!;
         }
 
-        return calls is ParameterExpression ? targets : [calls];
+        return calls is ParameterExpression ? setters : [(calls, calls)];
 #endif
     }
+
+    private static Expression Unquote(Expression expression) => expression is UnaryExpression { NodeType: ExpressionType.Quote, Operand: var quoted } ? quoted : expression;
 
     private static string? PropertyName(Expression body) => body switch
     {
@@ -106,4 +118,22 @@ internal sealed class UpdateSetters<T>
         MethodCallExpression { Method: { Name: nameof(EF.Property), DeclaringType: var type }, Arguments: [ParameterExpression, ConstantExpression { Value: string name }] } when type == typeof(EF) => name,
         _ => null,
     };
+
+    /// <summary>Replaces what a setter captured — a member of a closure, a value passed as it is — with a placeholder of its type.</summary>
+    private sealed class CapturedValues : ExpressionVisitor
+    {
+        public static CapturedValues Instance { get; } = new();
+
+        public override Expression? Visit(Expression? node)
+            => node is ConstantExpression or MemberExpression { Expression: ConstantExpression or MemberExpression } && IsCaptured(node)
+                ? Expression.Parameter(node.Type, $"@{node.Type.Name}")
+                : base.Visit(node);
+
+        private static bool IsCaptured(Expression? node) => node switch
+        {
+            ConstantExpression constant => constant.Value is not null && !constant.Type.IsPrimitive && !constant.Type.IsEnum && constant.Type != typeof(string) && constant.Type != typeof(decimal),
+            MemberExpression member => IsCaptured(member.Expression),
+            _ => false,
+        };
+    }
 }

@@ -7,97 +7,44 @@ using Microsoft.EntityFrameworkCore;
 namespace BulkSafety.Benchmarks.SafePaths;
 
 /// <summary>
-/// Throughput of DeleteInBatchesAsync against one unbounded ExecuteDelete of the same rows on SQLite — in memory, and in
-/// a file in WAL mode (each commit synced, as a server would): a table of 2N rows of ~250 B, every other row matching
-/// the filter, N deleted. Each iteration starts from a fresh copy of the seeded database. The batched job keeps the guard's per-unit budgets (batches of at most 1 MiB of estimated log and
-/// 5,000 rows); its bytes-per-minute budget is set out of reach, because pacing is a rate limit by design, not a cost
-/// of the mechanism. The unbounded delete is one transaction of N rows — the statement the guard exists to stop. A third
-/// method runs the same job without batch limits (budgets out of reach: a first batch of 100 rows, then one of the rest):
-/// not a way to use the API, but the split of the batched job's extra time into the work it does per row (the count, the
-/// read of every key and text length, the pricing) and per batch. A fourth, without the guard, deletes the same keyset
-/// batches but reads only each batch's last key: what batching costs when no row is read, priced or counted.
+/// Throughput of DeleteInBatchesAsync against one unbounded, unguarded ExecuteDelete of the same rows: a table of 2N rows
+/// of ~250 B, every other row matching the filter, N deleted; each iteration starts from a freshly seeded table. The
+/// batched job keeps the guard's per-unit budgets (batches of at most 1 MiB of estimated log and 5,000 rows); its
+/// bytes-per-minute budget is set out of reach (window pacing off), because pacing is a rate limit by design, not a cost
+/// of the mechanism. The unbounded delete is one transaction of N rows — the statement the guard exists to stop. Two more
+/// methods split the difference, and neither is a way to use the API: the same job with every budget out of reach (a
+/// first batch of 100 rows, then one of the rest), which leaves what the job does per row and per job; and keyset batches
+/// of 5,000 rows without the guard, reading only each batch's last key, which is what batching alone costs — a commit
+/// per batch. One subclass per database.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
-public class BatchedDeleteBenchmarks
+public abstract class BatchedDeleteBenchmarks
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"bulksafety-bench-{Guid.NewGuid():N}");
-    private SqliteConnection _template = null!;
-    private SqliteConnection _memory = null!;
     private DbContextOptions<ItemsContext> _plain = null!;
     private DbContextOptions<ItemsContext> _guarded = null!;
     private DbContextOptions<ItemsContext> _guardedWithoutLimits = null!;
 
-    [Params(10_000, 100_000)]
+    [Params(100_000)]
     public int Rows { get; set; }
-
-    [Params("memory", "file")]
-    public string Storage { get; set; } = "memory";
-
-    private string TemplateFile => Path.Combine(_directory, "template.db");
-
-    private string CopyFile => Path.Combine(_directory, "copy.db");
 
     [GlobalSetup]
     public void Setup()
     {
-        Directory.CreateDirectory(_directory);
-        _template = new SqliteConnection(Storage == "memory" ? "Data Source=:memory:" : $"Data Source={TemplateFile};Pooling=false");
-        _template.Open();
-        using var context = new ItemsContext(new DbContextOptionsBuilder<ItemsContext>().UseSqlite(_template).Options);
-        context.Database.EnsureCreated();
-        context.Database.ExecuteSql($"""
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {2 * Rows})
-            INSERT INTO Items (Id, GroupId, Body, CreatedAt) SELECT i, 1 + (i % 2), printf('%.200c', 'b'), '2025-01-31 12:00:00' FROM n
-            """);
-        if (Storage == "file")
-        {
-            // WAL mode is a property of the file: the copies inherit it. Closing checkpoints the WAL into the file.
-            context.Database.ExecuteSql($"PRAGMA journal_mode = WAL");
-            _template.Close();
-        }
-
         // One set of options per method, as an application has: EF Core builds its services and the model once.
-        _memory = new SqliteConnection("Data Source=:memory:");
-        _plain = OnCopy().Options;
-        _guarded = OnCopy().UseBulkSafety(o => o.MaxBytesPerMinute = long.MaxValue / 4).Options;
-        _guardedWithoutLimits = OnCopy().UseBulkSafety(o =>
+        _plain = Options().Options;
+        _guarded = Options().UseBulkSafety(o => o.MaxBytesPerMinute = long.MaxValue / 4).Options;
+        _guardedWithoutLimits = Options().UseBulkSafety(o =>
         {
             o.MaxBytesPerMinute = long.MaxValue / 4;
             o.MaxBytesPerUnitOfWork = long.MaxValue / 4;
             o.MaxRowsPerUnitOfWork = int.MaxValue;
         }).Options;
+        CreateTemplate();
     }
-
-    private DbContextOptionsBuilder<ItemsContext> OnCopy()
-        => Storage == "memory"
-            ? new DbContextOptionsBuilder<ItemsContext>().UseSqlite(_memory)
-            : new DbContextOptionsBuilder<ItemsContext>().UseSqlite($"Data Source={CopyFile};Pooling=false");
 
     [IterationSetup]
-    public void CopyDatabase()
-    {
-        if (Storage == "memory")
-        {
-            _memory.Open();
-            _template.BackupDatabase(_memory);
-        }
-        else
-        {
-            File.Copy(TemplateFile, CopyFile, overwrite: true);
-        }
-    }
-
-    [IterationCleanup]
-    public void DropCopy() => _memory.Close();
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        _template.Dispose();
-        _memory.Dispose();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void IterationSetup() => Seed();
 
     [Benchmark(Baseline = true)]
     public async Task<long> UnboundedExecuteDelete()
@@ -143,6 +90,15 @@ public class BatchedDeleteBenchmarks
         }
     }
 
+    /// <summary>The options every context of the benchmark starts from: the database and its connection.</summary>
+    protected abstract DbContextOptionsBuilder<ItemsContext> Options();
+
+    /// <summary>Creates what <see cref="Seed"/> copies or fills before each iteration.</summary>
+    protected abstract void CreateTemplate();
+
+    /// <summary>Gives the iteration a table of 2N rows, N of them matching.</summary>
+    protected abstract void Seed();
+
     private long Check(long deleted) => deleted == Rows ? deleted : throw new InvalidOperationException($"deleted {deleted} rows, expected {Rows}");
 
     public sealed class Item
@@ -160,5 +116,105 @@ public class BatchedDeleteBenchmarks
     public sealed class ItemsContext(DbContextOptions<ItemsContext> options) : DbContext(options)
     {
         public DbSet<Item> Items => Set<Item>();
+    }
+}
+
+/// <summary>
+/// On SQLite, in memory or in a file in WAL mode (each commit synced, as a server would): each iteration starts from a
+/// copy of a database seeded once.
+/// </summary>
+public class SqliteBatchedDeleteBenchmarks : BatchedDeleteBenchmarks
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"bulksafety-bench-{Guid.NewGuid():N}");
+    private SqliteConnection _template = null!;
+    private readonly SqliteConnection _memory = new("Data Source=:memory:");
+
+    [Params("memory", "file")]
+    public string Storage { get; set; } = "memory";
+
+    private string TemplateFile => Path.Combine(_directory, "template.db");
+
+    private string CopyFile => Path.Combine(_directory, "copy.db");
+
+    protected override void Seed()
+    {
+        if (Storage == "memory")
+        {
+            _memory.Open();
+            _template.BackupDatabase(_memory);
+        }
+        else
+        {
+            File.Copy(TemplateFile, CopyFile, overwrite: true);
+        }
+    }
+
+    [IterationCleanup]
+    public void DropCopy() => _memory.Close();
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        _template.Dispose();
+        _memory.Dispose();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    protected override DbContextOptionsBuilder<ItemsContext> Options()
+        => Storage == "memory"
+            ? new DbContextOptionsBuilder<ItemsContext>().UseSqlite(_memory)
+            : new DbContextOptionsBuilder<ItemsContext>().UseSqlite($"Data Source={CopyFile};Pooling=false");
+
+    protected override void CreateTemplate()
+    {
+        Directory.CreateDirectory(_directory);
+        _template = new SqliteConnection(Storage == "memory" ? "Data Source=:memory:" : $"Data Source={TemplateFile};Pooling=false");
+        _template.Open();
+        using var context = new ItemsContext(new DbContextOptionsBuilder<ItemsContext>().UseSqlite(_template).Options);
+        context.Database.EnsureCreated();
+        context.Database.ExecuteSql($"""
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {2 * Rows})
+            INSERT INTO Items (Id, GroupId, Body, CreatedAt) SELECT i, 1 + (i % 2), printf('%.200c', 'b'), '2025-01-31 12:00:00' FROM n
+            """);
+        if (Storage == "file")
+        {
+            // WAL mode is a property of the file: the copies inherit it. Closing checkpoints the WAL into the file.
+            context.Database.ExecuteSql($"PRAGMA journal_mode = WAL");
+            _template.Close();
+        }
+    }
+}
+
+/// <summary>
+/// On PostgreSQL over loopback: the server named by the environment variable <c>BULKSAFETY_BENCHMARK_POSTGRES</c> (an
+/// Npgsql connection string; the benchmark creates its own database). Each iteration empties the table, fills it again
+/// and analyzes it.
+/// </summary>
+public class PostgresBatchedDeleteBenchmarks : BatchedDeleteBenchmarks
+{
+    protected override void Seed()
+    {
+        using var context = new ItemsContext(Options().Options);
+        context.Database.ExecuteSql($"""TRUNCATE "Items" """);
+        context.Database.ExecuteSql($"""
+            INSERT INTO "Items" ("Id", "GroupId", "Body", "CreatedAt")
+            SELECT i, 1 + (i % 2), repeat('b', 200), TIMESTAMP '2025-01-31 12:00:00' FROM generate_series(1, {2 * Rows}) AS i
+            """);
+        context.Database.ExecuteSql($"""VACUUM ANALYZE "Items" """);
+    }
+
+    protected override DbContextOptionsBuilder<ItemsContext> Options()
+    {
+        var server = Environment.GetEnvironmentVariable("BULKSAFETY_BENCHMARK_POSTGRES")
+            ?? throw new InvalidOperationException("Set BULKSAFETY_BENCHMARK_POSTGRES to an Npgsql connection string of a PostgreSQL server on loopback.");
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = "bulksafety_batch_benchmark" }.ConnectionString;
+        return new DbContextOptionsBuilder<ItemsContext>().UseNpgsql(connection);
+    }
+
+    protected override void CreateTemplate()
+    {
+        using var context = new ItemsContext(Options().Options);
+        context.Database.EnsureDeleted();
+        context.Database.EnsureCreated();
     }
 }

@@ -21,6 +21,9 @@ public sealed class CrashSafetyTests(PostgresFixture fixture, ITestOutputHelper 
     private const int Flagged = Rows / 2;
     private const int RowsPerBatch = 100;
 
+    // A killed child holds its lease until it expires: short, so that the next run waits little.
+    private const int LeaseMilliseconds = 2_000;
+
     [Fact]
     public async Task KilledMidRun_TheRerunContinues_AndEveryRowIsCountedExactlyOnce()
     {
@@ -90,33 +93,12 @@ public sealed class CrashSafetyTests(PostgresFixture fixture, ITestOutputHelper 
     private async Task<string> RunToEndAsync(BatchItemsDatabase database)
     {
         using var child = Start(database, pauseMilliseconds: 0);
-        var stdout = child.StandardOutput.ReadToEndAsync();
-        var stderr = child.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await child.WaitForExitAsync(timeout.Token);
-        var text = await stdout;
+        var (exitCode, text, errors) = await CrashJobProcess.WaitForExitAsync(child);
         output.WriteLine($"child {child.Id} ran to the end: {text.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()}");
-        Assert.True(child.ExitCode == 0, $"the job exited with {child.ExitCode}: {await stderr}");
+        Assert.True(exitCode == 0, $"the job exited with {exitCode}: {errors}");
         return text;
     }
 
     private static Process Start(BatchItemsDatabase database, int pauseMilliseconds)
-    {
-        var program = Path.Combine(AppContext.BaseDirectory, "BulkSafety.CrashJob.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { program, database.ConnectionString, Job, RowsPerBatch.ToString(CultureInfo.InvariantCulture), pauseMilliseconds.ToString(CultureInfo.InvariantCulture) })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash job");
-        child.StandardInput.Close();
-        return child;
-    }
+        => CrashJobProcess.Start(database, Job, RowsPerBatch, pauseMilliseconds, LeaseMilliseconds);
 }

@@ -1,8 +1,11 @@
+using System.Collections.Concurrent;
+using BulkSafety.CrashJob;
 using BulkSafety.Estimation;
 using BulkSafety.IntegrationTests.Postgres;
 using BulkSafety.IntegrationTests.Workloads;
 using BulkSafety.SafePaths;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace BulkSafety.IntegrationTests.SafePaths;
@@ -59,6 +62,56 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
         AssertWithin(result.Bytes, measured.WorkloadBytes, 0.5, 1.25);
     }
 
+    [Fact]
+    public async Task ABatchPricedFromItsSizesInTheDatabase_CostsWhatItsMaterialisedRowsCost()
+    {
+        // Sizes on both sides of the 126-byte header and the TOAST threshold, two-byte characters in a third of them;
+        // logical + REPLICA IDENTITY FULL logs every old value, so each row's cost depends on its own size. Fewer rows than
+        // the first batch takes (BatchSizer.FirstBatchRows), so that one batch compares with one SaveChanges.
+        var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_pricing", rows: 190, flagEvery: 2);
+        await using (var seed = database.Unguarded())
+        {
+            await seed.Database.ExecuteSqlRawAsync("""UPDATE batch_items SET "Payload" = repeat(CASE WHEN "Id" % 3 = 0 THEN 'é' ELSE 'p' END, (("Id" * 47) % 3000)::int)""");
+        }
+
+        var profile = ReplicationProfile.PostgresWal(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full);
+        long materialised;
+        await using (var dryRun = database.Guarded(o => o.Profile = profile))
+        {
+            dryRun.Items.RemoveRange(await dryRun.Items.Where(i => i.Flagged).ToListAsync());
+            materialised = dryRun.EstimatePendingChanges().EstimatedBytes;
+        }
+
+        await using var context = database.Guarded(o =>
+        {
+            o.Profile = profile;
+            o.MaxTableFraction = 1;
+        });
+        var result = await context.Items.Where(i => i.Flagged).DeleteInBatchesAsync(new BatchOptions { TargetBytesPerBatch = 64 * 1024 * 1024 });
+
+        Assert.Equal((95L, 1), (result.Rows, result.Batches));
+        Assert.Equal(materialised, result.Bytes);
+    }
+
+    [Fact]
+    public async Task AFilterCallingAVolatileFunction_IsNotEvaluatedByTheProbes_AndEveryMatchingRowIsStillDeleted()
+    {
+        var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_volatile", rows: 400, flagEvery: 2);
+        var log = new EventLog();
+        await using var context = new BatchItemContext(new DbContextOptionsBuilder<BatchItemContext>()
+            .UseNpgsql(database.ConnectionString)
+            .UseBulkSafety(o => o.MaxTableFraction = 1)
+            .UseLoggerFactory(LoggerFactory.Create(logging => logging.AddProvider(log)))
+            .Options);
+
+        var result = await context.Items.Where(i => i.Flagged && EF.Functions.Random() >= 0).DeleteInBatchesAsync(new BatchOptions { MaxRowsPerBatch = 100 });
+
+        Assert.Equal(200, result.Rows);
+        await using var check = database.Unguarded();
+        Assert.Equal(200, await check.Items.CountAsync(i => !i.Flagged));
+        Assert.Contains(log.Events, e => e.Id == BatchLog.PricedWithoutFilterId && e.Text.Contains("random()", StringComparison.Ordinal));
+    }
+
     private async Task<ReplicationProfile> ProfileAsync()
         => ReplicationProfile.PostgresWal(await PostgresDetection.WalLevelAsync(fixture.Server) == "logical" ? PostgresWalLevel.Logical : PostgresWalLevel.Replica);
 
@@ -67,5 +120,25 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
         var ratio = (double)estimate / measured;
         output.WriteLine($"estimate {estimate:N0} B, measured {measured:N0} B of WAL, ratio {ratio:0.000}");
         Assert.True(ratio >= low && ratio <= high, $"estimate {estimate:N0} B against {measured:N0} B of WAL measured: ratio {ratio:0.000}, expected {low}–{high}");
+    }
+
+    /// <summary>The guard's log events, as they are written.</summary>
+    private sealed class EventLog : ILoggerProvider, ILogger
+    {
+        public ConcurrentQueue<(int Id, string Text)> Events { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => Events.Enqueue((eventId.Id, formatter(state, exception)));
+
+        public void Dispose()
+        {
+        }
     }
 }

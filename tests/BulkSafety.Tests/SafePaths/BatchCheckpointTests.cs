@@ -122,8 +122,131 @@ public sealed class BatchCheckpointTests
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => context.Posts.DeleteInBatchesAsync(Named));
 
-        Assert.Contains("was checkpointed as \"update groups(Id)\", not \"delete posts(Id)\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("The job 'recount #1' was checkpointed as another job: \"update groups(Id)\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not \"delete posts(Id)\"", error.Message, StringComparison.Ordinal);
         Assert.Equal(10, harness.Count<IncidentReplay.Model.Post>());
+    }
+
+    [Theory]
+    [InlineData("not json")]
+    [InlineData("[150, 1]")]
+    [InlineData("[\"150\"]")]
+    [InlineData("[1.5]")]
+    [InlineData("[null]")]
+    [InlineData("{\"Id\": 150}")]
+    public async Task ACorruptCursor_IsRefusedNamingTheJobAndTheValue(string cursor)
+    {
+        using var harness = new GuardHarness();
+        harness.SeedGroups(300);
+        await using var context = harness.Guarded();
+        await InterruptAfterBatches(context, Named, 3);
+        await using (var check = harness.Unguarded())
+        {
+            await check.Database.ExecuteSqlAsync($"UPDATE bulksafety_checkpoints SET last_key = {cursor}");
+        }
+
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => Increment(context, Named));
+
+        Assert.Contains($"The checkpoint of the job 'recount #1' in bulksafety_checkpoints is corrupt: the value '{cursor}' cannot be used", error.Message, StringComparison.Ordinal);
+        await using var after = harness.Unguarded();
+        Assert.Equal(150, await after.Groups.CountAsync(g => g.PostsCount == 1));
+        Assert.Equal(150, await after.Groups.CountAsync(g => g.PostsCount == 0));
+    }
+
+    [Fact]
+    public async Task CorruptParameterValues_AreRefusedNamingTheJobAndTheValue()
+    {
+        using var harness = new GuardHarness();
+        harness.SeedGroups(300);
+        await using var context = harness.Guarded();
+        var limit = 200L;
+        await Assert.ThrowsAsync<BatchJobCanceledException>(() => IncrementUpTo(context, limit, Named, cancelAfterBatches: 1));
+        await using (var check = harness.Unguarded())
+        {
+            await check.Database.ExecuteSqlAsync($"UPDATE bulksafety_checkpoints SET parameter_values = {"[{\"Name\": 1}]"}");
+        }
+
+        var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() => IncrementUpTo(context, limit, Named));
+
+        Assert.Contains("The checkpoint of the job 'recount #1' in bulksafety_checkpoints is corrupt: the value '[{\"Name\": 1}]' cannot be used (the stored parameter values do not read back", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACrashBetweenTheLastBatchAndTheCompletionMark_TheRerunFindsItsCursorPastTheLastKeyAndCompletes()
+    {
+        using var harness = new GuardHarness();
+        harness.SeedGroups(120);
+        await using var context = harness.Guarded();
+        await context.Posts.DeleteInBatchesAsync(new BatchOptions { JobName = "creates the table" });
+        await using (var check = harness.Unguarded())
+        {
+            await check.Database.ExecuteSqlRawAsync("""
+                CREATE TRIGGER crash_before_completion BEFORE UPDATE ON bulksafety_checkpoints
+                WHEN NEW.completed = 1 BEGIN SELECT RAISE(ABORT, 'simulated crash'); END
+                """);
+        }
+
+        await Assert.ThrowsAsync<SqliteException>(() => Increment(context, Named));
+        await using (var check = harness.Unguarded())
+        {
+            await check.Database.ExecuteSqlRawAsync("DROP TRIGGER crash_before_completion");
+        }
+
+        var rerun = await Increment(context, Named);
+
+        Assert.Equal((false, 0L, 0, 120L), (rerun.AlreadyCompleted, rerun.Rows, rerun.Batches, rerun.RowsBeforeResume));
+        await using var final = harness.Unguarded();
+        Assert.True(await final.Groups.AllAsync(g => g.PostsCount == 1));
+        Assert.Equal(1, await final.Database.SqlQueryRaw<long>("SELECT completed AS Value FROM bulksafety_checkpoints WHERE job = 'recount #1'").SingleAsync());
+    }
+
+    [Fact]
+    public async Task ACheckpointTableOfTheFirstVersion_IsMigratedInPlace_AndItsJobResumes()
+    {
+        using var harness = new GuardHarness();
+        harness.SeedGroups(300);
+        await using (var check = harness.Unguarded())
+        {
+            // The DDL and the row the first version wrote, 150 rows into the job.
+            await check.Database.ExecuteSqlRawAsync("""
+                CREATE TABLE IF NOT EXISTS bulksafety_checkpoints (
+                    job VARCHAR(200) NOT NULL PRIMARY KEY,
+                    target VARCHAR(400) NOT NULL,
+                    last_key TEXT NULL,
+                    rows_done BIGINT NOT NULL,
+                    bytes_done BIGINT NOT NULL,
+                    completed INT NOT NULL)
+                """);
+            await check.Database.ExecuteSqlRawAsync("INSERT INTO bulksafety_checkpoints VALUES ('recount #1', 'update groups(Id)', '[150]', 150, 1000, 0)");
+            await check.Database.ExecuteSqlRawAsync("UPDATE groups SET PostsCount = 1 WHERE Id <= 150");
+        }
+
+        await using var context = harness.Guarded();
+        var rerun = await Increment(context, Named);
+
+        Assert.Equal((150L, 150L), (rerun.RowsBeforeResume, rerun.Rows));
+        await using var final = harness.Unguarded();
+        Assert.True(await final.Groups.AllAsync(g => g.PostsCount == 1));
+        var fingerprint = await final.Database.SqlQueryRaw<string>("SELECT fingerprint AS Value FROM bulksafety_checkpoints WHERE job = 'recount #1' AND completed = 1").SingleAsync();
+        Assert.Equal(64, fingerprint.Length);
+    }
+
+    [Fact]
+    public async Task ACheckpointOfTheFirstVersion_ForAnotherTarget_IsRefused()
+    {
+        using var harness = new GuardHarness();
+        harness.SeedGroups(10);
+        await using (var check = harness.Unguarded())
+        {
+            await check.Database.ExecuteSqlRawAsync("CREATE TABLE bulksafety_checkpoints (job VARCHAR(200) NOT NULL PRIMARY KEY, target VARCHAR(400) NOT NULL, last_key TEXT NULL, rows_done BIGINT NOT NULL, bytes_done BIGINT NOT NULL, completed INT NOT NULL)");
+            await check.Database.ExecuteSqlRawAsync("INSERT INTO bulksafety_checkpoints VALUES ('recount #1', 'delete groups(Id)', '[5]', 5, 100, 0)");
+        }
+
+        await using var context = harness.Guarded();
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Increment(context, Named));
+
+        Assert.Contains("was checkpointed as another job: \"delete groups(Id)\"", error.Message, StringComparison.Ordinal);
+        Assert.Contains("(its query was not recorded)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -149,6 +272,34 @@ public sealed class BatchCheckpointTests
         Assert.Equal(0, harness.Count<IncidentReplay.Model.Post>());
     }
 
-    private static Task<BatchResult> Increment(DbContext context, BatchOptions options, IProgress<BatchProgress>? progress = null, CancellationToken cancellation = default)
+    private static async Task InterruptAfterBatches(DbContext context, BatchOptions options, int batches)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var progress = new ProgressLog(p =>
+        {
+            if (p.Batches == batches)
+            {
+                cancellation.Cancel();
+            }
+        });
+        await Assert.ThrowsAsync<BatchJobCanceledException>(() => Increment(context, options, progress, cancellation.Token));
+    }
+
+    internal static Task<BatchResult> IncrementUpTo(DbContext context, long limit, BatchOptions options, int? cancelAfterBatches = null, IProgress<BatchProgress>? observer = null)
+    {
+        var cancellation = new CancellationTokenSource();
+        var progress = new ProgressLog(p =>
+        {
+            observer?.Report(p);
+            if (p.Batches == cancelAfterBatches)
+            {
+                cancellation.Cancel();
+            }
+        });
+        return context.Set<IncidentReplay.Model.Group>().Where(g => g.Id <= limit)
+            .UpdateInBatchesAsync(s => s.SetProperty(g => g.PostsCount, g => g.PostsCount + 1), options, progress, cancellation.Token);
+    }
+
+    internal static Task<BatchResult> Increment(DbContext context, BatchOptions options, IProgress<BatchProgress>? progress = null, CancellationToken cancellation = default)
         => context.Set<IncidentReplay.Model.Group>().UpdateInBatchesAsync(s => s.SetProperty(g => g.PostsCount, g => g.PostsCount + 1), options, progress, cancellation);
 }

@@ -63,6 +63,9 @@ public sealed class BatchGuardTests
         Assert.Equal("JobName", Refused(new BatchOptions { JobName = " " }));
         Assert.Equal("JobName", Refused(new BatchOptions { JobName = new string('j', 201) }));
         Assert.Equal("ProbeInterval", Refused(new BatchOptions { ProbeInterval = TimeSpan.Zero }));
+        Assert.Equal("LeaseDuration", Refused(new BatchOptions { LeaseDuration = TimeSpan.FromMilliseconds(999) }));
+        Assert.Equal("LeaseDuration", Refused(new BatchOptions { LeaseDuration = TimeSpan.FromDays(2) }));
+        Assert.Equal("IfRunning", Refused(new BatchOptions { IfRunning = (RunningJobBehavior)2 }));
 
         string? Refused(BatchOptions options)
             => Assert.ThrowsAny<ArgumentException>(() => context.Posts.DeleteInBatchesAsync(options).GetAwaiter().GetResult()).ParamName;

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace BulkSafety.IntegrationTests.SafePaths;
+
+/// <summary>
+/// Starts tests/BulkSafety.CrashJob — a named <c>Counter = Counter + 1</c> job over the flagged rows — as a child process
+/// on a <see cref="BatchItemsDatabase"/>, its output redirected line by line.
+/// </summary>
+internal static class CrashJobProcess
+{
+    /// <summary>The exit code of a run that lost its lease to another run.</summary>
+    public const int LostLeaseExitCode = 3;
+
+    /// <param name="database">The database.</param>
+    /// <param name="job">The job name.</param>
+    /// <param name="rowsPerBatch">At most this many rows per batch.</param>
+    /// <param name="pauseMilliseconds">A pause after each committed batch.</param>
+    /// <param name="leaseMilliseconds">The job's lease.</param>
+    /// <param name="stall">After this batch, the child stops (renewing nothing) until this file exists.</param>
+    public static Process Start(BatchItemsDatabase database, string job, int rowsPerBatch, int pauseMilliseconds, int leaseMilliseconds, (int AfterBatch, string UntilFile)? stall = null)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, "BulkSafety.CrashJob.dll");
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        string[] arguments = [program, database.ConnectionString, job, Invariant(rowsPerBatch), Invariant(pauseMilliseconds), Invariant(leaseMilliseconds)];
+        if (stall is { } stop)
+        {
+            arguments = [.. arguments, Invariant(stop.AfterBatch), stop.UntilFile];
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        var child = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash job");
+        child.StandardInput.Close();
+        return child;
+    }
+
+    /// <summary>Reads the child's output to its end and waits (at most 5 minutes) for it to exit.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> WaitForExitAsync(Process child)
+    {
+        var stdout = child.StandardOutput.ReadToEndAsync();
+        var stderr = child.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await child.WaitForExitAsync(timeout.Token);
+        return (child.ExitCode, await stdout, await stderr);
+    }
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+}
