@@ -75,19 +75,15 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
     public void Consumer_OnEachEfCoreVersion_BuildsWithBS1001OnTheViolationOnly_AndRunsTheGuard(string targetFramework, string efCoreVersion)
     {
         var consumer = CreateConsumer($"ef-{efCoreVersion}", targetFramework, efCoreVersion, ["BulkSafety"], GuardedProgram);
-        var sarif = Path.Combine(consumer, "bulksafety.sarif");
 
-        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _packages.ChildEnvironment);
+        var (output, sarifResults) = BuildWithSarif(consumer);
 
-        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
-        AssertReportedLines(build.Output, "warning", [LineOf(GuardedProgram, NaiveRemove)]);
-        Assert.Single(SarifResults(sarif, "BS1001"));
-
-        var run = ChildProcess.Run("dotnet", $"run --project \"{consumer}\" --no-build", consumer, _packages.ChildEnvironment);
-        Assert.True(run.ExitCode == 0, "The consumer did not run:\n" + run.Output);
-        Assert.Contains($"EF Core {efCoreVersion}", run.Output, StringComparison.Ordinal);
-        Assert.Contains("kept 25 groups", run.Output, StringComparison.Ordinal);
-        Assert.Contains("blocked BS9002: 150 rows", run.Output, StringComparison.Ordinal);
+        AssertReportedLines(output, "warning", [LineOf(GuardedProgram, NaiveRemove)]);
+        Assert.Single(sarifResults);
+        var run = Run(consumer);
+        Assert.Contains($"EF Core {efCoreVersion}", run, StringComparison.Ordinal);
+        Assert.Contains("kept 25 groups", run, StringComparison.Ordinal);
+        Assert.Contains("blocked BS9002: 150 rows", run, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -97,32 +93,25 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
     public void Consumer_OfTheAnalyzersOnly_OnEachEfCoreVersion_GetsTheRules_AndRunsWithoutTheRuntime(string targetFramework, string efCoreVersion)
     {
         var consumer = CreateConsumer($"analyzers-only-{efCoreVersion}", targetFramework, efCoreVersion, ["BulkSafety.Analyzers"], AnalyzedProgram);
-        var sarif = Path.Combine(consumer, "bulksafety.sarif");
 
-        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _packages.ChildEnvironment);
+        var (output, sarifResults) = BuildWithSarif(consumer);
 
-        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
-        AssertReportedLines(build.Output, "warning", [LineOf(AnalyzedProgram, NaiveRemove)]);
-        Assert.Single(SarifResults(sarif, "BS1001"));
+        AssertReportedLines(output, "warning", [LineOf(AnalyzedProgram, NaiveRemove)]);
+        Assert.Single(sarifResults);
         Assert.False(File.Exists(Path.Combine(consumer, "bin", "Debug", targetFramework, "BulkSafety.dll")), "The analyzers-only package brought the runtime library.");
-
-        var run = ChildProcess.Run("dotnet", $"run --project \"{consumer}\" --no-build", consumer, _packages.ChildEnvironment);
-        Assert.True(run.ExitCode == 0, "The consumer did not run:\n" + run.Output);
-        Assert.Contains($"EF Core {efCoreVersion}", run.Output, StringComparison.Ordinal);
+        Assert.Contains($"EF Core {efCoreVersion}", Run(consumer), StringComparison.Ordinal);
     }
 
     [Fact]
     public void Consumer_OfBothPackages_GetsEachDiagnosticOnce()
     {
         var consumer = CreateConsumer("both", "net10.0", "10.0.14", ["BulkSafety", "BulkSafety.Analyzers"], GuardedProgram);
-        var sarif = Path.Combine(consumer, "bulksafety.sarif");
 
-        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _packages.ChildEnvironment);
+        var (output, sarifResults) = BuildWithSarif(consumer);
 
-        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
-        Assert.Single(SarifResults(sarif, "BS1001"));
-        Assert.DoesNotContain("CS8032", build.Output, StringComparison.Ordinal);
-        Assert.DoesNotContain("CS8034", build.Output, StringComparison.Ordinal);
+        Assert.Single(sarifResults);
+        Assert.DoesNotContain("CS8032", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("CS8034", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -239,6 +228,23 @@ public sealed partial class PackageConsumerTests : IClassFixture<PackageConsumer
         }
 
         return consumer;
+    }
+
+    /// <summary>Builds the consumer with a SARIF log, as CI does; returns the build output and the log's BS1001 results.</summary>
+    private (string Output, List<JsonElement> Bs1001) BuildWithSarif(string consumer)
+    {
+        var sarif = Path.Combine(consumer, "bulksafety.sarif");
+        var build = ChildProcess.Run("dotnet", $"build \"{consumer}\" -nologo -p:ErrorLog=\"{sarif}%2Cversion=2.1\"", consumer, _packages.ChildEnvironment);
+        Assert.True(build.ExitCode == 0, "The consumer did not build:\n" + build.Output);
+        return (build.Output, SarifResults(sarif, "BS1001"));
+    }
+
+    /// <summary>Runs the built consumer and returns its output.</summary>
+    private string Run(string consumer)
+    {
+        var run = ChildProcess.Run("dotnet", $"run --project \"{consumer}\" --no-build", consumer, _packages.ChildEnvironment);
+        Assert.True(run.ExitCode == 0, "The consumer did not run:\n" + run.Output);
+        return run.Output;
     }
 
     private static XElement Nuspec(ZipArchive archive)
