@@ -8,9 +8,9 @@ namespace BulkSafety.IntegrationTests.Calibration;
 
 /// <summary>
 /// <see cref="ReplicationProfile.DetectAsync"/> against live PostgreSQL through Npgsql's <see cref="System.Data.Common.DbConnection"/>,
-/// and the MariaDB detection — there is no .NET MariaDB driver here — by running its query through the <c>mariadb</c>
-/// client and feeding the result to the same parser the runtime uses: the detected profile must predict what the server
-/// then logs.
+/// and the MariaDB detection by running its query through the <c>mariadb</c> client (this net10.0 project has no MySQL
+/// driver; CompatibilityTests' <c>MySqlConnectorProfileDetectionTests</c> run it over MySqlConnector) and feeding the result
+/// to the same parser the runtime uses: the detected profile must predict what the server then logs.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresProfileDetectionTests(PostgresFixture fixture)
