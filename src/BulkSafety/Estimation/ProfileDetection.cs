@@ -110,9 +110,9 @@ internal static class ProfileDetection
     /// <summary>
     /// The MySqlRow profile for the values of <see cref="MariaDbQuery"/> (or <see cref="MySqlQuery"/>), by column name.
     /// Throws <see cref="NotSupportedException"/> when binary logging is off. Under <c>binlog_format</c> MIXED (MariaDB
-    /// 10.11's default) or STATEMENT a DML statement is logged either as its text (a Query event: the text and some
-    /// 60-80 B of framing) or, when the server finds it unsafe for statement replication, as row events with the
-    /// session's row image; the profile is then an upper bound of both: the session's row image with the statement text
+    /// 10.11's default) or STATEMENT a DML statement is logged either as its text (a Query event: the text and 65 B of
+    /// framing with a two-letter database, measured through Pomelo) or, when the server finds it unsafe for statement
+    /// replication, as row events with the session's row image; the profile is then an upper bound of both: the session's row image with the statement text
     /// counted (annotate on, whatever <c>binlog_annotate_row_events</c> says), so the text of a statement logged as a
     /// Query event is covered by the Annotate_rows it is priced as, and its framing by the Table_map and Rows events.
     /// </summary>
