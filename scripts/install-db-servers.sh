@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the real-database tests need (PostgreSQL 15, MariaDB 10.11) when missing.
-# The tests start and stop their own server processes (tests/BulkSafety.IntegrationTests, see docs/real-databases.md);
+# The tests start and stop their own server processes (tests/BulkSafety.IntegrationTests and CompatibilityTests, see docs/real-databases.md);
 # nothing here starts a service. Every program the fixtures run is checked, not just one per package.
 set -euo pipefail
 pg=/usr/lib/postgresql/15

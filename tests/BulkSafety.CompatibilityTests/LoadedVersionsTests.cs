@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.Versioning;
 using Microsoft.EntityFrameworkCore;
@@ -14,6 +15,25 @@ public sealed class LoadedVersionsTests
     [Fact]
     public void NpgsqlProvider_IsTheVersionThisTargetRestores()
         => Assert.Equal(Expected("ExpectedNpgsqlEfVersion"), Informational(typeof(NpgsqlDbContextOptionsBuilderExtensions).Assembly));
+
+    [Fact]
+    public void PomeloProvider_IsTheVersionThisTargetRestores()
+        => Assert.Equal(Expected("ExpectedPomeloVersion"), Informational(typeof(MySqlDbContextOptionsBuilderExtensions).Assembly));
+
+    /// <summary>
+    /// Every EF Core assembly beside the tests is the one EF Core version of this target: a provider that pulled in
+    /// another major (NU1608 is only a warning, so restore would not stop a mixed EF 9/10 graph) fails here.
+    /// </summary>
+    [Fact]
+    public void EveryEfCoreAssemblyInTheOutput_IsThisTargetsEfCore()
+    {
+        var efCore = Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.EntityFrameworkCore*.dll")
+            .Select(path => (Name: Path.GetFileName(path), Version: FileVersionInfo.GetVersionInfo(path).ProductVersion!.Split('+')[0]))
+            .ToList();
+
+        Assert.Contains(efCore, assembly => assembly.Name == "Microsoft.EntityFrameworkCore.Relational.dll");
+        Assert.All(efCore, assembly => Assert.Equal((assembly.Name, Expected("ExpectedEfCoreVersion")), assembly));
+    }
 
     [Fact]
     public void BulkSafety_IsItsNet8Build()

@@ -61,10 +61,14 @@ public abstract class ReplicationProfile
     /// <param name="connection">A connection to the server the application writes to.</param>
     /// <param name="cancellationToken">Cancels the queries.</param>
     /// <returns>A <see cref="PostgresWalProfile"/> or a <see cref="MySqlRowProfile"/>.</returns>
+    /// <remarks>
+    /// Under <c>binlog_format</c> MIXED (MariaDB's default) or STATEMENT the MariaDB/MySQL profile is an upper bound: the
+    /// session's row image with the statement text counted, which covers a statement logged as its text as well as one
+    /// the server logs as rows (docs/estimation.md, "Knowing the server").
+    /// </remarks>
     /// <exception cref="NotSupportedException">
-    /// A MariaDB/MySQL server that writes no row events for DML: binary logging off, or <c>binlog_format</c> STATEMENT or
-    /// MIXED (MariaDB's default), which log these statements as text. Set <c>binlog_format=ROW</c> or configure a
-    /// profile explicitly.
+    /// A MariaDB/MySQL server with binary logging off: it writes no replication log to estimate. Configure a profile
+    /// explicitly if replicas will read one.
     /// </exception>
     public static Task<ReplicationProfile> DetectAsync(System.Data.Common.DbConnection connection, CancellationToken cancellationToken = default)
         => ProfileDetection.DetectAsync(connection, cancellationToken);

@@ -22,9 +22,11 @@ public sealed class Membership
 /// EF Core's view of all three catalog tables in one schema: <c>gt</c> (no foreign keys) or <c>gtc</c>, where the model
 /// declares what the database has — posts and memberships go with their group by <c>ON DELETE CASCADE</c> — so that
 /// the guard knows the database will delete children it does not track. The model declares the columns in the
-/// tables' physical order, as EF Core's migrations would have created them.
+/// tables' physical order, as EF Core's migrations would have created them, and the store types the tables have where the
+/// provider's default mapping differs (<c>posts.body</c> is TEXT on MariaDB, not LONGTEXT; timestamps on PostgreSQL are
+/// without time zone). Other providers' factories are in partial files of the test projects that reference them.
 /// </summary>
-public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options, string schema) : DbContext(options)
+public sealed partial class CatalogDbContext(DbContextOptions<CatalogDbContext> options, string schema) : DbContext(options)
 {
     /// <summary>The schema this context maps.</summary>
     public string Schema { get; } = schema;
@@ -50,6 +52,7 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options,
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.HasDefaultSchema(Schema);
+        var timestamp = Database.IsNpgsql() ? "timestamp without time zone" : "datetime(6)";
         modelBuilder.Entity<Group>(group =>
         {
             group.ToTable("groups");
@@ -60,16 +63,16 @@ public sealed class CatalogDbContext(DbContextOptions<CatalogDbContext> options,
             group.Property(g => g.PostsCount).HasColumnName("posts_count");
             group.Property(g => g.MembershipsCount).HasColumnName("memberships_count");
             group.Property(g => g.TracksCount).HasColumnName("tracks_count");
-            group.Property(g => g.CreatedAt).HasColumnName("created_at").HasColumnType("timestamp without time zone");
-            group.Property(g => g.UpdatedAt).HasColumnName("updated_at").HasColumnType("timestamp without time zone");
+            group.Property(g => g.CreatedAt).HasColumnName("created_at").HasColumnType(timestamp);
+            group.Property(g => g.UpdatedAt).HasColumnName("updated_at").HasColumnType(timestamp);
         });
         modelBuilder.Entity<Post>(post =>
         {
             post.ToTable("posts");
             post.Property(p => p.Id).HasColumnName("id").ValueGeneratedNever();
             post.Property(p => p.GroupId).HasColumnName("group_id");
-            post.Property(p => p.Body).HasColumnName("body");
-            post.Property(p => p.CreatedAt).HasColumnName("created_at").HasColumnType("timestamp without time zone");
+            post.Property(p => p.Body).HasColumnName("body").HasColumnType("text");
+            post.Property(p => p.CreatedAt).HasColumnName("created_at").HasColumnType(timestamp);
             post.HasIndex(p => p.GroupId).HasDatabaseName("ix_posts_group_id");
         });
         modelBuilder.Entity<Membership>(membership =>

@@ -15,23 +15,21 @@ internal static class CatalogPredictions
     /// <summary>The predicted log bytes of <paramref name="workload"/>'s measured statements under <paramref name="profile"/>.</summary>
     /// <param name="profile">The engine model.</param>
     /// <param name="workload">The workload.</param>
-    /// <param name="knownStatementText">Whether the model is given each statement's text length, as the calibration can;
-    /// otherwise it estimates one as the guard must (the SQL EF Core's MySQL provider would send for the row).</param>
-    public static long Predict(ReplicationProfile profile, Workload workload, bool knownStatementText = true)
+    public static long Predict(ReplicationProfile profile, Workload workload)
     {
         long total = 0;
         for (var i = 0; i < workload.Measured.Count; i++)
         {
-            var statement = StatementBytes(profile, workload, i, knownStatementText);
+            var statement = StatementBytes(profile, workload, i);
             total += statement + profile.EstimateTransactionOverhead(statement);
         }
 
         return total;
     }
 
-    private static long StatementBytes(ReplicationProfile profile, Workload workload, int index, bool knownStatementText)
+    private static long StatementBytes(ReplicationProfile profile, Workload workload, int index)
     {
-        int? text = knownStatementText ? Encoding.UTF8.GetByteCount(workload.Measured[index]) : null;
+        int text = Encoding.UTF8.GetByteCount(workload.Measured[index]);
         var groups = CatalogTables.Groups(cascades: workload.Schema == IncidentWorkloads.CascadeSchema);
         var group = CatalogTables.GroupRow(workload.Text);
         var posts = CatalogTables.Posts;

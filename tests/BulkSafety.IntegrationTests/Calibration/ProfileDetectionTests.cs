@@ -8,9 +8,9 @@ namespace BulkSafety.IntegrationTests.Calibration;
 
 /// <summary>
 /// <see cref="ReplicationProfile.DetectAsync"/> against live PostgreSQL through Npgsql's <see cref="System.Data.Common.DbConnection"/>,
-/// and the MariaDB detection — there is no .NET MariaDB driver here — by running its query through the <c>mariadb</c>
-/// client and feeding the result to the same parser the runtime uses: the detected profile must predict what the server
-/// then logs.
+/// and the MariaDB detection by running its query through the <c>mariadb</c> client (this net10.0 project has no MySQL
+/// driver; CompatibilityTests' <c>MySqlConnectorProfileDetectionTests</c> run it over MySqlConnector) and feeding the result
+/// to the same parser the runtime uses: the detected profile must predict what the server then logs.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresProfileDetectionTests(PostgresFixture fixture)
@@ -109,11 +109,17 @@ public sealed class MariaDbProfileDetectionTests(MariaDbFixture fixture)
     [Theory]
     [InlineData("MIXED")]
     [InlineData("STATEMENT")]
-    public async Task StatementBasedLogging_IsRefusedWithTheReason(string format)
+    public async Task StatementBasedLogging_IsDetectedAsAnUpperBound(string format)
     {
-        var error = await Assert.ThrowsAsync<NotSupportedException>(() => DetectAsync($"SET SESSION binlog_format='{format}';", IncidentWorkloads.PlainSchema));
+        var session = $"SET SESSION binlog_format='{format}'; SET SESSION binlog_annotate_row_events=OFF;";
+        var workload = IncidentWorkloads.ForMariaDb(WorkloadShape.PerChildLoop, TextSize.TenKb);
+        await fixture.Meter.MeasureAsync(workload with { Measured = [] }, BinlogSettings.Default);
 
-        Assert.Contains($"binlog_format={format}", error.Message, StringComparison.Ordinal);
+        var profile = await DetectAsync(session, workload.Schema);
+        var measured = await fixture.Meter.MeasureAsync(session + string.Concat(workload.Measured.Select(s => s + ";\n")), workload.Schema);
+
+        Assert.True(profile.Settings.AnnotateRowEvents);
+        Assert.InRange(measured.Bytes, 1, CatalogPredictions.Predict(profile, workload));
     }
 
     // The runtime's query through the mariadb client, its one result row handed to the runtime's parser.

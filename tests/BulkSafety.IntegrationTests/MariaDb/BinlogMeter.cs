@@ -81,9 +81,20 @@ public sealed class BinlogMeter(MariaDbServer server)
         return await MeasureExclusiveAsync(settings.SessionStatements + Script(workload.Measured), workload.Schema, cancellationToken);
     }
 
+    /// <summary>Runs <paramref name="workload"/> (e.g. an EF Core SaveChanges over its own connection) under exclusive
+    /// access and returns what it added to the binlog.</summary>
+    public async Task<BinlogMeasurement> MeasureAsync(Func<CancellationToken, Task> workload, CancellationToken cancellationToken = default)
+    {
+        using var exclusive = await server.Exclusive.AcquireAsync(cancellationToken);
+        return await MeasureExclusiveAsync(workload, cancellationToken);
+    }
+
     private static string Script(IEnumerable<string> statements) => string.Concat(statements.Select(statement => statement + ";\n"));
 
-    private async Task<BinlogMeasurement> MeasureExclusiveAsync(string sql, string? database, CancellationToken cancellationToken)
+    private Task<BinlogMeasurement> MeasureExclusiveAsync(string sql, string? database, CancellationToken cancellationToken) =>
+        MeasureExclusiveAsync(token => Client.ExecuteAsync(sql, database, token), cancellationToken);
+
+    private async Task<BinlogMeasurement> MeasureExclusiveAsync(Func<CancellationToken, Task> workload, CancellationToken cancellationToken)
     {
         var start = await CurrentPositionAsync(cancellationToken);
         if (start.Position > MariaDbServer.RotateBinlogAbove)
@@ -92,7 +103,7 @@ public sealed class BinlogMeter(MariaDbServer server)
             start = await CurrentPositionAsync(cancellationToken);
         }
 
-        await Client.ExecuteAsync(sql, database, cancellationToken);
+        await workload(cancellationToken);
         var end = await CurrentPositionAsync(cancellationToken);
         if (end.File != start.File)
         {

@@ -4,7 +4,8 @@ using BulkSafety.IntegrationTests.Infrastructure;
 namespace BulkSafety.IntegrationTests.MariaDb;
 
 /// <summary>
-/// Drives MariaDB through the <c>mariadb</c> command-line client, because no .NET MySQL driver is available here. SQL
+/// Drives MariaDB through the <c>mariadb</c> command-line client, because this net10.0 project has no EF Core 10 provider
+/// for MariaDB and so no MySQL driver (the CompatibilityTests also connect through MySqlConnector). SQL
 /// goes in on standard input (statements can carry 100 KB literals, far beyond a command line), results come back as
 /// tab-separated text, and a failing statement raises <see cref="MariaDbException"/> with the server's own message.
 /// Each call is one client session: session variables set in a call apply to the rest of that call only.

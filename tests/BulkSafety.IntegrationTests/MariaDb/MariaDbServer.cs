@@ -41,6 +41,11 @@ public sealed class MariaDbServer : IAsyncDisposable
     /// <summary>A <c>mariadb</c> command-line client connected as root over TCP.</summary>
     public MariaDbClient Client { get; }
 
+    /// <summary>An ADO.NET connection string (MySqlConnector's keywords) for root over TCP, in <paramref name="database"/>.
+    /// Unpooled: every connection is a new session, so it starts from the server's global settings.</summary>
+    public string ConnectionString(string database) =>
+        $"Server=127.0.0.1;Port={Port};User ID=root;Database={database};Pooling=false";
+
     /// <summary>Held by every binlog measurement; see <see cref="ExclusiveAccess"/>.</summary>
     public ExclusiveAccess Exclusive { get; } = new();
 

@@ -290,8 +290,8 @@ public sealed class MySqlRowProfileTests
         var known = profile.EstimateRow(groups, RowChange.Update(row, row, assigns, 0));
 
         // The SQL EF's MySQL provider generates, with typical 6-digit literals or with placeholders.
-        Assert.Equal(known + "UPDATE `groups` SET `posts_count` = 123456\nWHERE `id` = 123456;".Length, profile.EstimateRow(groups, RowChange.Update(row, row, assigns)));
-        Assert.Equal(known + "UPDATE `groups` SET `posts_count` = @p0\nWHERE `id` = @p1;".Length, parameterized.EstimateRow(groups, RowChange.Update(row, row, assigns)));
+        Assert.Equal(known + "UPDATE `groups` SET `posts_count` = 123456\nWHERE `id` = 123456".Length, profile.EstimateRow(groups, RowChange.Update(row, row, assigns)));
+        Assert.Equal(known + "UPDATE `groups` SET `posts_count` = @p0\nWHERE `id` = @p1".Length, parameterized.EstimateRow(groups, RowChange.Update(row, row, assigns)));
     }
 
     [Fact]

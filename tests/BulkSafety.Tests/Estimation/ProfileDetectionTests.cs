@@ -77,15 +77,31 @@ public sealed class ProfileDetectionTests
 
     [Theory]
     [InlineData("0", "ROW")]
-    [InlineData("1", "MIXED")]
-    [InlineData("1", "STATEMENT")]
-    public void NoRowEvents_AreRefused(string logBin, string format)
+    [InlineData("1", "ROWS")]
+    public void NoBinlogOrAnUnknownFormat_IsRefused(string logBin, string format)
         => Assert.Throws<NotSupportedException>(() => ProfileDetection.MySqlRow(new Dictionary<string, string?>
         {
             ["log_bin"] = logBin,
             ["binlog_format"] = format,
             ["binlog_row_image"] = "FULL",
         }));
+
+    [Theory]
+    [InlineData("MIXED")]
+    [InlineData("STATEMENT")]
+    public void StatementFormats_AreBoundedByTheSessionsRowImageWithTheTextCounted(string format)
+    {
+        var profile = ProfileDetection.MySqlRow(new Dictionary<string, string?>
+        {
+            ["log_bin"] = "1",
+            ["binlog_format"] = format,
+            ["binlog_row_image"] = "MINIMAL",
+            ["binlog_annotate_row_events"] = "0",
+        });
+
+        Assert.Equal(BinlogRowImage.Minimal, profile.RowImage);
+        Assert.True(profile.Settings.AnnotateRowEvents);
+    }
 
     private static TableShape Table(string name, string? schema) => new(name, [new ColumnShape("id", ColumnType.Int64, isKey: true)]) { Schema = schema };
 }

@@ -24,7 +24,7 @@ public sealed class DryRunTests
         // Row image: 1 + 8 + 8 + (4 + 51,200) + 0 + 4 + (2 + 4) + 4 + 8 = 51,243; Update_rows 19 + 8 + 1 + 1 + 1 + 2 × 51,243 + 4.
         const long updateRows = 102_520;
         const long tableMap = 19 + 8 + (1 + 3 + 1) + (1 + 6 + 1) + 1 + 8 + 1 + 6 + 1 + 4;
-        var annotate = 19 + "UPDATE `groups` SET `PostsCount` = 123456, `UpdatedAt` = '2025-01-31 12:34:56.123456'\nWHERE `Id` = 123456;".Length + 4;
+        var annotate = 19 + "UPDATE `groups` SET `PostsCount` = 123456, `UpdatedAt` = timestamp('2025-01-31 12:34:56.123456')\nWHERE `Id` = 123456".Length + 4;
         Assert.Equal(61, tableMap);
         Assert.Equal(42 + annotate + tableMap + updateRows + 31, report.EstimatedBytes);
         Assert.Equal(42 + 31, report.TransactionOverheadBytes);

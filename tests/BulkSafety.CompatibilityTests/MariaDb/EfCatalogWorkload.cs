@@ -1,0 +1,104 @@
+using BulkSafety.Estimation;
+using BulkSafety.IntegrationTests.Calibration;
+using BulkSafety.IntegrationTests.MariaDb;
+using BulkSafety.IntegrationTests.Postgres;
+using BulkSafety.IntegrationTests.Workloads;
+using Microsoft.EntityFrameworkCore;
+
+namespace BulkSafety.CompatibilityTests.MariaDb;
+
+/// <summary>One SaveChanges of an EF workload: the guard's estimate right before it and the binlog it wrote.</summary>
+internal sealed record SavedTransaction(Accuracy Accuracy, BinlogMeasurement Measured)
+{
+    /// <summary>Within ±<paramref name="tolerance"/> of the measured bytes or ±<paramref name="toleranceBytes"/>, whichever is larger.</summary>
+    public bool IsWithin(double tolerance, int toleranceBytes) =>
+        Math.Abs(Accuracy.Predicted - Accuracy.Measured) <= Math.Max(toleranceBytes, tolerance * Accuracy.Measured);
+}
+
+/// <summary>
+/// The catalog's workloads (<see cref="IncidentWorkloads"/>) as an EF application writes them through Pomelo, as
+/// <c>EfCoreWalCalibrationTests</c> does on PostgreSQL: the per-child loop saves once per child (EF folds the counter and
+/// the touch into one UPDATE of the group), the set-based alternative deletes the tracked posts and updates the group in
+/// one SaveChanges, and the cascade deletes a group whose posts and memberships EF does not track (InnoDB deletes them).
+/// Each SaveChanges is estimated with <see cref="BulkSafetyDbContextExtensions.EstimatePendingChanges"/> right before it
+/// runs and measured on its own.
+/// </summary>
+internal static class EfCatalogWorkload
+{
+    /// <summary>The shapes an EF application can write (the no-op update and the delete of nothing send no SQL).</summary>
+    public static IReadOnlyList<WorkloadShape> Shapes { get; } =
+    [
+        WorkloadShape.InsertGroup, WorkloadShape.UpdateCounter, WorkloadShape.TouchGroup, WorkloadShape.DeleteGroup, WorkloadShape.DeleteChild,
+        WorkloadShape.PerChildLoop, WorkloadShape.SetBased, WorkloadShape.CascadeDelete,
+    ];
+
+    private static DateTime Now => DateTime.UtcNow;
+
+    /// <summary>
+    /// Builds the catalog's tables and rows for <paramref name="shape"/> through the <c>mariadb</c> client (the insert goes
+    /// into populated tables), then runs the EF version of the workload on a context guarded with <paramref name="profile"/>
+    /// (Warn mode: nothing is refused). The server's global binlog settings apply: every connection is a new session.
+    /// </summary>
+    public static async Task<IReadOnlyList<SavedTransaction>> RunAsync(MariaDbFixture fixture, WorkloadShape shape, TextSize text, ReplicationProfile profile)
+    {
+        var workload = IncidentWorkloads.ForMariaDb(shape == WorkloadShape.InsertGroup ? WorkloadShape.DeleteGroup : shape, text);
+        await fixture.Meter.MeasureAsync(workload with { Warmup = [], Measured = [] }, BinlogSettings.Default);
+        await using var context = CatalogDbContext.Create(fixture.Server, workload.Schema, o =>
+        {
+            o.Profile = profile;
+            o.Mode = BulkSafetyMode.Warn;
+        });
+        var group = shape == WorkloadShape.InsertGroup ? null : await context.Groups.SingleAsync(g => g.Id == IncidentWorkloads.GroupId);
+        var posts = shape is WorkloadShape.DeleteChild or WorkloadShape.PerChildLoop or WorkloadShape.SetBased
+            ? await context.Posts.Where(p => p.GroupId == IncidentWorkloads.GroupId).OrderBy(p => p.Id).ToListAsync()
+            : [];
+        IEnumerable<Action> changes = shape switch
+        {
+            WorkloadShape.InsertGroup =>
+            [
+                () => context.Groups.Add(new Group
+                {
+                    Id = IncidentWorkloads.GroupId + 1,
+                    Name = IncidentWorkloads.GroupName,
+                    Description = IncidentWorkloads.Description(text.Bytes),
+                    CreatedAt = Now,
+                    UpdatedAt = Now,
+                }),
+            ],
+            WorkloadShape.UpdateCounter => [() => group!.PostsCount--],
+            WorkloadShape.TouchGroup => [() => group!.UpdatedAt = Now],
+            WorkloadShape.DeleteGroup or WorkloadShape.CascadeDelete => [() => context.Groups.Remove(group!)],
+            WorkloadShape.DeleteChild => [() => context.Posts.Remove(posts[0])],
+            WorkloadShape.PerChildLoop => posts.Select<Post, Action>(post => () =>
+            {
+                context.Posts.Remove(post);
+                group!.PostsCount--;
+                group.UpdatedAt = Now;
+            }),
+            WorkloadShape.SetBased =>
+            [
+                () =>
+                {
+                    context.Posts.RemoveRange(posts);
+                    group!.PostsCount -= posts.Count;
+                    group.UpdatedAt = Now;
+                },
+            ],
+            _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, null),
+        };
+        var transactions = new List<SavedTransaction>();
+        foreach (var change in changes)
+        {
+            change();
+            var estimated = context.EstimatePendingChanges().EstimatedBytes;
+            var measured = await fixture.Meter.MeasureAsync(token => context.SaveChangesAsync(token));
+            transactions.Add(new SavedTransaction(new Accuracy(estimated, measured.Bytes), measured));
+        }
+
+        return transactions;
+    }
+
+    /// <summary>The sum over <paramref name="transactions"/>.</summary>
+    public static Accuracy Sum(IEnumerable<SavedTransaction> transactions) =>
+        transactions.Aggregate(new Accuracy(0, 0), (sum, t) => new Accuracy(sum.Predicted + t.Accuracy.Predicted, sum.Measured + t.Accuracy.Measured));
+}
