@@ -16,34 +16,15 @@ namespace BulkSafety.Analyzers.Infrastructure;
 internal static class RuleOptions
 {
     public static int GetInt32(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName, int defaultValue)
-    {
-        var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-        return TryRead(config, "dotnet_code_quality." + ruleId + "." + optionName, out var value)
-            || TryRead(config, "dotnet_code_quality." + optionName, out value)
-                ? value
-                : defaultValue;
-    }
+        => TryGet<int>(options, tree, ruleId, optionName, TryParseCount, out var value) ? value : defaultValue;
 
     /// <summary><c>true</c> or <c>false</c> (any case); anything else, or nothing, gives <paramref name="defaultValue"/>.</summary>
     public static bool GetBoolean(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName, bool defaultValue)
-    {
-        var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-        foreach (var key in new[] { "dotnet_code_quality." + ruleId + "." + optionName, "dotnet_code_quality." + optionName })
-        {
-            if (config.TryGetValue(key, out var text) && bool.TryParse(text.Trim(), out var value))
-            {
-                return value;
-            }
-        }
-
-        return defaultValue;
-    }
+        => TryGet<bool>(options, tree, ruleId, optionName, bool.TryParse, out var value) ? value : defaultValue;
 
     /// <summary>A comma-separated list (<c>IUnitOfWork.CommitAsync, MyRepo.Save</c>), its entries trimmed; empty when unset.</summary>
     public static ImmutableArray<string> GetList(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName)
-        => TryGetText(options, tree, ruleId, optionName) is { } text
-            ? text.Split(',').Select(e => e.Trim()).Where(e => e.Length > 0).ToImmutableArray()
-            : ImmutableArray<string>.Empty;
+        => TryGet<ImmutableArray<string>>(options, tree, ruleId, optionName, TryParseList, out var value) ? value : ImmutableArray<string>.Empty;
 
     /// <summary>
     /// Whether a <c>Type.Member</c> entry of <paramref name="entries"/> names <paramref name="member"/>: the member's name
@@ -68,21 +49,30 @@ internal static class RuleOptions
         return false;
     }
 
-    private static bool TryRead(AnalyzerConfigOptions config, string key, out int value)
-    {
-        value = 0;
-        return config.TryGetValue(key, out var text)
-            && int.TryParse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out value)
-            && value >= 0;
-    }
+    private delegate bool TryParse<T>(string text, out T value);
 
-    // The rule's key first, then the shared one; null when neither is set.
-    private static string? TryGetText(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName)
+    // The rule's key first, then the shared one; a value that does not parse is passed over like an absent one.
+    private static bool TryGet<T>(AnalyzerOptions options, SyntaxTree tree, string ruleId, string optionName, TryParse<T> parse, out T value)
     {
         var config = options.AnalyzerConfigOptionsProvider.GetOptions(tree);
-        return config.TryGetValue("dotnet_code_quality." + ruleId + "." + optionName, out var text)
-            || config.TryGetValue("dotnet_code_quality." + optionName, out text)
-                ? text
-                : null;
+        foreach (var key in new[] { "dotnet_code_quality." + ruleId + "." + optionName, "dotnet_code_quality." + optionName })
+        {
+            if (config.TryGetValue(key, out var text) && parse(text.Trim(), out value))
+            {
+                return true;
+            }
+        }
+
+        value = default!;
+        return false;
+    }
+
+    private static bool TryParseCount(string text, out int value)
+        => int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out value) && value >= 0;
+
+    private static bool TryParseList(string text, out ImmutableArray<string> value)
+    {
+        value = text.Split(',').Select(e => e.Trim()).Where(e => e.Length > 0).ToImmutableArray();
+        return true;
     }
 }
