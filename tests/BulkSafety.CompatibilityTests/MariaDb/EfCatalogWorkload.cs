@@ -16,22 +16,12 @@ internal sealed record SavedTransaction(Accuracy Accuracy, BinlogMeasurement Mea
 }
 
 /// <summary>
-/// The catalog's workloads (<see cref="IncidentWorkloads"/>) as an EF application writes them through Pomelo, as
-/// <c>EfCoreWalCalibrationTests</c> does on PostgreSQL: the per-child loop saves once per child (EF folds the counter and
-/// the touch into one UPDATE of the group), the set-based alternative deletes the tracked posts and updates the group in
-/// one SaveChanges, and the cascade deletes a group whose posts and memberships EF does not track (InnoDB deletes them).
-/// Each SaveChanges is estimated with <see cref="BulkSafetyDbContextExtensions.EstimatePendingChanges"/> right before it
+/// The catalog's workloads as an EF application writes them (<see cref="CatalogChanges"/>) through Pomelo; in the cascade,
+/// InnoDB deletes the posts and memberships EF does not track. Each SaveChanges is estimated with <see cref="BulkSafetyDbContextExtensions.EstimatePendingChanges"/> right before it
 /// runs and measured on its own.
 /// </summary>
 internal static class EfCatalogWorkload
 {
-    /// <summary>The shapes an EF application can write (the no-op update and the delete of nothing send no SQL).</summary>
-    public static IReadOnlyList<WorkloadShape> Shapes { get; } =
-    [
-        WorkloadShape.InsertGroup, WorkloadShape.UpdateCounter, WorkloadShape.TouchGroup, WorkloadShape.DeleteGroup, WorkloadShape.DeleteChild,
-        WorkloadShape.PerChildLoop, WorkloadShape.SetBased, WorkloadShape.CascadeDelete,
-    ];
-
     private static DateTime Now => DateTime.UtcNow;
 
     /// <summary>
@@ -52,42 +42,8 @@ internal static class EfCatalogWorkload
         var posts = shape is WorkloadShape.DeleteChild or WorkloadShape.PerChildLoop or WorkloadShape.SetBased
             ? await context.Posts.Where(p => p.GroupId == IncidentWorkloads.GroupId).OrderBy(p => p.Id).ToListAsync()
             : [];
-        IEnumerable<Action> changes = shape switch
-        {
-            WorkloadShape.InsertGroup =>
-            [
-                () => context.Groups.Add(new Group
-                {
-                    Id = IncidentWorkloads.GroupId + 1,
-                    Name = IncidentWorkloads.GroupName,
-                    Description = IncidentWorkloads.Description(text.Bytes),
-                    CreatedAt = Now,
-                    UpdatedAt = Now,
-                }),
-            ],
-            WorkloadShape.UpdateCounter => [() => group!.PostsCount--],
-            WorkloadShape.TouchGroup => [() => group!.UpdatedAt = Now],
-            WorkloadShape.DeleteGroup or WorkloadShape.CascadeDelete => [() => context.Groups.Remove(group!)],
-            WorkloadShape.DeleteChild => [() => context.Posts.Remove(posts[0])],
-            WorkloadShape.PerChildLoop => posts.Select<Post, Action>(post => () =>
-            {
-                context.Posts.Remove(post);
-                group!.PostsCount--;
-                group.UpdatedAt = Now;
-            }),
-            WorkloadShape.SetBased =>
-            [
-                () =>
-                {
-                    context.Posts.RemoveRange(posts);
-                    group!.PostsCount -= posts.Count;
-                    group.UpdatedAt = Now;
-                },
-            ],
-            _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, null),
-        };
         var transactions = new List<SavedTransaction>();
-        foreach (var change in changes)
+        foreach (var change in CatalogChanges.For(context, shape, text, group, posts, () => Now))
         {
             change();
             var estimated = context.EstimatePendingChanges().EstimatedBytes;

@@ -1,5 +1,6 @@
 using System.Reflection;
 using BulkSafety.Estimation;
+using BulkSafety.IntegrationTests.Calibration;
 using BulkSafety.IntegrationTests.Infrastructure;
 using BulkSafety.IntegrationTests.MariaDb;
 using BulkSafety.IntegrationTests.Workloads;
@@ -39,7 +40,7 @@ public sealed class EfCoreBinlogCalibrationTests(MariaDbFixture fixture, ITestOu
             for (var column = 0; column < RowImages.Length; column++)
             {
                 await fixture.Server.Client.ExecuteAsync($"SET GLOBAL binlog_row_image='{Name(RowImages[column])}'");
-                foreach (var shape in EfCatalogWorkload.Shapes)
+                foreach (var shape in CatalogChanges.Shapes)
                 {
                     foreach (var text in TextSize.All)
                     {

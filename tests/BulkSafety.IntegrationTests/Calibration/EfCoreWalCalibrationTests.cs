@@ -24,12 +24,6 @@ public sealed class EfCoreWalCalibrationTests(PostgresFixture fixture, ITestOutp
     private static readonly (WalLevel Level, ReplicaIdentity Identity)[] Settings =
         [(WalLevel.Replica, ReplicaIdentity.Default), (WalLevel.Logical, ReplicaIdentity.Default), (WalLevel.Logical, ReplicaIdentity.Full)];
 
-    private static readonly WorkloadShape[] Shapes =
-    [
-        WorkloadShape.InsertGroup, WorkloadShape.UpdateCounter, WorkloadShape.TouchGroup, WorkloadShape.DeleteGroup, WorkloadShape.DeleteChild,
-        WorkloadShape.PerChildLoop, WorkloadShape.SetBased, WorkloadShape.CascadeDelete,
-    ];
-
     private static DateTime Now => DateTime.SpecifyKind(DateTime.UtcNow, DateTimeKind.Unspecified);
 
     [Fact]
@@ -48,7 +42,7 @@ public sealed class EfCoreWalCalibrationTests(PostgresFixture fixture, ITestOutp
             var profile = ReplicationProfile.PostgresWal(
                 level == WalLevel.Logical ? PostgresWalLevel.Logical : PostgresWalLevel.Replica,
                 identity == ReplicaIdentity.Full ? PostgresReplicaIdentity.Full : PostgresReplicaIdentity.Default);
-            foreach (var shape in Shapes)
+            foreach (var shape in CatalogChanges.Shapes)
             {
                 foreach (var text in TextSize.All)
                 {
@@ -125,52 +119,12 @@ public sealed class EfCoreWalCalibrationTests(PostgresFixture fixture, ITestOutp
         var measured = await fixture.Meter.MeasureAsync(
             async token =>
             {
-                switch (shape)
+                foreach (var change in CatalogChanges.For(context, shape, text, group, posts, () => Now))
                 {
-                    case WorkloadShape.InsertGroup:
-                        context.Groups.Add(new Group
-                        {
-                            Id = IncidentWorkloads.GroupId + 1,
-                            Name = IncidentWorkloads.GroupName,
-                            Description = IncidentWorkloads.Description(text.Bytes),
-                            CreatedAt = Now,
-                            UpdatedAt = Now,
-                        });
-                        break;
-                    case WorkloadShape.UpdateCounter:
-                        group!.PostsCount--;
-                        break;
-                    case WorkloadShape.TouchGroup:
-                        group!.UpdatedAt = Now;
-                        break;
-                    case WorkloadShape.DeleteGroup or WorkloadShape.CascadeDelete:
-                        context.Groups.Remove(group!);
-                        break;
-                    case WorkloadShape.DeleteChild:
-                        context.Posts.Remove(posts[0]);
-                        break;
-                    case WorkloadShape.PerChildLoop:
-                        foreach (var post in posts)
-                        {
-                            context.Posts.Remove(post);
-                            group!.PostsCount--;
-                            group.UpdatedAt = Now;
-                            estimated += context.EstimatePendingChanges().EstimatedBytes;
-                            await context.SaveChangesAsync(token);
-                        }
-
-                        return;
-                    case WorkloadShape.SetBased:
-                        context.Posts.RemoveRange(posts);
-                        group!.PostsCount -= posts.Count;
-                        group.UpdatedAt = Now;
-                        break;
-                    default:
-                        throw new ArgumentOutOfRangeException(nameof(shape), shape, null);
+                    change();
+                    estimated += context.EstimatePendingChanges().EstimatedBytes;
+                    await context.SaveChangesAsync(token);
                 }
-
-                estimated += context.EstimatePendingChanges().EstimatedBytes;
-                await context.SaveChangesAsync(token);
             },
             WalStart.Steady);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{IncidentWorkloads.ShapeName(shape)}/{text} {profile}: {new Accuracy(estimated, measured.WorkloadBytes)}"));
