@@ -111,7 +111,7 @@ internal sealed class Admission(BulkSafetyLedger ledger, GuardMetrics metrics, I
 /// <summary>Whether, and how, a unit over the rolling window waits for room before the policy gives up on it.</summary>
 internal abstract class Pacing
 {
-    protected static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
+    private static readonly TimeSpan MinimumWait = TimeSpan.FromMilliseconds(10);
 
     /// <summary>No waiting: Enforce and Warn.</summary>
     public static Pacing None { get; } = new NoPacing();
@@ -128,7 +128,10 @@ internal abstract class Pacing
     /// clock) cannot move time past a timer not yet created.
     /// </summary>
     protected static Task StartDelay(TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
-        => Task.Delay(wait < MinimumWait ? MinimumWait : wait, time, cancellationToken);
+        => Task.Delay(AtLeastMinimumWait(wait), time, cancellationToken);
+
+    /// <summary><paramref name="wait"/>, or 10 ms when shorter: the one floor of every pacing wait.</summary>
+    protected static TimeSpan AtLeastMinimumWait(TimeSpan wait) => wait < MinimumWait ? MinimumWait : wait;
 
     /// <summary>Waits for a <see cref="StartDelay"/>, blocking the thread on the synchronous path.</summary>
     protected static async ValueTask SleepAsync(Task delay, bool async)

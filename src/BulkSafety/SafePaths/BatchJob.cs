@@ -539,7 +539,7 @@ internal sealed class BatchJob<T>
                 job.Report(BatchState.WaitingForBudget, string.Create(CultureInfo.InvariantCulture, $"{verdict.BytesInWindow:N0} B in the last minute; the next batch ({estimate.TotalBytes:N0} B) would exceed {budget:N0} B/min"));
             }
 
-            await job.DelayAsync(retryAfter < MinimumWait ? MinimumWait : retryAfter, cancellationToken).ConfigureAwait(false);
+            await job.DelayAsync(AtLeastMinimumWait(retryAfter), cancellationToken).ConfigureAwait(false);
             return true;
         }
 
