@@ -107,29 +107,21 @@ internal sealed class BatchCheckpointStore
         return profile.EstimateRow(Shape, advance) + profile.EstimateRow(Shape, totals);
     }
 
-    /// <summary>Creates the table, or adds to a table of an earlier version the columns it lacks.</summary>
+    /// <summary>
+    /// Creates the table, or adds to a table of an earlier version the columns it lacks. Runs starting at once may do
+    /// this at the same time: a statement that fails because another run got there first is not an error.
+    /// </summary>
     public async Task EnsureTableAsync(CancellationToken cancellationToken)
     {
-        await ExecuteAsync($"CREATE TABLE IF NOT EXISTS {TableName} ({string.Join(", ", Columns.Select(c => $"{c.Name} {c.Definition}"))})", [], cancellationToken).ConfigureAwait(false);
-        var present = await ColumnNamesAsync(cancellationToken).ConfigureAwait(false);
+        var present = await RunDefinitionAsync(
+            $"CREATE TABLE IF NOT EXISTS {TableName} ({string.Join(", ", Columns.Select(c => $"{c.Name} {c.Definition}"))})",
+            columns => columns.Count > 0,
+            cancellationToken).ConfigureAwait(false);
         foreach (var (name, definition) in Columns.Skip(FirstVersionColumns))
         {
-            if (present.Contains(name))
+            if (!present.Contains(name))
             {
-                continue;
-            }
-
-            try
-            {
-                await ExecuteAsync($"ALTER TABLE {TableName} ADD COLUMN {name} {definition}", [], cancellationToken).ConfigureAwait(false);
-            }
-            catch (DbException)
-            {
-                // Another run may have migrated the table at the same time; anything else stands.
-                if (!(await ColumnNamesAsync(cancellationToken).ConfigureAwait(false)).Contains(name))
-                {
-                    throw;
-                }
+                await RunDefinitionAsync($"ALTER TABLE {TableName} ADD COLUMN {name} {definition}", columns => columns.Contains(name), cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -257,6 +249,39 @@ internal sealed class BatchCheckpointStore
 
     private static KeyValuePair<string, object?>[] IdentityParameters(BatchJobIdentity identity)
         => [new("@target", identity.Target), new("@fingerprint", identity.Fingerprint), new("@query_text", identity.QueryText), new("@parameter_values", identity.ParameterValuesJson)];
+
+    // Runs a definition statement and returns the table's columns after it. PostgreSQL's IF NOT EXISTS checks the
+    // catalog before it writes to it, so of two runs creating the table at once the slower one fails on the type the
+    // other just made; a concurrent ADD COLUMN fails the same way. Such a failure stands only if the table does not
+    // have what the statement was to give it.
+    private async Task<HashSet<string>> RunDefinitionAsync(string sql, Func<HashSet<string>, bool> done, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(sql, [], cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            HashSet<string> columns;
+            try
+            {
+                columns = await ColumnNamesAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (DbException)
+            {
+                columns = [];
+            }
+
+            if (!done(columns))
+            {
+                throw;
+            }
+
+            return columns;
+        }
+
+        return await ColumnNamesAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private Task<HashSet<string>> ColumnNamesAsync(CancellationToken cancellationToken)
         => RunAsync(async command =>

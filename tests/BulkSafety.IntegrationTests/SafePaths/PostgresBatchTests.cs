@@ -112,6 +112,42 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
         Assert.Contains(log.Events, e => e.Id == BatchLog.PricedWithoutFilterId && e.Text.Contains("random()", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task RunsStartingAtOnce_EachFindTheCheckpointTable_ThoughOnlyOneCreatedIt()
+    {
+        // PostgreSQL's CREATE TABLE IF NOT EXISTS fails with 42710 (type exists) for the slower of two creators; it
+        // failed a CI run of two job processes. Eight stores on their own connections, in several fresh rounds.
+        var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_create_race", rows: 1);
+        for (var round = 0; round < 10; round++)
+        {
+            await using (var reset = database.Unguarded())
+            {
+                await reset.Database.ExecuteSqlRawAsync($"DROP TABLE IF EXISTS {BatchCheckpointStore.TableName}");
+            }
+
+            var contexts = Enumerable.Range(0, 8).Select(_ => database.Unguarded()).ToArray();
+            try
+            {
+                foreach (var context in contexts)
+                {
+                    await context.Database.OpenConnectionAsync();
+                }
+
+                await Task.WhenAll(contexts.Select(c => Task.Run(() => BatchCheckpointStore.For(c).EnsureTableAsync(CancellationToken.None))));
+            }
+            finally
+            {
+                foreach (var context in contexts)
+                {
+                    await context.DisposeAsync();
+                }
+            }
+
+            await using var check = database.Unguarded();
+            Assert.Equal(0, await check.Database.SqlQueryRaw<int>($"SELECT count(*)::int AS \"Value\" FROM {BatchCheckpointStore.TableName}").SingleAsync());
+        }
+    }
+
     private async Task<ReplicationProfile> ProfileAsync()
         => ReplicationProfile.PostgresWal(await PostgresDetection.WalLevelAsync(fixture.Server) == "logical" ? PostgresWalLevel.Logical : PostgresWalLevel.Replica);
 
