@@ -66,10 +66,32 @@ public sealed class BulkSafetyOptions
     public UnknownCostPolicy OnUnknown { get; set; } = UnknownCostPolicy.AssumeConservative;
 
     /// <summary>
+    /// MariaDB/MySQL: the lowest <c>max_binlog_cache_size</c> of the replicas that log what they apply
+    /// (<c>log_slave_updates</c>). A transaction over it stops replication there, though the primary took it. The guard
+    /// refuses a unit that would take its transaction past this or the primary's own cap
+    /// (<see cref="MySqlBinlogSettings.MaxBinlogCacheSize"/>). Default <see langword="null"/>: no replica cap.
+    /// </summary>
+    public long? ReplicaMaxBinlogCacheSize { get; set; }
+
+    /// <summary>
+    /// MariaDB/MySQL: the lowest <c>slave_max_allowed_packet</c> of the replicas. A binlog event larger than it stops the
+    /// replica's IO thread (error 1153). The guard refuses a unit whose largest event — one row's image, or its statement
+    /// text — is over this or the primary's <see cref="MySqlBinlogSettings.MaxAllowedPacket"/>. Default
+    /// <see langword="null"/>: the replicas take what the primary takes.
+    /// </summary>
+    public long? ReplicaMaxAllowedPacket { get; set; }
+
+    /// <summary>
     /// Where <see cref="Profile"/> came from when the guard chose it (the provider's default, or a stand-in);
     /// <see langword="null"/> when it was configured.
     /// </summary>
     internal string? ProfileBasis { get; private set; }
+
+    /// <summary>
+    /// Whether <see cref="Profile"/> only stands in for a database that writes no modelled log: it prices the work, but the
+    /// limits of the engine it models (MariaDB/MySQL's cache and packet caps) are not that database's.
+    /// </summary>
+    internal bool ProfileIsStandIn { get; private set; }
 
     /// <summary>The profile the guard estimates with: every session has chosen one before it estimates.</summary>
     internal ReplicationProfile EffectiveProfile => Profile ?? throw new InvalidOperationException("The guard estimates only once a profile is chosen.");
@@ -83,12 +105,13 @@ public sealed class BulkSafetyOptions
         return options.MemberwiseCloneOptions();
     }
 
-    /// <summary>A copy whose unset profile is <paramref name="profile"/>, chosen by the guard for the reason <paramref name="basis"/>.</summary>
-    internal BulkSafetyOptions WithChosenProfile(ReplicationProfile profile, string basis)
+    /// <summary>A copy whose unset profile is <paramref name="profile"/>, chosen by the guard for the reason <paramref name="basis"/> (<paramref name="standIn"/>: see <see cref="ProfileIsStandIn"/>).</summary>
+    internal BulkSafetyOptions WithChosenProfile(ReplicationProfile profile, string basis, bool standIn = false)
     {
         var copy = MemberwiseCloneOptions();
         copy.Profile = profile;
         copy.ProfileBasis = basis;
+        copy.ProfileIsStandIn = standIn;
         return copy;
     }
 
@@ -122,6 +145,16 @@ public sealed class BulkSafetyOptions
         if (MinTableRowsForFraction < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MinTableRowsForFraction), MinTableRowsForFraction, $"BulkSafetyOptions.{nameof(MinTableRowsForFraction)} must not be negative.");
+        }
+
+        if (ReplicaMaxBinlogCacheSize is { } cacheSize)
+        {
+            Positive(nameof(ReplicaMaxBinlogCacheSize), cacheSize);
+        }
+
+        if (ReplicaMaxAllowedPacket is { } packet)
+        {
+            Positive(nameof(ReplicaMaxAllowedPacket), packet);
         }
 
         if (!Enum.IsDefined(Mode))

@@ -21,6 +21,18 @@ public static class BulkSafetyRuleIds
     /// <summary>One SaveChanges or bulk command would update or delete more than <see cref="BulkSafetyOptions.MaxTableFraction"/> of a table's rows.</summary>
     public const string TableFraction = "BS9005";
 
+    /// <summary>
+    /// MariaDB/MySQL: the unit would take its transaction's binlog cache past <c>max_binlog_cache_size</c> (the primary's,
+    /// <see cref="Estimation.MySqlBinlogSettings.MaxBinlogCacheSize"/>, or a replica's, <see cref="BulkSafetyOptions.ReplicaMaxBinlogCacheSize"/>).
+    /// </summary>
+    public const string BinlogCacheSize = "BS9007";
+
+    /// <summary>
+    /// MariaDB/MySQL: one binlog event of the unit — a row's image or a statement's text — would be larger than the
+    /// primary's <c>max_allowed_packet</c> or a replica's <c>slave_max_allowed_packet</c>.
+    /// </summary>
+    public const string LogEventSize = "BS9008";
+
     /// <summary>Part of the unit of work cannot be sized and <see cref="BulkSafetyOptions.OnUnknown"/> is <see cref="UnknownCostPolicy.Block"/>, or a bulk command cannot be estimated and it is not <see cref="UnknownCostPolicy.Allow"/>.</summary>
     public const string UnknownCost = "BS9006";
 }

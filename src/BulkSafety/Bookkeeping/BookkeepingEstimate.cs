@@ -44,11 +44,11 @@ internal static class BookkeepingEstimate
         }
 
         // Counters and timestamps are fixed-width: the after image has the sizes of the before image.
-        var bytes = estimate.Profile.EstimateRow(table.Shape, RowChange.Update(values, values, assigned));
+        var bytes = estimate.Profile.EstimateRowWithLargestEvent(table.Shape, RowChange.Update(values, values, assigned), out var largestEvent);
         var key = tracked is not null
             ? Array.ConvertAll(table.KeyProperties, p => tracked.GetCurrentValue(p))
             : parent.Key.Key.IsPrimaryKey() ? parent.Key.Values : null;
-        estimate.AddRow(table, EntityStateKind.Updated, bytes, key is null ? null : new RowIdentity(table.Identity, table.KeyNames, key));
+        estimate.AddRow(table, EntityStateKind.Updated, bytes, largestEvent, key is null ? null : new RowIdentity(table.Identity, table.KeyNames, key));
     }
 
     // A parent the context does not track is never read: its text and binary values count as the estimator's

@@ -87,11 +87,11 @@ internal sealed class Admission(BulkSafetyLedger ledger, GuardMetrics metrics, I
         }
     }
 
-    // The budget that stands: an open allowance with room takes the unit (charged), Warn lets it through, Enforce and
-    // Throttle throw before anything is written.
+    // The budget that stands: an open allowance with room takes the unit (charged) — unless it is a limit of the server,
+    // which would fail the work anyway — Warn lets it through, Enforce and Throttle throw before anything is written.
     private LedgerTicket? Exceeded(UnitOfWorkEstimate estimate, BulkSafetyOptions budgets, BulkSafetyViolation violation, LedgerVerdict verdict)
     {
-        if (Allowance.Current is { } allowance && allowance.TryCharge(estimate.TotalBytes))
+        if (!BudgetRules.IsEngineLimit(violation.RuleId) && Allowance.Current is { } allowance && allowance.TryCharge(estimate.TotalBytes))
         {
             GuardLog.AllowanceUsed(logger, allowance.Reason, estimate.ContextName, violation.RuleId, allowance.Charged, allowance.MaxBytes?.ToString(CultureInfo.InvariantCulture) ?? "unlimited", violation.Detail);
             metrics.Allowance(violation.RuleId, allowance.Reason);

@@ -13,6 +13,8 @@ internal static class BudgetRules
     private const string RateSafePath = "Pace the work: run it in bounded batches with pauses (BulkSafetyMode.Throttle waits for room), or off-peak; if the volume is intended, run it inside BulkSafetyScope.Allow(reason, maxBytes).";
     private const string HotRowSafePath = "Do not rewrite the parent once per child: delete or update the children set-based (ExecuteDelete/ExecuteUpdate in bounded batches), then update the parent's counters and timestamp once; keep wide text out of rows that are rewritten often.";
     private const string TableFractionSafePath = "If the mass change is intended, run it as a batched job — query.DeleteInBatchesAsync() or UpdateInBatchesAsync(...), keyset batches paced to the budgets — inside using (BulkSafetyScope.Allow(\"why\")), which lets it past this budget and logs the reason. If it is not, check the filter: an empty id list or a missing condition matches the whole table.";
+    private const string BinlogCacheSafePath = "Commit in smaller transactions: bounded batches, each its own transaction (query.DeleteInBatchesAsync()/UpdateInBatchesAsync(...)), instead of one transaction around all of it; or raise max_binlog_cache_size on the primary and on every replica with log_slave_updates.";
+    private const string LogEventSafePath = "Keep wide values out of the rows this work writes: a row's image (both images for an UPDATE under binlog_row_image=FULL; MINIMAL or NOBLOB log less) or a statement's text is one binlog event whatever its size. Or raise max_allowed_packet on the primary and slave_max_allowed_packet on the replicas.";
     private const string UnknownColumnsSafePath = "Map the column to a type the estimator can size (text, binary, numbers, dates, GUIDs), or set OnUnknown to AssumeConservative.";
     private const string UnknownCommandSafePath = "Write the statement as a single-table DELETE/UPDATE with a WHERE clause (or use ExecuteDelete/ExecuteUpdate), in bounded batches; run it inside BulkSafetyScope.Allow(reason) if it is known to be safe; or set OnUnknown to Allow to let commands the guard cannot estimate through.";
     private const string UnknownEstimateSafePath = "Report the estimator failure; meanwhile set OnUnknown to AssumeConservative to let such work through unrecorded.";
@@ -28,6 +30,11 @@ internal static class BudgetRules
         if (options.OnUnknown == UnknownCostPolicy.Block && estimate.UnknownColumns is { Count: > 0 } unknown)
         {
             return UnknownCost(UnknownCause.Columns, $"{unknown.Count} column(s) cannot be sized: {string.Join(", ", unknown.Order(StringComparer.Ordinal))}", options.OnUnknown, unknown.Count);
+        }
+
+        if (CheckEngineLimits(estimate, options) is { } engineLimit)
+        {
+            return engineLimit;
         }
 
         if (estimate.Rows > options.MaxRowsPerUnitOfWork)
@@ -46,6 +53,49 @@ internal static class BudgetRules
 
         return CheckTableFraction(estimate, options, rowCounts);
     }
+
+    /// <summary>
+    /// The MariaDB/MySQL limit the unit would break on the server — its transaction's binlog cache over
+    /// <c>max_binlog_cache_size</c>, one event over a packet limit — or <see langword="null"/>. Unlike a budget, the server
+    /// enforces these after doing the work (error 1197 rolls the statement back) or a replica stops on them.
+    /// </summary>
+    public static BulkSafetyViolation? CheckEngineLimits(UnitOfWorkEstimate estimate, BulkSafetyOptions options)
+    {
+        if (options.ProfileIsStandIn || estimate.Profile is not MySqlRowProfile { Settings: var server })
+        {
+            return null;
+        }
+
+        var (cacheCap, cacheBudget, cacheCapName) = Lowest(
+            (server.MaxBinlogCacheSize, nameof(MySqlBinlogSettings.MaxBinlogCacheSize), "max_binlog_cache_size of the primary"),
+            (options.ReplicaMaxBinlogCacheSize, nameof(BulkSafetyOptions.ReplicaMaxBinlogCacheSize), "max_binlog_cache_size of a replica (ReplicaMaxBinlogCacheSize)"));
+        var cached = estimate.OpenTransactionBytes + estimate.StatementBytes;
+        if (cacheCap is { } cap && cached > cap)
+        {
+            var earlier = estimate.OpenTransactionBytes > 0 ? Invariant($" ({estimate.OpenTransactionBytes:N0} B of it from earlier work in the same transaction)") : "";
+            return new(BulkSafetyRuleIds.BinlogCacheSize, cacheBudget, cap, cached,
+                Invariant($"{BulkSafetyRuleIds.BinlogCacheSize}: this {estimate.Operation} would bring its transaction to {cached:N0} B of binlog cache{earlier}, more than the {cacheCapName} ({cap:N0} B): the server fails the statement with error 1197 after doing its work, or the replica stops."),
+                BinlogCacheSafePath);
+        }
+
+        var (packetCap, packetBudget, packetCapName) = Lowest(
+            (server.MaxAllowedPacket, nameof(MySqlBinlogSettings.MaxAllowedPacket), "max_allowed_packet of the primary"),
+            (options.ReplicaMaxAllowedPacket, nameof(BulkSafetyOptions.ReplicaMaxAllowedPacket), "slave_max_allowed_packet of a replica (ReplicaMaxAllowedPacket)"));
+        if (packetCap is { } packet && estimate.LargestEventBytes > packet)
+        {
+            return new(BulkSafetyRuleIds.LogEventSize, packetBudget, packet, estimate.LargestEventBytes,
+                Invariant($"{BulkSafetyRuleIds.LogEventSize}: this {estimate.Operation} would log a binlog event of {estimate.LargestEventBytes:N0} B (one row's image or one statement's text, which are never split), more than the {packetCapName} ({packet:N0} B): replication of it fails."),
+                LogEventSafePath);
+        }
+
+        return null;
+
+        static (long? Cap, string Budget, string Name) Lowest((long? Cap, string Budget, string Name) primary, (long? Cap, string Budget, string Name) replica)
+            => replica.Cap is { } r && (primary.Cap is not { } p || r < p) ? replica : primary;
+    }
+
+    /// <summary>Whether <paramref name="ruleId"/> is a limit the server enforces, which no allowance can lift.</summary>
+    public static bool IsEngineLimit(string ruleId) => ruleId is BulkSafetyRuleIds.BinlogCacheSize or BulkSafetyRuleIds.LogEventSize;
 
     /// <summary>The first table of which <paramref name="estimate"/> touches more than <see cref="BulkSafetyOptions.MaxTableFraction"/>, or <see langword="null"/>.</summary>
     public static BulkSafetyViolation? CheckTableFraction(UnitOfWorkEstimate estimate, BulkSafetyOptions options, ITableRowCounts rowCounts)

@@ -38,6 +38,39 @@ public sealed class MySqlBinlogSettings
     } = "app";
 
     /// <summary>
+    /// <c>max_binlog_cache_size</c>: the most binlog bytes one transaction may cache before it commits. A statement that
+    /// takes its transaction past it fails with error 1197 after doing its work, and is rolled back. <see langword="null"/>
+    /// (the default; MariaDB's default is 16 EiB) for no cap.
+    /// </summary>
+    public long? MaxBinlogCacheSize
+    {
+        get;
+        init
+        {
+            if (value is { } cap)
+            {
+                ArgumentOutOfRangeException.ThrowIfLessThan(cap, 4096);
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// <c>max_allowed_packet</c> of the primary: no binlog event may be larger (one row's image and a statement's text each
+    /// take one event whole; only rows events holding several rows are split). Default 16 MiB, MariaDB 10.11's.
+    /// </summary>
+    public long MaxAllowedPacket
+    {
+        get;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1024);
+            field = value;
+        }
+    } = 16 * 1024 * 1024;
+
+    /// <summary>
     /// Whether the statement text the server sees has the parameter values written into it, as MySqlConnector does for
     /// the unprepared commands EF Core sends; then Annotate_rows logs every written value a second time. Only used when a
     /// statement's text length is not given.

@@ -48,12 +48,17 @@ public sealed class MySqlRowProfile : ReplicationProfile
     private int ChecksumBytes => Settings.Checksum == BinlogChecksum.Crc32 ? 4 : 0;
 
     /// <inheritdoc/>
-    public override long EstimateRow(TableShape table, in RowChange change)
+    public override long EstimateRow(TableShape table, in RowChange change) => EstimateRowWithLargestEvent(table, change, out _);
+
+    /// <inheritdoc/>
+    internal override long EstimateRowWithLargestEvent(TableShape table, in RowChange change, out long largestEvent)
     {
         change.Validate(table);
         var layout = table.LayoutFor(this, _buildLayout);
         var textLength = change.StatementTextLength ?? EstimateStatementTextLength(table, layout, change);
-        return StatementFramingBytes(layout, change.Kind, textLength) + RowsEventBytes(table, change.Kind, ImagesBytes(layout, change));
+        var rowsEvent = RowsEventBytes(table, change.Kind, ImagesBytes(layout, change));
+        largestEvent = LargestEvent(layout, textLength, rowsEvent);
+        return StatementFramingBytes(layout, change.Kind, textLength) + rowsEvent;
     }
 
     /// <inheritdoc/>
@@ -65,10 +70,14 @@ public sealed class MySqlRowProfile : ReplicationProfile
     /// a DELETE), then the rows packed into Rows events: as many rows as fit in
     /// <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes of event data, at least one per event.
     /// </remarks>
-    public override long EstimateStatement(TableShape table, in RowChange row, long rowCount)
+    public override long EstimateStatement(TableShape table, in RowChange row, long rowCount) => EstimateStatementWithLargestEvent(table, row, rowCount, out _);
+
+    /// <inheritdoc/>
+    internal override long EstimateStatementWithLargestEvent(TableShape table, in RowChange row, long rowCount, out long largestEvent)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
         row.Validate(table);
+        largestEvent = 0;
         if (rowCount == 0)
         {
             return 0;
@@ -80,6 +89,7 @@ public sealed class MySqlRowProfile : ReplicationProfile
         var postHeader = RowsEventPostHeaderBytes(table, row.Kind);
         var rowsPerEvent = image == 0 ? rowCount : Math.Max(1, (Settings.RowEventMaxSize - postHeader) / image);
         var events = (rowCount + rowsPerEvent - 1) / rowsPerEvent;
+        largestEvent = LargestEvent(layout, textLength, EventHeaderBytes + postHeader + (Math.Min(rowCount, rowsPerEvent) * image) + ChecksumBytes);
         return checked(StatementFramingBytes(layout, row.Kind, textLength)
             + (events * (EventHeaderBytes + postHeader + ChecksumBytes))
             + (rowCount * image));
@@ -101,25 +111,32 @@ public sealed class MySqlRowProfile : ReplicationProfile
     /// <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes. A statement that changes no row logs nothing.
     /// </remarks>
     public override long EstimateStatement(TableShape table, RowChangeKind kind, int statementTextLength, ReadOnlySpan<long> rowBytes)
+        => EstimateStatementWithLargestEvent(table, kind, statementTextLength, rowBytes, out _);
+
+    /// <inheritdoc/>
+    internal override long EstimateStatementWithLargestEvent(TableShape table, RowChangeKind kind, int statementTextLength, ReadOnlySpan<long> rowBytes, out long largestEvent)
     {
         var rowImagesBytes = rowBytes;
         ArgumentNullException.ThrowIfNull(table);
         ArgumentOutOfRangeException.ThrowIfNegative(statementTextLength);
+        largestEvent = 0;
         if (rowImagesBytes.IsEmpty)
         {
             return 0;
         }
 
         var postHeader = RowsEventPostHeaderBytes(table, kind);
-        var total = StatementFramingBytes(table.LayoutFor(this, _buildLayout), kind, statementTextLength);
+        var layout = table.LayoutFor(this, _buildLayout);
+        var total = StatementFramingBytes(layout, kind, statementTextLength);
         long inEvent = 0;
+        long largestRowsEvent = 0;
         var open = false;
         foreach (var row in rowImagesBytes)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(row, nameof(rowImagesBytes));
             if (open && postHeader + inEvent + row > Settings.RowEventMaxSize)
             {
-                total += EventHeaderBytes + postHeader + inEvent + ChecksumBytes;
+                total += CloseRowsEvent();
                 inEvent = 0;
             }
 
@@ -127,7 +144,16 @@ public sealed class MySqlRowProfile : ReplicationProfile
             open = true;
         }
 
-        return total + EventHeaderBytes + postHeader + inEvent + ChecksumBytes;
+        total += CloseRowsEvent();
+        largestEvent = LargestEvent(layout, statementTextLength, largestRowsEvent);
+        return total;
+
+        long CloseRowsEvent()
+        {
+            var bytes = EventHeaderBytes + postHeader + inEvent + ChecksumBytes;
+            largestRowsEvent = Math.Max(largestRowsEvent, bytes);
+            return bytes;
+        }
     }
 
     /// <inheritdoc/>
@@ -201,9 +227,16 @@ public sealed class MySqlRowProfile : ReplicationProfile
     }
 
     private long StatementFramingBytes(Layout layout, RowChangeKind kind, int statementTextLength)
-        => (Settings.AnnotateRowEvents ? EventHeaderBytes + statementTextLength + ChecksumBytes : 0)
+        => AnnotateEventBytes(statementTextLength)
             + layout.TableMapBytes
             + (kind == RowChangeKind.Delete ? layout.CascadeTableMapBytes : 0);
+
+    private long AnnotateEventBytes(int statementTextLength) => Settings.AnnotateRowEvents ? EventHeaderBytes + statementTextLength + ChecksumBytes : 0;
+
+    // The largest event of a statement: its text (Annotate_rows), its table's Table_map or its largest Rows event (the
+    // Table_maps of a DELETE's cascade tables are left out).
+    private long LargestEvent(Layout layout, int statementTextLength, long largestRowsEvent)
+        => Math.Max(Math.Max(AnnotateEventBytes(statementTextLength), layout.TableMapBytes), largestRowsEvent);
 
     private long RowsEventBytes(TableShape table, RowChangeKind kind, long rowImagesBytes)
         => EventHeaderBytes + RowsEventPostHeaderBytes(table, kind) + rowImagesBytes + ChecksumBytes;

@@ -33,13 +33,18 @@ internal static class ProfileDetection
     public const string MariaDbQuery =
         "SELECT @@log_bin AS log_bin, @@binlog_format AS binlog_format, @@binlog_row_image AS binlog_row_image, " +
         "@@binlog_annotate_row_events AS binlog_annotate_row_events, @@binlog_checksum AS binlog_checksum, " +
-        "@@binlog_row_metadata AS binlog_row_metadata, DATABASE() AS database_name";
+        "@@binlog_row_metadata AS binlog_row_metadata, DATABASE() AS database_name, " +
+        "@@max_binlog_cache_size AS max_binlog_cache_size, @@max_allowed_packet AS max_allowed_packet";
 
     /// <summary>The same for MySQL, whose statement-text event is the Rows_query event of <c>binlog_rows_query_log_events</c>.</summary>
     public const string MySqlQuery =
         "SELECT @@log_bin AS log_bin, @@binlog_format AS binlog_format, @@binlog_row_image AS binlog_row_image, " +
         "@@binlog_rows_query_log_events AS binlog_annotate_row_events, @@binlog_checksum AS binlog_checksum, " +
-        "@@binlog_row_metadata AS binlog_row_metadata, DATABASE() AS database_name";
+        "@@binlog_row_metadata AS binlog_row_metadata, DATABASE() AS database_name, " +
+        "@@max_binlog_cache_size AS max_binlog_cache_size, @@max_allowed_packet AS max_allowed_packet";
+
+    // A max_binlog_cache_size this large is the server's "no cap" (MariaDB's and MySQL's default is 16 EiB).
+    private const long UnlimitedBytes = 1L << 60;
 
     public static async Task<ReplicationProfile> DetectAsync(DbConnection connection, CancellationToken cancellationToken)
     {
@@ -148,10 +153,14 @@ internal static class ProfileDetection
                 _ => BinlogRowMetadata.NoLog,
             },
             DatabaseName = Value("database_name") is { Length: > 0 } database ? database : MySqlBinlogSettings.Default.DatabaseName,
+            MaxBinlogCacheSize = Bytes("max_binlog_cache_size") is { } cacheSize && cacheSize < UnlimitedBytes ? cacheSize : null,
+            MaxAllowedPacket = Bytes("max_allowed_packet") ?? MySqlBinlogSettings.Default.MaxAllowedPacket,
         };
         return new MySqlRowProfile(rowImage, settings);
 
         string? Value(string name) => variables.TryGetValue(name, out var value) ? value : null;
+
+        long? Bytes(string name) => ulong.TryParse(Value(name), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? (long)Math.Min(bytes, long.MaxValue) : null;
     }
 
     private static bool IsOn(string? value) => value?.Trim().ToUpperInvariant() is "1" or "ON" or "TRUE";

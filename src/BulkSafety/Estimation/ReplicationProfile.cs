@@ -160,6 +160,30 @@ public abstract class ReplicationProfile
         return sum;
     }
 
+    /// <summary>
+    /// <see cref="EstimateRow"/>, and the largest single event or record the statement logs, which the engine's packet
+    /// limits apply to (MariaDB/MySQL); 0 where no such limit is modelled (the default).
+    /// </summary>
+    internal virtual long EstimateRowWithLargestEvent(TableShape table, in RowChange change, out long largestEvent)
+    {
+        largestEvent = 0;
+        return EstimateRow(table, change);
+    }
+
+    /// <summary><see cref="EstimateStatement(TableShape, in RowChange, long)"/>, and its largest single event (see <see cref="EstimateRowWithLargestEvent"/>).</summary>
+    internal virtual long EstimateStatementWithLargestEvent(TableShape table, in RowChange row, long rowCount, out long largestEvent)
+    {
+        largestEvent = 0;
+        return EstimateStatement(table, row, rowCount);
+    }
+
+    /// <summary><see cref="EstimateStatement(TableShape, RowChangeKind, int, ReadOnlySpan{long})"/>, and its largest single event (see <see cref="EstimateRowWithLargestEvent"/>).</summary>
+    internal virtual long EstimateStatementWithLargestEvent(TableShape table, RowChangeKind kind, int statementTextLength, ReadOnlySpan<long> rowBytes, out long largestEvent)
+    {
+        largestEvent = 0;
+        return EstimateStatement(table, kind, statementTextLength, rowBytes);
+    }
+
     /// <summary>Whether the log copies each statement's text (MariaDB's Annotate_rows events), so its length matters.</summary>
     public virtual bool LogsStatementText => false;
 

@@ -42,6 +42,18 @@ internal sealed class UnitOfWorkEstimate
 
     public int Rows { get; private set; }
 
+    /// <summary>
+    /// The largest single event or record the unit logs (MariaDB/MySQL: one row's Rows event, or a statement's text),
+    /// which packet limits apply to; 0 where the profile models none.
+    /// </summary>
+    public long LargestEventBytes { get; private set; }
+
+    /// <summary>
+    /// The statement bytes earlier units of the caller's open transaction have logged into its cache: the unit adds to
+    /// them, and MariaDB/MySQL's <c>max_binlog_cache_size</c> caps the sum. 0 outside a caller's transaction.
+    /// </summary>
+    public long OpenTransactionBytes { get; set; }
+
     public List<TableTally> Tables { get; } = [];
 
     /// <summary>The rows this unit updates: what the hot-row budget counts.</summary>
@@ -50,8 +62,9 @@ internal sealed class UnitOfWorkEstimate
     /// <summary>Columns whose values got the conservative size because their type cannot be sized.</summary>
     public HashSet<string>? UnknownColumns { get; private set; }
 
-    public void AddRow(MappedTable table, EntityStateKind kind, long bytes, RowIdentity? rewritten)
+    public void AddRow(MappedTable table, EntityStateKind kind, long bytes, long largestEvent, RowIdentity? rewritten)
     {
+        LargestEventBytes = Math.Max(LargestEventBytes, largestEvent);
         var tally = _lastTally is { } last && ReferenceEquals(last.Table, table.Identity) ? last : FindOrAdd(table.Identity);
         _lastTally = tally;
         tally.Add(kind, bytes);
@@ -64,8 +77,9 @@ internal sealed class UnitOfWorkEstimate
     }
 
     /// <summary>Adds one statement that writes <paramref name="rows"/> rows of <paramref name="table"/> (a bulk command).</summary>
-    public void AddStatement(string table, EntityStateKind kind, int rows, long bytes, RowIdentity? rewritten)
+    public void AddStatement(string table, EntityStateKind kind, int rows, long bytes, long largestEvent, RowIdentity? rewritten)
     {
+        LargestEventBytes = Math.Max(LargestEventBytes, largestEvent);
         FindOrAdd(table).Add(kind, rows, bytes);
         StatementBytes += bytes;
         Rows += rows;

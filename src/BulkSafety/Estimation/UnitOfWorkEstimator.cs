@@ -121,7 +121,7 @@ internal static class UnitOfWorkEstimator
             }
 
             var change = new RowChange(kind, before.AsSpan(0, n), after.AsSpan(0, n), assigned.AsSpan(0, n));
-            var bytes = estimate.Profile.EstimateRow(table.Shape, change);
+            var bytes = estimate.Profile.EstimateRowWithLargestEvent(table.Shape, change, out var largestEvent);
             estimate.AddRow(
                 table,
                 kind switch
@@ -131,6 +131,7 @@ internal static class UnitOfWorkEstimator
                     _ => EntityStateKind.Deleted,
                 },
                 bytes,
+                largestEvent,
                 kind == RowChangeKind.Update ? IdentityOf(table, entry) : null);
         }
         finally

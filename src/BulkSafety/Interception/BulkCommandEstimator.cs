@@ -122,9 +122,10 @@ internal static class BulkCommandEstimator
             {
                 var rows = (int)Math.Min(affected.Rows, int.MaxValue);
                 var change = TypicalRow(statement, command, shape, measured, affected);
-                var bytes = options.EffectiveProfile.EstimateStatement(shape, change.Row, rows);
+                // The probe measures typical sizes: the largest event is that of a typical row.
+                var bytes = options.EffectiveProfile.EstimateStatementWithLargestEvent(shape, change.Row, rows, out var largestEvent);
                 var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
-                estimate.AddStatement(mapped.Identity, kind, rows, bytes, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
+                estimate.AddStatement(mapped.Identity, kind, rows, bytes, largestEvent, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
                 await CountTableAsync(scope, table, affected.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
                 if (statement.Kind == BulkStatementKind.Delete)
                 {

@@ -117,6 +117,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         {
             var plan = settings.Bookkeeping.IsEmpty ? null : BookkeepingPlan.Compute(_context, settings.Bookkeeping, settings.Clock.GetUtcNow());
             var estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.EffectiveProfile, Database, plan);
+            estimate.OpenTransactionBytes = OpenTransactionBytes();
             var verdict = settings.Admission.Ledger.Inspect(estimate, settings.Budgets);
             return BudgetRules.Report(estimate, verdict, settings.Budgets, BudgetRules.FirstViolation(estimate, verdict, settings.Budgets, settings.RowCounts));
         }
@@ -487,6 +488,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         try
         {
             estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.EffectiveProfile, Database, plan);
+            estimate.OpenTransactionBytes = OpenTransactionBytes();
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -666,6 +668,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
             return;
         }
 
+        estimate.OpenTransactionBytes = OpenTransactionBytes();
         var rowCounts = settings.RegisteredRowCounts ?? (result.TableRows is { Count: > 0 } known ? new KnownTableRowCounts(known) : UnknownTableRowCounts.Instance);
         var ticket = await settings.Admission.AdmitAsync(estimate, settings.Budgets, rowCounts, settings.SaveChangesPacing(), async, cancellationToken).ConfigureAwait(false);
         _command = (command, ticket);
@@ -730,6 +733,23 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
 
         _savepoints.Clear();
         ReleaseOrphans();
+    }
+
+    // The statement bytes of the units that ran in the caller's open transaction: what its binlog cache holds so far.
+    private long OpenTransactionBytes()
+    {
+        if (_context.Database.CurrentTransaction is not { } transaction)
+        {
+            return 0;
+        }
+
+        long bytes = 0;
+        foreach (var (id, ticket) in _parked)
+        {
+            bytes += id == transaction.TransactionId ? ticket.Estimate.StatementBytes : 0;
+        }
+
+        return bytes;
     }
 
     private void TransactionStarted()

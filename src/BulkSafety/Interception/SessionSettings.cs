@@ -66,7 +66,7 @@ internal sealed class SessionSettings
             var dialect = DatabaseDialect.Detect(context.Database.ProviderName, context.Database.GetDbConnection());
             budgets = dialect?.DefaultProfile is { } profile
                 ? budgets.WithChosenProfile(profile, $"the default for {dialect.Name}")
-                : budgets.WithChosenProfile(ReplicationProfile.MySqlRow(), $"a stand-in: {ProviderName(context)} writes no replication log the guard models; set BulkSafetyOptions.Profile to the production engine's");
+                : budgets.WithChosenProfile(ReplicationProfile.MySqlRow(), $"a stand-in: {ProviderName(context)} writes no replication log the guard models; set BulkSafetyOptions.Profile to the production engine's", standIn: true);
         }
 
         return new SessionSettings(

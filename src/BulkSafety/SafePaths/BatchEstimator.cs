@@ -79,8 +79,8 @@ internal sealed class BatchEstimator
         {
             var table = _tables[t];
             var rowBytes = measurement.PerTable[t].AsSpan(0, rows);
-            var bytes = _profile.EstimateStatement(table.Table.Shape, _kind, _statementTextLength, rowBytes);
-            estimate.AddStatement(table.Table.Identity, kind, rows, bytes, rewritten: null);
+            var bytes = _profile.EstimateStatementWithLargestEvent(table.Table.Shape, _kind, _statementTextLength, rowBytes, out var largestEvent);
+            estimate.AddStatement(table.Table.Identity, kind, rows, bytes, largestEvent, rewritten: null);
             foreach (var property in table.UnsizableColumns)
             {
                 estimate.AddUnknown(table.Table, property);
@@ -89,7 +89,7 @@ internal sealed class BatchEstimator
 
         if (_checkpointBytes > 0)
         {
-            estimate.AddStatement(BatchCheckpointStore.TableName, EntityStateKind.Updated, 1, _checkpointBytes, rewritten: null);
+            estimate.AddStatement(BatchCheckpointStore.TableName, EntityStateKind.Updated, 1, _checkpointBytes, largestEvent: 0, rewritten: null);
         }
 
         estimate.Complete();

@@ -401,7 +401,7 @@ internal sealed class BatchJob<T>
 
         var job = new UnitOfWorkEstimate(_budgets.EffectiveProfile, _context.GetType().Name, _session.Database, BatchEstimator.OperationName(Kind));
         job.AddStatement(MappedTable.For(_plan.EntityType)[0].Identity, Kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated,
-            (int)Math.Min(total, int.MaxValue), 0, rewritten: null);
+            (int)Math.Min(total, int.MaxValue), bytes: 0, largestEvent: 0, rewritten: null);
         if (BudgetRules.CheckTableFraction(job, _budgets, _session.Settings.RowCounts) is { } violation)
         {
             _admission.Judge(job, _budgets, violation);

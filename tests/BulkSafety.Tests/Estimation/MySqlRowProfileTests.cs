@@ -316,4 +316,46 @@ public sealed class MySqlRowProfileTests
         Assert.Throws<ArgumentException>(() => profile.EstimateRow(posts, RowChange.Delete([ColumnValue.Present])));
         Assert.Throws<ArgumentException>(() => profile.EstimateRow(posts, RowChange.Insert(GroundTruthTables.PostRow(), [true])));
     }
+    [Fact]
+    public void TheLargestEventOfOneRow_IsItsRowsEvent_WhenTheRowIsWide()
+    {
+        var profile = ReplicationProfile.MySqlRow(BinlogRowImage.Full, new MySqlBinlogSettings { AnnotateRowEvents = false });
+        var groups = GroundTruthTables.Groups();
+        var row = GroundTruthTables.GroupRow(descriptionBytes: 50_000);
+        var touch = RowChange.Update(row, row, GroundTruthTables.Assigns(groups, "updated_at"));
+
+        var bytes = profile.EstimateRowWithLargestEvent(groups, touch, out var largest);
+
+        // Without annotate events a statement is its Table_map and one Rows event holding both images.
+        Assert.Equal(bytes - profile.TableMapEventBytes(groups), largest);
+        Assert.InRange(largest, 100_000, 101_000);
+    }
+
+    [Fact]
+    public void TheLargestEventOfOneRow_IsItsStatementText_WhenTheTextIsLonger()
+    {
+        var profile = ReplicationProfile.MySqlRow();
+        var posts = GroundTruthTables.Posts();
+        var change = RowChange.Delete(GroundTruthTables.PostRow(), statementTextLength: 30_000);
+
+        profile.EstimateRowWithLargestEvent(posts, change, out var largest);
+
+        Assert.Equal(MySqlRowProfile.EventHeaderBytes + 30_000 + 4, largest);
+    }
+
+    [Fact]
+    public void InAStatementOfManyRows_ARowWiderThanARowsEvent_HasAnEventOfItsOwn()
+    {
+        var profile = ReplicationProfile.MySqlRow();
+        var posts = GroundTruthTables.Posts();
+        long[] rows = [100, 100, 20_000, 100];
+
+        var bytes = profile.EstimateStatementWithLargestEvent(posts, RowChangeKind.Delete, 40, rows, out var largest);
+        profile.EstimateStatementWithLargestEvent(posts, RowChangeKind.Delete, 40, [100, 100, 100], out var narrow);
+
+        Assert.Equal(bytes, profile.EstimateStatement(posts, RowChangeKind.Delete, 40, rows));
+        Assert.InRange(largest, 20_000 + MySqlRowProfile.EventHeaderBytes, 20_000 + 40);
+        Assert.InRange(narrow, 300, 400);
+    }
 }
+

@@ -76,6 +76,25 @@ public sealed class ProfileDetectionTests
     }
 
     [Theory]
+    [InlineData("18446744073709547520", "16777216", null, 16_777_216L)]
+    [InlineData("65536", "1048576", 65_536L, 1_048_576L)]
+    [InlineData(null, null, null, 16_777_216L)]
+    public void TheServersCaps_AreRead_AndItsDefaultCacheSizeMeansNoCap(string? cacheSize, string? packet, long? expectedCache, long expectedPacket)
+    {
+        var profile = ProfileDetection.MySqlRow(new Dictionary<string, string?>
+        {
+            ["log_bin"] = "1",
+            ["binlog_format"] = "ROW",
+            ["binlog_row_image"] = "FULL",
+            ["max_binlog_cache_size"] = cacheSize,
+            ["max_allowed_packet"] = packet,
+        });
+
+        Assert.Equal(expectedCache, profile.Settings.MaxBinlogCacheSize);
+        Assert.Equal(expectedPacket, profile.Settings.MaxAllowedPacket);
+    }
+
+    [Theory]
     [InlineData("0", "ROW")]
     [InlineData("1", "ROWS")]
     public void NoBinlogOrAnUnknownFormat_IsRefused(string logBin, string format)
