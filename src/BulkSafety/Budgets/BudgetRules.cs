@@ -66,9 +66,7 @@ internal static class BudgetRules
             return null;
         }
 
-        var (cacheCap, cacheBudget, cacheCapName) = Lowest(
-            (server.MaxBinlogCacheSize, nameof(MySqlBinlogSettings.MaxBinlogCacheSize), "max_binlog_cache_size of the primary"),
-            (options.ReplicaMaxBinlogCacheSize, nameof(BulkSafetyOptions.ReplicaMaxBinlogCacheSize), "max_binlog_cache_size of a replica (ReplicaMaxBinlogCacheSize)"));
+        var (cacheCap, cacheBudget, cacheCapName) = BinlogCacheCap(server, options);
         var cached = estimate.OpenTransactionBytes + estimate.StatementBytes;
         if (cacheCap is { } cap && cached > cap)
         {
@@ -89,10 +87,22 @@ internal static class BudgetRules
         }
 
         return null;
-
-        static (long? Cap, string Budget, string Name) Lowest((long? Cap, string Budget, string Name) primary, (long? Cap, string Budget, string Name) replica)
-            => replica.Cap is { } r && (primary.Cap is not { } p || r < p) ? replica : primary;
     }
+
+    /// <summary>
+    /// The binlog cache one transaction may fill under <paramref name="options"/>' MariaDB/MySQL profile — the lower of
+    /// the primary's and the replicas' <c>max_binlog_cache_size</c> — or <see langword="null"/> when none applies.
+    /// </summary>
+    public static long? BinlogCacheCap(BulkSafetyOptions options)
+        => !options.ProfileIsStandIn && options.Profile is MySqlRowProfile { Settings: var server } ? BinlogCacheCap(server, options).Cap : null;
+
+    private static (long? Cap, string Budget, string Name) BinlogCacheCap(MySqlBinlogSettings server, BulkSafetyOptions options)
+        => Lowest(
+            (server.MaxBinlogCacheSize, nameof(MySqlBinlogSettings.MaxBinlogCacheSize), "max_binlog_cache_size of the primary"),
+            (options.ReplicaMaxBinlogCacheSize, nameof(BulkSafetyOptions.ReplicaMaxBinlogCacheSize), "max_binlog_cache_size of a replica (ReplicaMaxBinlogCacheSize)"));
+
+    private static (long? Cap, string Budget, string Name) Lowest((long? Cap, string Budget, string Name) primary, (long? Cap, string Budget, string Name) replica)
+        => replica.Cap is { } r && (primary.Cap is not { } p || r < p) ? replica : primary;
 
     /// <summary>Whether <paramref name="ruleId"/> is a limit the server enforces, which no allowance can lift.</summary>
     public static bool IsEngineLimit(string ruleId) => ruleId is BulkSafetyRuleIds.BinlogCacheSize or BulkSafetyRuleIds.LogEventSize;

@@ -65,7 +65,9 @@ internal sealed class BatchJob<T>
         var guardOptions = session.Settings.Budgets;
         var perMinute = Math.Min(options.MaxBytesPerMinute ?? guardOptions.MaxBytesPerMinute / 2, guardOptions.MaxBytesPerMinute);
         _budgets = guardOptions.WithMaxBytesPerMinute(perMinute);
-        _targetBytes = Math.Max(1, Math.Min(options.TargetBytesPerBatch, Math.Min(guardOptions.MaxBytesPerUnitOfWork, perMinute) / 4));
+        // A batch is one transaction: on MariaDB/MySQL it must also fit the binlog cache, with room for the sizer's overshoot.
+        var perBatch = Math.Min(Math.Min(guardOptions.MaxBytesPerUnitOfWork, perMinute) / 4, (BudgetRules.BinlogCacheCap(guardOptions) ?? long.MaxValue) / 2);
+        _targetBytes = Math.Max(1, Math.Min(options.TargetBytesPerBatch, perBatch));
         _maxRows = Math.Min(options.MaxRowsPerBatch, guardOptions.MaxRowsPerUnitOfWork);
         var table = MappedTable.For(plan.EntityType)[0].Identity;
         _target = string.Create(CultureInfo.InvariantCulture, $"{Operation} {table}({string.Join(", ", plan.Key.Select(p => p.Name))})");

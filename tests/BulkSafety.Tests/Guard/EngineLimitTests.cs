@@ -1,4 +1,5 @@
 using BulkSafety.Estimation;
+using BulkSafety.SafePaths;
 using BulkSafety.Tests.Infrastructure;
 using IncidentReplay.Model;
 using Microsoft.EntityFrameworkCore;
@@ -66,6 +67,25 @@ public sealed class EngineLimitTests
         await transaction.CommitAsync();
 
         Assert.Equal(1, harness.Count<Group>());
+    }
+
+    [Fact]
+    public async Task ABatchedJob_SizesItsBatchesToFitTheBinlogCache()
+    {
+        using var harness = new GuardHarness(o => o.Profile = MySqlWith(new MySqlBinlogSettings { MaxBinlogCacheSize = CacheCap }));
+        for (var i = 0; i < 30; i++)
+        {
+            harness.SeedGroup(descriptionBytes: 10_000);
+        }
+
+        await using var context = harness.Guarded();
+        var result = await context.Groups.DeleteInBatchesAsync();
+
+        // About 10 KB per deleted row against 64 KiB: batches of at most three rows, none refused.
+        Assert.Equal(30, result.Rows);
+        Assert.InRange(result.Batches, 10, 30);
+        Assert.DoesNotContain(harness.Log.Entries, e => e.Message.Contains(BulkSafetyRuleIds.BinlogCacheSize, StringComparison.Ordinal));
+        Assert.Equal(0, harness.Count<Group>());
     }
 
     [Fact]
