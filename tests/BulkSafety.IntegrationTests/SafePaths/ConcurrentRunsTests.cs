@@ -18,14 +18,18 @@ public sealed class ConcurrentRunsTests(PostgresFixture fixture, ITestOutputHelp
     private const int RowsPerBatch = 50;
     private const int LeaseMilliseconds = 2_000;
 
+    // Where no holder is meant to lose the job: long enough that a run stalled by a loaded machine keeps its lease (a 2 s
+    // lease expired under a CI run's load, and the run that lost it rightly stopped).
+    private const int HealthyLeaseMilliseconds = 20_000;
+
     [Fact]
     public async Task TwoProcessesAtOnce_ApplyEveryRowExactlyOnce()
     {
         var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_twins", Rows, flagEvery: 2);
 
         // A pause per batch keeps the first run going while the second starts.
-        using var first = CrashJobProcess.Start(database, Job, RowsPerBatch, pauseMilliseconds: 20, LeaseMilliseconds);
-        using var second = CrashJobProcess.Start(database, Job, RowsPerBatch, pauseMilliseconds: 20, LeaseMilliseconds);
+        using var first = CrashJobProcess.Start(database, Job, RowsPerBatch, pauseMilliseconds: 20, HealthyLeaseMilliseconds);
+        using var second = CrashJobProcess.Start(database, Job, RowsPerBatch, pauseMilliseconds: 20, HealthyLeaseMilliseconds);
         var runs = await Task.WhenAll(CrashJobProcess.WaitForExitAsync(first), CrashJobProcess.WaitForExitAsync(second));
 
         foreach (var (exitCode, text, errors) in runs)
