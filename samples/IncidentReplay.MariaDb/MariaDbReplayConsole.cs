@@ -17,14 +17,7 @@ public static class MariaDbReplayConsole
         }
 
         AnsiConsole.Write(new Rule("[bold]BulkSafety incident replay on MariaDB[/]").LeftJustified());
-        var efCore = Version(typeof(DbContext));
-        var expected = typeof(MariaDbReplayConsole).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ExpectedEfCoreVersion").Value;
-        AnsiConsole.MarkupLine(Markup.Escape($"EF Core {efCore}, Pomelo {Version(typeof(MySqlDbContextOptionsBuilderExtensions))}, MySqlConnector {Version(typeof(MySqlConnector.MySqlConnection))} on .NET {Environment.Version}."));
-        if (efCore != expected)
-        {
-            AnsiConsole.MarkupLine(Markup.Escape($"[red]This program is built for EF Core {expected} but loaded {efCore}: a mixed restore.[/]"));
-            return 1;
-        }
+        AnsiConsole.MarkupLine(Markup.Escape($"EF Core {Version(typeof(DbContext))}, Pomelo {Version(typeof(MySqlDbContextOptionsBuilderExtensions))}, MySqlConnector {Version(typeof(MySqlConnector.MySqlConnection))} on .NET {Environment.Version}."));
 
         ThrowawayMariaDb? throwaway = null;
         try

@@ -1,7 +1,7 @@
 using IncidentReplay;
 
 // The incident replay's MariaDB mode. Exit codes: 0 the estimate is within the calibration's tolerance of the binlog,
-// 1 it is not (or the program loaded another EF Core than its own), 2 bad arguments.
+// 1 it is not, 2 bad arguments.
 var arguments = ReplayArguments.Parse(args, out var error);
 if (arguments is null || arguments.Database != "mariadb")
 {
