@@ -10,13 +10,14 @@ namespace IncidentReplay;
 /// </summary>
 public static class MariaDbHandOff
 {
+    /// <summary>The sibling's project file, as this program was built next to it.</summary>
+    public static string Project { get; } = typeof(MariaDbHandOff).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "MariaDbReplayProject").Value!;
+
     public static async Task<int> RunAsync(IReadOnlyList<string> args)
     {
-        var assembly = typeof(MariaDbHandOff).Assembly;
-        var project = assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "MariaDbReplayProject").Value!;
-        var configuration = assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        var configuration = typeof(MariaDbHandOff).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false };
-        foreach (var argument in (string[])["run", "--project", project, "--configuration", configuration, "--verbosity", "quiet", "--", .. args])
+        foreach (var argument in (string[])["run", "--project", Project, "--configuration", configuration, "--verbosity", "quiet", "--", .. args])
         {
             start.ArgumentList.Add(argument);
         }

@@ -72,6 +72,13 @@ public sealed class IncidentReplayTests
     }
 
     [Fact]
+    public void TheMariaDbMode_HandsOverToTheEfCore9Sibling()
+    {
+        Assert.EndsWith(Path.Combine("samples", "IncidentReplay.MariaDb", "IncidentReplay.MariaDb.csproj"), MariaDbHandOff.Project, StringComparison.Ordinal);
+        Assert.True(File.Exists(MariaDbHandOff.Project), MariaDbHandOff.Project);
+    }
+
+    [Fact]
     public void TheDefault_IsSqlite()
         => Assert.Equal(("sqlite", null), (ReplayArguments.Parse([], out _)!.Database, ReplayArguments.Default.Connection));
 
