@@ -10,9 +10,9 @@ namespace IncidentReplay;
 /// </summary>
 public static class NaiveCleanup
 {
-    public static async Task RunAsync(GuardedApp app, IProgress<int> childrenDeleted, CancellationToken cancellationToken)
+    public static async Task RunAsync(Func<IncidentContext> createContext, IProgress<int> childrenDeleted, CancellationToken cancellationToken)
     {
-        await using var context = app.CreateContext();
+        await using var context = createContext();
         var ids = await context.Groups.OrderBy(g => g.Id).Select(g => g.Id).ToListAsync(cancellationToken);
         var deleted = 0;
         foreach (var id in ids)

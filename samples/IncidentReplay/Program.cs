@@ -14,4 +14,4 @@ if (arguments is null)
     return 2;
 }
 
-return await ReplayConsole.RunAsync(arguments);
+return arguments.Database == "mariadb" ? await MariaDbHandOff.RunAsync(args) : await ReplayConsole.RunAsync(arguments);

@@ -23,13 +23,16 @@ public sealed class Replay(ReplayArguments arguments, IncidentDatabase database)
     public int Children => database.Posts + database.Memberships;
 
     public Task<RunResult> NaiveAsync(IProgress<int> progress)
-        => RunAsync("naive", NaiveCleanup.RunAsync, arguments.Mode, progress, arguments.Mode == BulkSafetyMode.Throttle ? ThrottleDemoLimit : null);
+        => RunAsync("naive", Naive, arguments.Mode, progress, arguments.Mode == BulkSafetyMode.Throttle ? ThrottleDemoLimit : null);
 
     public Task<RunResult> NaiveInFullAsync(IProgress<int> progress)
-        => RunAsync("naive, in full", NaiveCleanup.RunAsync, BulkSafetyMode.Warn, progress, null);
+        => RunAsync("naive, in full", Naive, BulkSafetyMode.Warn, progress, null);
 
     public Task<RunResult> SafeAsync(IProgress<int> progress)
         => RunAsync("safe", SafeCleanup.RunAsync, arguments.Mode, progress, null);
+
+    private static Task Naive(GuardedApp app, IProgress<int> progress, CancellationToken cancellationToken)
+        => NaiveCleanup.RunAsync(app.CreateContext, progress, cancellationToken);
 
     private async Task<RunResult> RunAsync(string name, Func<GuardedApp, IProgress<int>, CancellationToken, Task> cleanup, BulkSafetyMode mode, IProgress<int> progress, TimeSpan? limit)
     {

@@ -4,8 +4,11 @@ using BulkSafety.Estimation;
 
 namespace IncidentReplay;
 
-/// <summary>The replay's command line: <c>--groups N</c>, <c>--profile mysql-full|mysql-minimal|postgres</c>, <c>--mode enforce|warn|throttle</c>.</summary>
-public sealed record ReplayArguments(int Groups, string ProfileName, BulkSafetyMode Mode)
+/// <summary>
+/// The replay's command line: <c>--groups N</c>, <c>--profile mysql-full|mysql-minimal|postgres</c>,
+/// <c>--mode enforce|warn|throttle</c>; <c>--database sqlite|mariadb</c> and, for MariaDB, <c>--connection</c>.
+/// </summary>
+public sealed record ReplayArguments(int Groups, string ProfileName, BulkSafetyMode Mode, string Database = "sqlite", string? Connection = null)
 {
     public const int DefaultGroups = 6;
     public const int MaxGroups = 500;
@@ -18,6 +21,12 @@ public sealed record ReplayArguments(int Groups, string ProfileName, BulkSafetyM
           --groups N        spam groups to clean up, 1-500 (default 6)
           --profile NAME    mysql-full (default), mysql-minimal or postgres
           --mode NAME       enforce (default), warn or throttle
+          --database NAME   sqlite (default: in memory) or mariadb: a throwaway mariadbd on 127.0.0.1 (mariadb-server
+                            must be installed), or the server of --connection; runs the naive cleanup through EF Core 9
+                            and Pomelo in Warn mode with the profile detected from the server, and prints the guard's
+                            estimate beside the binlog the server wrote, per table
+          --connection STR  with --database mariadb: a MySqlConnector connection string to a server with a row-based
+                            binlog that nothing else writes to; the replay creates database bulksafety_incident_replay
           --help            show this text
         """;
 
@@ -43,7 +52,7 @@ public sealed record ReplayArguments(int Groups, string ProfileName, BulkSafetyM
                 return null;
             }
 
-            if (name is not ("--groups" or "--profile" or "--mode"))
+            if (name is not ("--groups" or "--profile" or "--mode" or "--database" or "--connection"))
             {
                 error = $"Unknown argument '{name}'.";
                 return null;
@@ -73,10 +82,25 @@ public sealed record ReplayArguments(int Groups, string ProfileName, BulkSafetyM
                 case "--mode" when Enum.TryParse<BulkSafetyMode>(value, ignoreCase: true, out var mode) && value.All(char.IsLetter):
                     parsed = parsed with { Mode = mode };
                     break;
-                default:
+                case "--mode":
                     error = $"--mode must be enforce, warn or throttle, not '{value}'.";
                     return null;
+                case "--database" when value is "sqlite" or "mariadb":
+                    parsed = parsed with { Database = value };
+                    break;
+                case "--database":
+                    error = $"--database must be sqlite or mariadb, not '{value}'.";
+                    return null;
+                default:
+                    parsed = parsed with { Connection = value };
+                    break;
             }
+        }
+
+        if (parsed.Connection is not null && parsed.Database != "mariadb")
+        {
+            error = "--connection needs --database mariadb.";
+            return null;
         }
 
         return parsed;

@@ -11,10 +11,8 @@ namespace BulkSafety.SafePaths;
 /// </summary>
 /// <remarks>
 /// When the binlog rotates to a new file between two checks, <c>SHOW BINARY LOGS</c> supplies the sizes of the files
-/// in between. It runs over any ADO.NET <see cref="DbConnection"/>; this repository has no MySQL driver for .NET, so its
-/// tests check the statements, the parsing and the rotation arithmetic against the real MariaDB through the
-/// <c>mariadb</c> command-line client, not this class's connection path. Needs the <c>REPLICATION CLIENT</c> (MySQL) or
-/// <c>BINLOG MONITOR</c> (MariaDB) privilege.
+/// in between. It runs over any ADO.NET <see cref="DbConnection"/> (tested through MySqlConnector on MariaDB 10.11).
+/// Needs the <c>REPLICATION CLIENT</c> (MySQL) or <c>BINLOG MONITOR</c> (MariaDB) privilege.
 /// </remarks>
 public sealed class MySqlBinlogRateProbe : LogRateProbe
 {

@@ -93,6 +93,44 @@ public sealed class MariaDbServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts a replica of this server: a second <c>mariadbd</c> (own data directory, own free port, server id 2) that
+    /// replicates with GTID (<c>MASTER_USE_GTID=slave_pos</c>) what this server logs from now on — its replication
+    /// position starts at this server's <c>@@gtid_binlog_pos</c>, so nothing logged before is replayed. Returns once both
+    /// replication threads run; throws <see cref="DatabaseServerException"/> with the replica's log when they do not.
+    /// </summary>
+    public async Task<MariaDbServer> StartReplicaAsync(CancellationToken cancellationToken = default)
+    {
+        var replica = await StartAsync(["--server-id=2"], cancellationToken);
+        try
+        {
+            var position = (await Client.QueryAsync("SELECT @@GLOBAL.gtid_binlog_pos", cancellationToken: cancellationToken)).Scalar();
+            await replica.Client.ExecuteAsync(
+                $"SET GLOBAL gtid_slave_pos = '{position}'; " +
+                $"CHANGE MASTER TO MASTER_HOST='127.0.0.1', MASTER_PORT={Port}, MASTER_USER='root', MASTER_USE_GTID=slave_pos; START SLAVE",
+                cancellationToken: cancellationToken);
+            if (await Poll.UntilAsync(async () => await replica.ReplicatesAsync(cancellationToken), Poll.StartupTimeout, TimeSpan.FromMilliseconds(100), cancellationToken))
+            {
+                return replica;
+            }
+
+            throw DatabaseServerException.WithLog(
+                $"the replica on 127.0.0.1:{replica.Port} never ran both replication threads.", replica.Directory, "the replica's log", replica.ReadLog());
+        }
+        catch
+        {
+            await replica.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Whether this server is a replica whose I/O and SQL threads both run.</summary>
+    public async Task<bool> ReplicatesAsync(CancellationToken cancellationToken = default)
+    {
+        var status = await Client.QueryAsync("SHOW SLAVE STATUS", cancellationToken: cancellationToken);
+        return status.Rows.Count == 1 && status.Value(0, "Slave_IO_Running") == "Yes" && status.Value(0, "Slave_SQL_Running") == "Yes";
+    }
+
     /// <summary>The server's error log and console output, for failure messages.</summary>
     public string ReadLog()
     {

@@ -6,8 +6,9 @@ using BulkSafety.IntegrationTests.MariaDb;
 namespace BulkSafety.IntegrationTests.SafePaths;
 
 /// <summary>
-/// An ADO.NET connection whose commands run through the <c>mariadb</c> command-line client: no MySQL driver for .NET is
-/// available here, so this is how the MySQL/MariaDB pacing probes meet a real server. Every value arrives as text (a
+/// An ADO.NET connection whose commands run through the <c>mariadb</c> command-line client: this net10.0 project has no
+/// MySQL driver for .NET, so this is how the MySQL/MariaDB pacing probes meet a real server here (CompatibilityTests
+/// runs them through MySqlConnector). Every value arrives as text (a
 /// driver would hand over numbers); a failing statement is a <see cref="DbException"/>, as with a driver. Statements in
 /// <paramref name="unsupported"/> fail as on a server that does not know them.
 /// </summary>

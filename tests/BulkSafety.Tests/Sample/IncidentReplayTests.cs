@@ -60,6 +60,32 @@ public sealed class IncidentReplayTests
     }
 
     [Theory]
+    [InlineData(new[] { "--database", "mariadb" }, "mariadb", null)]
+    [InlineData(new[] { "--database", "mariadb", "--connection", "Server=127.0.0.1;Port=3306;User ID=root" }, "mariadb", "Server=127.0.0.1;Port=3306;User ID=root")]
+    [InlineData(new[] { "--database", "sqlite" }, "sqlite", null)]
+    public void DatabaseArguments_AreParsed(string[] args, string database, string? connection)
+    {
+        var parsed = ReplayArguments.Parse(args, out var error);
+
+        Assert.Null(error);
+        Assert.Equal((database, connection), (parsed!.Database, parsed.Connection));
+    }
+
+    [Fact]
+    public void TheMariaDbMode_HandsOverToTheEfCore9Sibling()
+    {
+        Assert.EndsWith(Path.Combine("samples", "IncidentReplay.MariaDb", "IncidentReplay.MariaDb.csproj"), MariaDbHandOff.Project, StringComparison.Ordinal);
+        Assert.True(File.Exists(MariaDbHandOff.Project), MariaDbHandOff.Project);
+    }
+
+    [Fact]
+    public void TheDefault_IsSqlite()
+        => Assert.Equal(("sqlite", null), (ReplayArguments.Parse([], out _)!.Database, ReplayArguments.Default.Connection));
+
+    [Theory]
+    [InlineData("--database", "mysql")]
+    [InlineData("--connection", "Server=127.0.0.1")]
+    [InlineData("--database", "sqlite", "--connection", "Server=127.0.0.1")]
     [InlineData("--groups", "0")]
     [InlineData("--groups", "many")]
     [InlineData("--groups")]
