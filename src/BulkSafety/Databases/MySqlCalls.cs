@@ -56,20 +56,20 @@ internal static class MySqlCalls
         "json_query", "json_quote", "json_remove", "json_replace", "json_search", "json_set", "json_type", "json_unquote",
         "json_valid", "json_value",
 
-        // Full-text search, network addresses, the session's database.
-        "match", "against", "inet_aton", "inet_ntoa", "inet6_aton", "inet6_ntoa", "is_ipv4", "is_ipv6", "database", "schema",
+        // Network addresses, the session's database.
+        "inet_aton", "inet_ntoa", "inet6_aton", "inet6_ntoa", "is_ipv4", "is_ipv6", "database", "schema",
 
         // Types with a length, as CAST and CONVERT name them (reserved words: no function can be called by them).
         "binary", "decimal", "dec", "numeric", "double", "float", "int", "integer", "signed", "unsigned", "datetime", "nchar", "varchar",
     };
 
-    // Words that are syntax, not calls, when a parenthesis follows them.
+    // Words that are syntax, not calls, when a parenthesis follows them (MATCH … AGAINST is full-text search).
     private static readonly HashSet<string> Syntax = new(StringComparer.OrdinalIgnoreCase)
     {
         "all", "and", "any", "as", "between", "by", "case", "distinct", "div", "else", "escape", "except", "exists", "from",
         "group", "having", "in", "index", "intersect", "is", "join", "key", "lateral", "like", "limit", "not", "on", "or",
         "order", "over", "partition", "regexp", "rlike", "row", "select", "some", "then", "union", "using", "values", "when",
-        "where", "xor", "offset",
+        "where", "xor", "offset", "match", "against",
     };
 
     // Words that change something wherever they appear in a predicate (a statement that writes cannot be nested in
