@@ -7,8 +7,10 @@ namespace BulkSafety.Databases;
 
 /// <summary>
 /// Probes on MySQL and MariaDB. With no transaction open on the session (<c>@@in_transaction = 0</c>, which also sees one
-/// begun by raw SQL that EF does not know of), a transaction of the scope's own, <c>START TRANSACTION READ ONLY</c>, that
-/// is rolled back. Inside the caller's transaction — where <c>START TRANSACTION</c> would commit the caller's work and
+/// begun by raw SQL that EF does not know of), the session is made read-only (<c>SET SESSION TRANSACTION READ ONLY</c>:
+/// every probe is a read-only transaction of its own, or — under <c>autocommit = 0</c> — of one the scope rolls back) and
+/// set back when the scope closes; not <c>START TRANSACTION READ ONLY</c>, which would release the caller's
+/// <c>LOCK TABLES</c> locks. Inside the caller's transaction — where <c>START TRANSACTION</c> would commit the caller's work and
 /// <c>SET TRANSACTION READ ONLY</c> cannot apply — only a savepoint, rolled back and released: that undoes what a probe
 /// did to transactional (InnoDB) tables, not to non-transactional ones (MyISAM, Aria, MEMORY), so what a probe may call
 /// is what keeps it from writing (<see cref="MySqlCalls"/>). Every probe text is read with the session's own lexical
@@ -37,7 +39,12 @@ internal sealed class MySqlProbeScope : ProbeScope
         WHERE JSON_CONTAINS(@bulksafety_names, JSON_QUOTE(LOWER(TABLE_NAME)))
         """;
 
+    // A savepoint of the same name as one of the caller's would replace it (MySQL keeps one per name, and RELEASE would
+    // then remove the caller's): each scope names its own.
+    private readonly string _savepoint = $"{Savepoint}_{Guid.NewGuid():N}";
     private bool _own;
+    private bool _autocommit;
+    private bool _wasReadOnly;
     private SqlLexicon _lexicon = SqlLexicon.MySql;
 
     private MySqlProbeScope(DatabaseDialect dialect, DbConnection connection, DbTransaction? transaction, int? commandTimeout)
@@ -48,7 +55,7 @@ internal sealed class MySqlProbeScope : ProbeScope
     public static async ValueTask<ProbeScope> OpenAsync(DatabaseDialect dialect, DbConnection connection, DbTransaction? transaction, int? commandTimeout, bool async, CancellationToken cancellationToken)
     {
         var scope = new MySqlProbeScope(dialect, connection, transaction, commandTimeout);
-        var (inTransaction, sqlMode) = await scope.SessionAsync(async, cancellationToken).ConfigureAwait(false);
+        var (inTransaction, sqlMode, autocommit, readOnly) = await scope.SessionAsync(async, cancellationToken).ConfigureAwait(false);
         var modes = sqlMode.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (modes.Where(mode => !ReadableModes.Contains(mode)).ToArray() is { Length: > 0 } unknown)
         {
@@ -59,7 +66,17 @@ internal sealed class MySqlProbeScope : ProbeScope
             ansiQuotes: modes.Contains("ANSI_QUOTES", StringComparer.OrdinalIgnoreCase),
             noBackslashEscapes: modes.Contains("NO_BACKSLASH_ESCAPES", StringComparer.OrdinalIgnoreCase));
         scope._own = transaction is null && !inTransaction;
-        await scope.ExecuteAsync(scope._own ? "START TRANSACTION READ ONLY" : $"SAVEPOINT {Savepoint}", async, cancellationToken).ConfigureAwait(false);
+        scope._autocommit = autocommit;
+        scope._wasReadOnly = readOnly;
+        if (!scope._own)
+        {
+            await scope.ExecuteAsync($"SAVEPOINT {scope._savepoint}", async, cancellationToken).ConfigureAwait(false);
+        }
+        else if (!readOnly)
+        {
+            await scope.ExecuteAsync("SET SESSION TRANSACTION READ ONLY", async, cancellationToken).ConfigureAwait(false);
+        }
+
         return scope;
     }
 
@@ -103,13 +120,28 @@ internal sealed class MySqlProbeScope : ProbeScope
     {
         if (_own)
         {
-            await ExecuteAsync("ROLLBACK", async, CancellationToken.None).ConfigureAwait(false);
+            // Under autocommit = 0 the probes began a transaction, which is the scope's to end.
+            try
+            {
+                if (!_autocommit)
+                {
+                    await ExecuteAsync("ROLLBACK", async, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                if (!_wasReadOnly)
+                {
+                    await ExecuteAsync("SET SESSION TRANSACTION READ WRITE", async, CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+
             return;
         }
 
         // What the probes did to transactional tables is undone; the caller's transaction goes on as it was.
-        await ExecuteAsync($"ROLLBACK TO SAVEPOINT {Savepoint}", async, CancellationToken.None).ConfigureAwait(false);
-        await ExecuteAsync($"RELEASE SAVEPOINT {Savepoint}", async, CancellationToken.None).ConfigureAwait(false);
+        await ExecuteAsync($"ROLLBACK TO SAVEPOINT {_savepoint}", async, CancellationToken.None).ConfigureAwait(false);
+        await ExecuteAsync($"RELEASE SAVEPOINT {_savepoint}", async, CancellationToken.None).ConfigureAwait(false);
     }
 
     // The tokens of sql as the session reads it; refuses a text that does not tokenize.
@@ -132,17 +164,18 @@ internal sealed class MySqlProbeScope : ProbeScope
         }
     }
 
-    // The session's state before the scope changes anything: whether a transaction is open, and its sql_mode.
-    private async ValueTask<(bool InTransaction, string SqlMode)> SessionAsync(bool async, CancellationToken cancellationToken)
+    // The session's state before the scope changes anything: whether a transaction is open, its sql_mode, autocommit, and
+    // whether its transactions are read-only already.
+    private async ValueTask<(bool InTransaction, string SqlMode, bool Autocommit, bool ReadOnly)> SessionAsync(bool async, CancellationToken cancellationToken)
     {
-        var command = CreateCommand("SELECT @@in_transaction, @@sql_mode");
+        var command = CreateCommand("SELECT @@in_transaction, @@sql_mode, @@autocommit, @@tx_read_only");
         try
         {
             var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
             try
             {
                 _ = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
-                return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) != 0, reader.IsDBNull(1) ? "" : reader.GetString(1));
+                return (Flag(reader, 0), reader.IsDBNull(1) ? "" : reader.GetString(1), Flag(reader, 2), Flag(reader, 3));
             }
             finally
             {
@@ -154,4 +187,6 @@ internal sealed class MySqlProbeScope : ProbeScope
             await DisposeAsync(command, async).ConfigureAwait(false);
         }
     }
+
+    private static bool Flag(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture) != 0;
 }

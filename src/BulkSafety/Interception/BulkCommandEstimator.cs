@@ -39,10 +39,17 @@ internal static class BulkCommandEstimator
         _ => null,
     };
 
-    // A write by any reading counts, and a reading that cannot price it wins over one that can.
+    // A DELETE, UPDATE or TRUNCATE as the first reading sees it is probed, and the probe reads the text again with the
+    // session's own rules, refusing it where they differ. Otherwise a write by any reading counts, and a reading that
+    // cannot price it wins over one that can.
     private static RawWrite? ClassifyRaw(string sql, DatabaseDialect? dialect)
     {
         IReadOnlyList<SqlLexicon> lexicons = dialect is { LexiconIsExact: true } ? dialect.SessionLexicons : [SqlLexicon.Sqlite, SqlLexicon.Postgres];
+        if (RawWrite.Classify(sql, lexicons[0]) is { Shape: not RawWriteShape.Unpriceable } probed)
+        {
+            return probed;
+        }
+
         RawWrite? found = null;
         foreach (var lexicon in lexicons)
         {

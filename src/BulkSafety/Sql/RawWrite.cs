@@ -17,13 +17,13 @@ internal enum RawWriteShape
 internal sealed record RawWrite(RawWriteShape Shape, string Description)
 {
     // Words without which a text cannot change existing rows; a text holding none is answered without tokenizing.
-    private static readonly string[] WriteWords = ["DELETE", "UPDATE", "TRUNCATE", "MERGE", "REPLACE", "CALL", "COPY", "DO", "EXECUTE", "LOAD", "HANDLER", "PREPARE", "INSERT"];
+    private static readonly string[] WriteWords = ["DELETE", "UPDATE", "TRUNCATE", "MERGE", "REPLACE", "CALL", "COPY", "DO", "EXECUTE", "LOAD", "HANDLER", "PREPARE", "INSERT", "ANALYZE"];
 
     /// <summary>
     /// Whether a raw command may change existing rows, and how: a statement that starts with DELETE, UPDATE or TRUNCATE;
     /// an upsert (<c>INSERT … ON CONFLICT … DO UPDATE</c>, <c>ON DUPLICATE KEY UPDATE</c>, <c>INSERT OR REPLACE</c>),
     /// <c>REPLACE</c>, <c>MERGE</c>, <c>DO</c>, <c>CALL</c>, <c>EXECUTE</c> (of a statement prepared out of sight), a
-    /// <c>PREPARE</c>, <c>COPY</c> or <c>EXPLAIN ANALYZE</c> of a write, or a <c>WITH</c> whose body writes (<c>FOR
+    /// <c>PREPARE</c>, <c>COPY</c> or <c>EXPLAIN ANALYZE</c> (MariaDB: <c>ANALYZE</c>) of a write, or a <c>WITH</c> whose body writes (<c>FOR
     /// UPDATE</c> locks do not count); on MySQL also <c>LOAD DATA</c>/<c>LOAD XML</c>, <c>HANDLER</c>, any <c>PREPARE</c>
     /// (its statement is a string or a variable the guard does not read) and <c>INSERT … SELECT</c> (rows it cannot count
     /// before it runs). <see langword="null"/> for everything else:
@@ -95,6 +95,7 @@ internal sealed record RawWrite(RawWriteShape Shape, string Description)
             _ when first.IsWord(sql, "INSERT") => UpsertOf(sql, tokens, start, end),
             _ when first.IsWord(sql, "COPY") && writes is not null => Unpriceable($"a COPY of a data-modifying statement ({writes})"),
             _ when first.IsWord(sql, "EXPLAIN") && writes is not null && HasWord(sql, tokens, start, end, "ANALYZE", "ANALYSE") => Unpriceable($"an EXPLAIN ANALYZE, which runs the {writes}"),
+            _ when first.IsWord(sql, "ANALYZE") && writes is not null => Unpriceable($"an ANALYZE of a statement (MariaDB), which runs the {writes}"),
             _ when first.IsWord(sql, "WITH") && writes is not null => Unpriceable($"a WITH whose body writes ({writes})"),
             _ => null,
         };
