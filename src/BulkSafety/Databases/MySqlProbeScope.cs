@@ -55,7 +55,18 @@ internal sealed class MySqlProbeScope : ProbeScope
     public static async ValueTask<ProbeScope> OpenAsync(DatabaseDialect dialect, DbConnection connection, DbTransaction? transaction, int? commandTimeout, bool async, CancellationToken cancellationToken)
     {
         var scope = new MySqlProbeScope(dialect, connection, transaction, commandTimeout);
-        var (inTransaction, sqlMode, autocommit, readOnly) = await scope.SessionAsync(async, cancellationToken).ConfigureAwait(false);
+        (bool InTransaction, string SqlMode, bool Autocommit, bool ReadOnly) session;
+        try
+        {
+            session = await scope.SessionAsync(async, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException exception)
+        {
+            // @@in_transaction and @@tx_read_only are MariaDB's (MySQL 8 has neither): without them no scope is safe.
+            throw new ProbeRefusedException($"the session's transaction state cannot be read ({exception.Message})");
+        }
+
+        var (inTransaction, sqlMode, autocommit, readOnly) = session;
         var modes = sqlMode.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (modes.Where(mode => !ReadableModes.Contains(mode)).ToArray() is { Length: > 0 } unknown)
         {
