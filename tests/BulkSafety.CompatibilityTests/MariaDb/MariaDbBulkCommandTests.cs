@@ -1,4 +1,5 @@
 using BulkSafety.IntegrationTests.MariaDb;
+using BulkSafety.SafePaths;
 using BulkSafety.Testing.AdversarialSql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -10,7 +11,7 @@ namespace BulkSafety.CompatibilityTests.MariaDb;
 /// ExecuteDelete, ExecuteUpdate and raw DELETE through Pomelo on a real MariaDB, on the adversarial suite's seed (items
 /// 1–4 of owner 1 carry 3 tags, deleted with them by <c>ON DELETE CASCADE</c>): estimated with the rows they change —
 /// outside a transaction and inside the caller's, whose uncommitted rows the probe counts and leaves uncommitted — and
-/// judged by the blast radius.
+/// judged by the blast radius; and a batched delete, whose probes evaluate the caller's filter in the same scope.
 /// </summary>
 [Collection(MariaDbCollection.Name)]
 public sealed class MariaDbBulkCommandTests(MariaDbFixture fixture)
@@ -106,6 +107,21 @@ public sealed class MariaDbBulkCommandTests(MariaDbFixture fixture)
         Assert.Equal(0L, await ScalarAsync(context, "SELECT @@tx_read_only"));
         Assert.Equal(0L, await ScalarAsync(context, "SELECT @@in_transaction"));
         Assert.Equal(1L, await ObservedAsync(database, "SELECT views FROM items WHERE id = 1"));
+    }
+
+    [Fact]
+    public async Task DeleteInBatches_ProbesItsFilter_AndDeletesExactlyTheMatchingRows()
+    {
+        var database = await ResetAsync();
+        await using var context = database.Guarded(_ => { });
+        var owner = 1L;
+
+        var result = await context.Set<Item>().Where(i => i.OwnerId == owner && i.Title.Length > 0).DeleteInBatchesAsync(new BatchOptions { MaxRowsPerBatch = 3 });
+
+        Assert.Equal(4, result.Rows);
+        Assert.Equal(2, result.Batches);
+        Assert.Equal(0L, await ObservedAsync(database, "SELECT COUNT(*) FROM items WHERE owner_id = 1"));
+        Assert.Equal(8L, await ObservedAsync(database, "SELECT COUNT(*) FROM items"));
     }
 
     private async Task<MariaDbAdversarialDatabase> ResetAsync()
