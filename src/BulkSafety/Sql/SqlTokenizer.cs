@@ -209,11 +209,12 @@ internal static class SqlTokenizer
         return power.Length > 0 && !power.ContainsAnyExceptInRange('0', '9');
     }
 
-    // '--' starts a comment on SQLite and PostgreSQL; on MySQL only when a space or control character follows (or the text
-    // ends), else it is two minus signs. MySQL also reads '#' as a line comment.
+    // '--' starts a comment on SQLite and PostgreSQL; on MySQL only when a space or an ASCII control character follows (or
+    // the text ends: the server sees its terminating NUL), else it is two minus signs — a character above U+007F is the
+    // first byte of an identifier to it. MySQL also reads '#' as a line comment.
     private static bool IsLineComment(string sql, int i, SqlLexicon lexicon)
         => lexicon.IsMySql
-            ? sql[i] == '#' || (sql[i] == '-' && Next(sql, i) == '-' && (i + 2 == sql.Length || char.IsControl(sql[i + 2]) || sql[i + 2] == ' '))
+            ? sql[i] == '#' || (sql[i] == '-' && Next(sql, i) == '-' && (i + 2 == sql.Length || sql[i + 2] is <= ' ' or '\u007F'))
             : sql[i] == '-' && Next(sql, i) == '-';
 
     private static int WordEnd(string sql, int i)

@@ -22,6 +22,7 @@ public sealed class MySqlLexiconTests
     [InlineData("SELECT 1 --", "SELECT|1")]
     [InlineData("SELECT 1--1", "SELECT|1|-|-|1")]
     [InlineData("SELECT 1 --x", "SELECT|1|-|-|x")]
+    [InlineData("SELECT 1 --\u00A0x", "SELECT|1|-|-|\u00A0x")]
     [InlineData("SELECT 1 -- x\r OR 2", "SELECT|1")]
     [InlineData("SELECT 1 -- x\n OR 2", "SELECT|1|OR|2")]
     [InlineData("SELECT /* a ' b */ 1", "SELECT|1")]
