@@ -15,8 +15,7 @@ namespace BulkSafety.Databases;
 /// Counts the rows the database will delete itself, through <c>ON DELETE CASCADE</c>, when a unit of work deletes
 /// principals whose dependents EF Core does not track: one query per dependent table, in a read-only
 /// <see cref="ProbeScope"/> on the context's connection and transaction, with the principals' keys as parameters and every
-/// identifier quoted by the provider's <see cref="ISqlGenerationHelper"/>. Engines the guard does not probe are not
-/// counted. It also sums the byte length of the dependents' text and binary columns, so that a
+/// identifier quoted by the provider's <see cref="ISqlGenerationHelper"/>. A probe the engine refuses counts nothing. It also sums the byte length of the dependents' text and binary columns, so that a
 /// profile that logs cascaded rows (PostgreSQL's WAL) prices them at their real size.
 /// </summary>
 /// <remarks>
@@ -103,7 +102,7 @@ internal static class DatabaseCascadeProbe
         }
         catch (ProbeRefusedException)
         {
-            // An engine the guard does not probe (MySQL/MariaDB in this version): its cascades are not counted.
+            // A probe the session refuses (a MySQL sql_mode the guard does not read): its cascades are not counted.
         }
         finally
         {

@@ -25,8 +25,15 @@ internal abstract class DatabaseDialect
     public abstract SqlLexicon Lexicon { get; }
 
     /// <summary>
-    /// Whether <see cref="Lexicon"/> follows the engine's own rules (SQLite, PostgreSQL). Where it does not, a raw command is
-    /// taken to write when either modelled engine would read it as a write.
+    /// Every way a session of the engine may read a text, <see cref="Lexicon"/> first: MySQL's depend on the session's
+    /// <c>sql_mode</c>, which a raw command's classification cannot ask, so a command is taken to write when any of them
+    /// reads it as a write.
+    /// </summary>
+    public virtual IReadOnlyList<SqlLexicon> SessionLexicons => [Lexicon];
+
+    /// <summary>
+    /// Whether <see cref="Lexicon"/> follows the engine's own rules (SQLite, PostgreSQL, MySQL). Where it does not, a raw
+    /// command is taken to write when either modelled engine would read it as a write.
     /// </summary>
     public virtual bool LexiconIsExact => true;
 

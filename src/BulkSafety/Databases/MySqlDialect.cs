@@ -6,18 +6,17 @@ namespace BulkSafety.Databases;
 
 /// <summary>
 /// MySQL and MariaDB (Pomelo, Oracle's provider, MySqlConnector): backtick quoting, stored sizes by <c>LENGTH</c> (bytes),
-/// <c>INSERT IGNORE</c> for a new checkpoint. Its statements are not probed yet: a probe scope is refused, so bulk commands
-/// are unknown cost and database cascades of a SaveChanges are not counted (docs/guard.md, Limits).
+/// <c>INSERT IGNORE</c> for a new checkpoint; probes in a read-only transaction or, inside the caller's, a savepoint
+/// (<see cref="MySqlProbeScope"/>).
 /// </summary>
 internal sealed class MySqlDialect : DatabaseDialect
 {
     public override string Name => "MySQL/MariaDB";
 
-    /// <summary>The lexical rules closest to MySQL's among those the guard models (backticks); MySQL's own — <c>#</c>
-    /// comments, backslash escapes, <c>/*! */</c> — are not modelled yet, so statements are not probed.</summary>
-    public override SqlLexicon Lexicon => SqlLexicon.Sqlite;
+    /// <summary>MySQL's rules under the default <c>sql_mode</c>; a probe reads the session's own.</summary>
+    public override SqlLexicon Lexicon => SqlLexicon.MySql;
 
-    public override bool LexiconIsExact => false;
+    public override IReadOnlyList<SqlLexicon> SessionLexicons => SqlLexicon.MySqlSessions;
 
     /// <inheritdoc/>
     /// <remarks>FULL row images, MySQL's default and the incident's; <see cref="ReplicationProfile.DetectAsync"/> reads the server's own.</remarks>
@@ -32,6 +31,6 @@ internal sealed class MySqlDialect : DatabaseDialect
     public override string InsertIfAbsent(string table, string key, IReadOnlyList<string> columns, IReadOnlyList<string> values)
         => $"INSERT IGNORE INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", values)})";
 
-    public override ValueTask<ProbeScope> OpenProbeScopeAsync(DbConnection connection, DbTransaction? transaction, int? commandTimeout, bool async, CancellationToken cancellationToken)
-        => throw new ProbeRefusedException("statements on MySQL/MariaDB are not probed in this version");
+    public override async ValueTask<ProbeScope> OpenProbeScopeAsync(DbConnection connection, DbTransaction? transaction, int? commandTimeout, bool async, CancellationToken cancellationToken)
+        => await MySqlProbeScope.OpenAsync(this, connection, transaction, commandTimeout, async, cancellationToken).ConfigureAwait(false);
 }

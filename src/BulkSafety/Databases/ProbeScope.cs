@@ -93,6 +93,45 @@ internal abstract class ProbeScope
         return command;
     }
 
+    /// <summary>
+    /// Has <paramref name="run"/> read <paramref name="sql"/> as a command of the scope with the parameters of
+    /// <paramref name="lender"/> (moved to the probe and back: a parameter belongs to one collection at a time) and new
+    /// ones for <paramref name="own"/>; for providers that bind parameters by name as they are.
+    /// </summary>
+    protected async ValueTask<TResult> RunWithParametersAsync<TResult>(string sql, DbCommand? lender, IReadOnlyList<KeyValuePair<string, object>> own, Func<DbCommand, ValueTask<TResult>> run, bool async)
+    {
+        var probe = CreateCommand(sql);
+        DbParameter[] lent = lender is null ? [] : [.. lender.Parameters.Cast<DbParameter>()];
+        try
+        {
+            lender?.Parameters.Clear();
+            foreach (var parameter in lent)
+            {
+                probe.Parameters.Add(parameter);
+            }
+
+            foreach (var (name, value) in own)
+            {
+                var parameter = probe.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value;
+                probe.Parameters.Add(parameter);
+            }
+
+            return await run(probe).ConfigureAwait(false);
+        }
+        finally
+        {
+            probe.Parameters.Clear();
+            foreach (var parameter in lent)
+            {
+                lender!.Parameters.Add(parameter);
+            }
+
+            await DisposeAsync(probe, async).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs the scope's own bookkeeping statement (a savepoint, a setting).</summary>
     protected async ValueTask ExecuteAsync(string sql, bool async, CancellationToken cancellationToken)
     {

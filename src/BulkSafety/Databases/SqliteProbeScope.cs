@@ -85,38 +85,7 @@ internal sealed class SqliteProbeScope : ProbeScope
             await RefuseApplicationCollationsAsync(sql, tables, applicationCollations, async, cancellationToken).ConfigureAwait(false);
         }
 
-        var probe = CreateCommand(sql);
-
-        // A parameter belongs to one collection at a time, so the command's parameters move to the probe and back.
-        DbParameter[] lent = lender is null ? [] : [.. lender.Parameters.Cast<DbParameter>()];
-        try
-        {
-            lender?.Parameters.Clear();
-            foreach (var parameter in lent)
-            {
-                probe.Parameters.Add(parameter);
-            }
-
-            foreach (var (name, value) in own)
-            {
-                var parameter = probe.CreateParameter();
-                parameter.ParameterName = name;
-                parameter.Value = value;
-                probe.Parameters.Add(parameter);
-            }
-
-            return await run(probe).ConfigureAwait(false);
-        }
-        finally
-        {
-            probe.Parameters.Clear();
-            foreach (var parameter in lent)
-            {
-                lender!.Parameters.Add(parameter);
-            }
-
-            await DisposeAsync(probe, async).ConfigureAwait(false);
-        }
+        return await RunWithParametersAsync(sql, lender, own, run, async).ConfigureAwait(false);
     }
 
     public override ValueTask<StatementReading> ReadStatementAsync(BulkStatement statement, string? schema, string table, DbCommand command, bool async, CancellationToken cancellationToken)

@@ -39,10 +39,28 @@ internal static class BulkCommandEstimator
         _ => null,
     };
 
+    // A DELETE, UPDATE or TRUNCATE as the first reading sees it is probed, and the probe reads the text again with the
+    // session's own rules, refusing it where they differ. Otherwise a write by any reading counts, and a reading that
+    // cannot price it wins over one that can.
     private static RawWrite? ClassifyRaw(string sql, DatabaseDialect? dialect)
-        => dialect is { LexiconIsExact: true }
-            ? RawWrite.Classify(sql, dialect.Lexicon)
-            : RawWrite.Classify(sql, SqlLexicon.Sqlite) ?? RawWrite.Classify(sql, SqlLexicon.Postgres);
+    {
+        IReadOnlyList<SqlLexicon> lexicons = dialect is { LexiconIsExact: true } ? dialect.SessionLexicons : [SqlLexicon.Sqlite, SqlLexicon.Postgres];
+        if (RawWrite.Classify(sql, lexicons[0]) is { Shape: not RawWriteShape.Unpriceable } probed)
+        {
+            return probed;
+        }
+
+        RawWrite? found = null;
+        foreach (var lexicon in lexicons)
+        {
+            if (RawWrite.Classify(sql, lexicon) is { } write && found is not { Shape: RawWriteShape.Unpriceable })
+            {
+                found = found is null || write.Shape == RawWriteShape.Unpriceable ? write : found;
+            }
+        }
+
+        return found;
+    }
 
     /// <summary>Estimates <paramref name="command"/>; the probes run on its connection and transaction.</summary>
     public static async ValueTask<BulkCommandEstimate> EstimateAsync(DbContext context, DbCommand command, BulkCommand bulk, BulkSafetyOptions options, DatabaseIdentity database, bool async, CancellationToken cancellationToken)
@@ -100,7 +118,7 @@ internal static class BulkCommandEstimator
 
         if (dialect is null)
         {
-            return BulkCommandEstimate.Unknown(operation, $"the database ({context.Database.ProviderName}) cannot be probed; the guard probes SQLite and PostgreSQL");
+            return BulkCommandEstimate.Unknown(operation, $"the database ({context.Database.ProviderName}) cannot be probed; the guard probes SQLite, PostgreSQL and MySQL/MariaDB");
         }
 
         if (FindTable(context.Model, statement) is not { } table || MappedTableOf(table) is not { } mapped)

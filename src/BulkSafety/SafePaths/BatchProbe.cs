@@ -19,8 +19,9 @@ namespace BulkSafety.SafePaths;
 /// (<see cref="DatabaseDialect.StoredBytes"/>), run in a <see cref="ProbeScope"/>: read-only, rolled back, and refused
 /// when the caller's filter calls anything not known to be free of side effects. A refused filter is not evaluated again:
 /// the probes then read the table's rows in the same key ranges without it (<see cref="KeysetPlan{T}.Table"/>) — every row
-/// a batch can change, and possibly more, so batches are priced high, never low. So do engines the guard does not probe
-/// (MySQL/MariaDB), where those reads run as plain queries, having nothing of the caller's to evaluate.
+/// a batch can change, and possibly more, so batches are priced high, never low. Where even the scope is refused (a MySQL
+/// session whose sql_mode the guard does not read), those reads run as plain queries, having nothing of the caller's to
+/// evaluate.
 /// </summary>
 internal sealed class BatchProbe<T>
 {

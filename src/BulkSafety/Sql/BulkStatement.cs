@@ -18,6 +18,9 @@ internal enum BulkStatementKind
 /// DELETE FROM [ONLY] table [[AS] alias] [USING from-list] [WHERE predicate] [RETURNING ...] [;]
 /// UPDATE [OR ABORT|FAIL|IGNORE|ROLLBACK] [ONLY] table [[AS] alias] SET column = value, ... [FROM from-list] [WHERE predicate] [RETURNING ...] [;]
 /// </code>
+/// On MySQL, the single-table DELETE is also read in the multi-table form Pomelo writes for <c>ExecuteDelete</c>,
+/// <c>DELETE alias FROM table AS alias WHERE …</c>, when it names the one table of its FROM; <c>USING</c> and an UPDATE's
+/// <c>FROM</c> are refused there (MySQL's USING lists every table of a multi-table DELETE, the target included).
 /// Refused: several statements, <c>UPDATE OR REPLACE</c>, <c>WITH</c>, <c>ORDER BY</c>/<c>LIMIT</c>/<c>OFFSET</c>, <c>WHERE CURRENT OF</c>,
 /// multi-column <c>SET (a, b) = ...</c>, positional <c>?</c> parameters in the <c>SET</c> list (the probe leaves the list out,
 /// which would shift them), and any text that does not tokenize.
@@ -209,6 +212,11 @@ internal sealed class BulkStatement
             _position = 1;
             if (first.IsWord(sql, "DELETE"))
             {
+                if (lexicon.IsMySql && _position + 1 < end && IsIdentifier(Current) && tokens[_position + 1].IsWord(sql, "FROM"))
+                {
+                    return OneTableOfMany();
+                }
+
                 return Expect("FROM") ? Rest(BulkStatementKind.Delete) : Refuse("a DELETE without FROM (a multi-table DELETE) is not read");
             }
 
@@ -231,6 +239,18 @@ internal sealed class BulkStatement
             return first.IsWord(sql, "WITH")
                 ? Refuse("a statement with WITH (a common table expression) is not read")
                 : Refuse($"a statement that starts with {first.Text(sql)} is not a DELETE or UPDATE that can be read");
+        }
+
+        // MySQL's DELETE name FROM table [AS alias] …: the single-table DELETE when name is the alias (or, without one, the
+        // table) — a modifier such as IGNORE or QUICK in that place is not read.
+        private BulkStatement? OneTableOfMany()
+        {
+            var named = Current.Text(sql).ToString();
+            _position += 2;
+            var statement = Rest(BulkStatementKind.Delete);
+            return statement is null || string.Equals(statement.Qualifier, named, StringComparison.OrdinalIgnoreCase)
+                ? statement
+                : Refuse($"a DELETE of {named} from {statement.Qualifier} is not read");
         }
 
         private BulkStatement? Rest(BulkStatementKind kind)
@@ -259,7 +279,13 @@ internal sealed class BulkStatement
             }
 
             // The clauses, in their order; each at most once, on the top level.
-            string[] order = kind == BulkStatementKind.Delete ? ["USING", "WHERE", "RETURNING"] : ["SET", "FROM", "WHERE", "RETURNING"];
+            string[] order = (kind, lexicon.IsMySql) switch
+            {
+                (BulkStatementKind.Delete, false) => ["USING", "WHERE", "RETURNING"],
+                (BulkStatementKind.Delete, true) => ["WHERE", "RETURNING"],
+                (_, false) => ["SET", "FROM", "WHERE", "RETURNING"],
+                _ => ["SET", "WHERE"],
+            };
             var starts = new int[order.Length];
             var ends = new int[order.Length];
             Array.Fill(starts, -1);
@@ -317,7 +343,8 @@ internal sealed class BulkStatement
 
             var from = Array.IndexOf(order, kind == BulkStatementKind.Delete ? "USING" : "FROM");
             var where = Array.IndexOf(order, "WHERE");
-            if ((starts[from] >= 0 && starts[from] == ends[from]) || (starts[where] >= 0 && starts[where] == ends[where]))
+            var hasFrom = from >= 0 && starts[from] >= 0;
+            if ((hasFrom && starts[from] == ends[from]) || (starts[where] >= 0 && starts[where] == ends[where]))
             {
                 return Refuse("a clause of the statement is empty");
             }
@@ -333,7 +360,7 @@ internal sealed class BulkStatement
                 tableText,
                 alias,
                 starts[where] >= 0 ? (starts[where], ends[where]) : (0, 0),
-                starts[from] >= 0 ? (starts[from], ends[from]) : (0, 0),
+                hasFrom ? (starts[from], ends[from]) : (0, 0),
                 assignments);
         }
 

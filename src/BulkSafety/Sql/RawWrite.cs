@@ -17,14 +17,16 @@ internal enum RawWriteShape
 internal sealed record RawWrite(RawWriteShape Shape, string Description)
 {
     // Words without which a text cannot change existing rows; a text holding none is answered without tokenizing.
-    private static readonly string[] WriteWords = ["DELETE", "UPDATE", "TRUNCATE", "MERGE", "REPLACE", "CALL", "COPY", "DO", "EXECUTE"];
+    private static readonly string[] WriteWords = ["DELETE", "UPDATE", "TRUNCATE", "MERGE", "REPLACE", "CALL", "COPY", "DO", "EXECUTE", "LOAD", "HANDLER", "PREPARE", "INSERT", "ANALYZE"];
 
     /// <summary>
     /// Whether a raw command may change existing rows, and how: a statement that starts with DELETE, UPDATE or TRUNCATE;
     /// an upsert (<c>INSERT … ON CONFLICT … DO UPDATE</c>, <c>ON DUPLICATE KEY UPDATE</c>, <c>INSERT OR REPLACE</c>),
     /// <c>REPLACE</c>, <c>MERGE</c>, <c>DO</c>, <c>CALL</c>, <c>EXECUTE</c> (of a statement prepared out of sight), a
-    /// <c>PREPARE</c>, <c>COPY</c> or <c>EXPLAIN ANALYZE</c> of a write, or a <c>WITH</c> whose body writes (<c>FOR
-    /// UPDATE</c> locks do not count). <see langword="null"/> for everything else:
+    /// <c>PREPARE</c>, <c>COPY</c> or <c>EXPLAIN ANALYZE</c> (MariaDB: <c>ANALYZE</c>) of a write, or a <c>WITH</c> whose body writes (<c>FOR
+    /// UPDATE</c> locks do not count); on MySQL also <c>LOAD DATA</c>/<c>LOAD XML</c>, <c>HANDLER</c>, any <c>PREPARE</c>
+    /// (its statement is a string or a variable the guard does not read) and <c>INSERT … SELECT</c> (rows it cannot count
+    /// before it runs). <see langword="null"/> for everything else:
     /// queries, plain INSERTs, DDL. Several statements are judged as one write when any of them writes; a text that does
     /// not tokenize, but holds a write word, is taken to write.
     /// </summary>
@@ -53,7 +55,7 @@ internal sealed record RawWrite(RawWriteShape Shape, string Description)
             if (i > start)
             {
                 statements++;
-                found ??= ClassifyStatement(sql, tokens, start, i);
+                found ??= ClassifyStatement(sql, tokens, start, i, lexicon);
             }
 
             start = i + 1;
@@ -64,7 +66,7 @@ internal sealed record RawWrite(RawWriteShape Shape, string Description)
             : found;
     }
 
-    private static RawWrite? ClassifyStatement(string sql, List<SqlToken> tokens, int start, int end)
+    private static RawWrite? ClassifyStatement(string sql, List<SqlToken> tokens, int start, int end, SqlLexicon lexicon)
     {
         var first = tokens[start];
         if (first.IsWord(sql, "DELETE") || first.IsWord(sql, "UPDATE"))
@@ -85,10 +87,15 @@ internal sealed record RawWrite(RawWriteShape Shape, string Description)
             _ when first.IsWord(sql, "DO") => Unpriceable("a DO block"),
             _ when first.IsWord(sql, "CALL") => Unpriceable("a CALL of a procedure"),
             _ when first.IsWord(sql, "EXECUTE") => Unpriceable("an EXECUTE of a prepared statement, whose text the guard does not see"),
+            _ when lexicon.IsMySql && first.IsWord(sql, "PREPARE") => Unpriceable("a PREPARE, whose statement is a string or variable the guard does not read"),
+            _ when lexicon.IsMySql && first.IsWord(sql, "LOAD") => Unpriceable("a LOAD DATA or LOAD XML, whose rows the guard cannot count before it runs"),
+            _ when lexicon.IsMySql && first.IsWord(sql, "HANDLER") => Unpriceable("a HANDLER, which reads a table outside the statements the guard sees"),
+            _ when lexicon.IsMySql && first.IsWord(sql, "INSERT") && UpsertOf(sql, tokens, start, end) is null && InsertsSelected(sql, tokens, start, end) => Unpriceable("an INSERT … SELECT, whose rows the guard cannot count before it runs"),
             _ when first.IsWord(sql, "PREPARE") && writes is not null => Unpriceable($"a PREPARE of a data-modifying statement ({writes}), which an EXECUTE would run"),
             _ when first.IsWord(sql, "INSERT") => UpsertOf(sql, tokens, start, end),
             _ when first.IsWord(sql, "COPY") && writes is not null => Unpriceable($"a COPY of a data-modifying statement ({writes})"),
             _ when first.IsWord(sql, "EXPLAIN") && writes is not null && HasWord(sql, tokens, start, end, "ANALYZE", "ANALYSE") => Unpriceable($"an EXPLAIN ANALYZE, which runs the {writes}"),
+            _ when first.IsWord(sql, "ANALYZE") && writes is not null => Unpriceable($"an ANALYZE of a statement (MariaDB), which runs the {writes}"),
             _ when first.IsWord(sql, "WITH") && writes is not null => Unpriceable($"a WITH whose body writes ({writes})"),
             _ => null,
         };
@@ -145,6 +152,23 @@ internal sealed record RawWrite(RawWriteShape Shape, string Description)
         }
 
         return null;
+    }
+
+    // MySQL's INSERT … SELECT (and INSERT … TABLE): a SELECT on the top level, or no VALUES or SET list to insert from.
+    private static bool InsertsSelected(string sql, List<SqlToken> tokens, int start, int end)
+    {
+        var values = false;
+        for (var i = start + 1; i < end; i++)
+        {
+            if (tokens[i].Depth == 0 && (tokens[i].IsWord(sql, "SELECT") || tokens[i].IsWord(sql, "TABLE")))
+            {
+                return true;
+            }
+
+            values |= tokens[i].Depth == 0 && (tokens[i].IsWord(sql, "VALUES") || tokens[i].IsWord(sql, "VALUE") || tokens[i].IsWord(sql, "SET"));
+        }
+
+        return !values;
     }
 
     private static bool HasWord(string sql, List<SqlToken> tokens, int start, int end, params string[] words)

@@ -5,7 +5,8 @@ namespace BulkSafety.Sql;
 /// that shape a statement are found where the engine finds them, never inside a string literal, a quoted identifier, a
 /// comment or an identifier the engine reads as one word. It does not judge the grammar. Text the engine would read in
 /// a way this tokenizer does not model — an unterminated literal or comment, unbalanced parentheses, a control
-/// character, a comment that nests where the engine does not — makes the whole text unreadable
+/// character, a comment that nests where the engine does not, a MySQL comment whose content the server runs — makes the
+/// whole text unreadable
 /// (<see langword="null"/>), and callers refuse to estimate it.
 /// </summary>
 internal static class SqlTokenizer
@@ -19,7 +20,7 @@ internal static class SqlTokenizer
         while (i < sql.Length)
         {
             var c = sql[i];
-            if (SqlLexicon.IsWhitespace(c))
+            if (lexicon.IsWhitespace(c))
             {
                 i++;
                 continue;
@@ -30,7 +31,7 @@ internal static class SqlTokenizer
                 return null;
             }
 
-            if (c == '-' && Next(sql, i) == '-')
+            if (IsLineComment(sql, i, lexicon))
             {
                 i = LineCommentEnd(sql, i, lexicon);
                 continue;
@@ -81,21 +82,28 @@ internal static class SqlTokenizer
         var c = sql[i];
         switch (c)
         {
+            case '\'' when lexicon.IsMySql:
+                return (SqlTokenKind.String, QuotedEnd(sql, i, '\'', MySqlBackslashEscapes(lexicon)));
+            case '"' when lexicon.MySqlModes is { AnsiQuotes: false }:
+                return (SqlTokenKind.String, QuotedEnd(sql, i, '"', MySqlBackslashEscapes(lexicon)));
             case '\'':
                 return (SqlTokenKind.String, QuotedEnd(sql, i, '\'', backslashEscapes: false));
             case '"':
                 return (SqlTokenKind.QuotedIdentifier, QuotedEnd(sql, i, '"', backslashEscapes: false));
-            case '`' when lexicon.BracketAndBacktickIdentifiers:
+            case '`' when lexicon.BacktickIdentifiers:
                 return (SqlTokenKind.QuotedIdentifier, QuotedEnd(sql, i, '`', backslashEscapes: false));
             case '[' when lexicon.BracketAndBacktickIdentifiers:
                 return (SqlTokenKind.QuotedIdentifier, sql.IndexOf(']', i + 1) is var close and >= 0 ? close + 1 : -1);
+            case '$' or (>= '0' and <= '9') when lexicon.IsMySql:
+            case '.' when lexicon.IsMySql && char.IsAsciiDigit(Next(sql, i)):
+                return MySqlWordOrNumber(sql, i);
             case '$' when char.IsAsciiDigit(Next(sql, i)):
                 return (SqlTokenKind.Parameter, DigitsEnd(sql, i + 1));
             case '$' when lexicon.DollarNamedParameters:
                 return SqliteDollarParameter(sql, i);
             case '$' when lexicon.PostgresStrings:
                 return DollarQuotedEnd(sql, i) is var dollarEnd and > 0 ? (SqlTokenKind.String, dollarEnd) : (SqlTokenKind.Symbol, i + 1);
-            case '@' or ':' when SqlLexicon.IsIdentifierStart(Next(sql, i)) && !(c == ':' && i > 0 && sql[i - 1] == ':'):
+            case '@' or ':' when SqlLexicon.IsIdentifierStart(Next(sql, i)) && !(c == ':' && (lexicon.IsMySql || (i > 0 && sql[i - 1] == ':'))):
                 return (SqlTokenKind.Parameter, WordEnd(sql, i + 1));
             case '?' when lexicon.QuestionMarkParameters:
                 return char.IsAsciiDigit(Next(sql, i)) ? (SqlTokenKind.Parameter, DigitsEnd(sql, i + 1)) : (SqlTokenKind.PositionalParameter, i + 1);
@@ -118,8 +126,8 @@ internal static class SqlTokenizer
         return (SqlTokenKind.Word, end);
     }
 
-    // A one-letter prefix glued to a quote: X'…' (both engines); PostgreSQL also E'…' (backslash escapes), B'…', N'…',
-    // and U&'…' / U&"…".
+    // A one-letter prefix glued to a quote: X'…' (every engine); PostgreSQL also E'…' (backslash escapes), B'…', N'…',
+    // and U&'…' / U&"…"; MySQL B'…' and N'…' (a string like any other).
     private static (SqlTokenKind Kind, int End)? PrefixedLiteral(string sql, int start, int wordEnd, SqlLexicon lexicon)
     {
         var prefix = char.ToUpperInvariant(sql[start]);
@@ -127,6 +135,11 @@ internal static class SqlTokenizer
         if (wordEnd - start != 1)
         {
             return null;
+        }
+
+        if (lexicon.IsMySql && next == '\'' && prefix is 'X' or 'B' or 'N')
+        {
+            return (SqlTokenKind.String, QuotedEnd(sql, wordEnd, '\'', backslashEscapes: prefix == 'N' && MySqlBackslashEscapes(lexicon)));
         }
 
         if (next == '\'' && (prefix == 'X' || (lexicon.PostgresStrings && prefix is 'E' or 'B' or 'N')))
@@ -144,6 +157,65 @@ internal static class SqlTokenizer
     }
 
     private static char Next(string sql, int i) => i + 1 < sql.Length ? sql[i + 1] : '\0';
+
+    private static bool MySqlBackslashEscapes(SqlLexicon lexicon) => lexicon.MySqlModes is { NoBackslashEscapes: false };
+
+    // MySQL reads an unquoted name that starts with a digit or '$' as an identifier unless it is a number (12, 1.5, 1., .5,
+    // 1e-3, 0x1F, 0b101): a run of identifier characters is one token either way; a number goes on through a decimal
+    // point and a signed exponent.
+    private static (SqlTokenKind Kind, int End) MySqlWordOrNumber(string sql, int i)
+    {
+        var end = sql[i] == '.' ? i : WordEnd(sql, i);
+        if (sql[i] == '$')
+        {
+            return (SqlTokenKind.Word, end);
+        }
+
+        var digits = DigitsEnd(sql, i);
+        if (digits == end && end < sql.Length && sql[end] == '.')
+        {
+            end = DigitsEnd(sql, end + 1);
+            digits = end;
+            if (end < sql.Length && sql[end] is 'e' or 'E')
+            {
+                end = WordEnd(sql, end);
+            }
+        }
+
+        if (end < sql.Length && sql[end] is '+' or '-' && sql[end - 1] is 'e' or 'E' && end - 1 == digits && char.IsAsciiDigit(Next(sql, end)))
+        {
+            end = DigitsEnd(sql, end + 1);
+        }
+
+        var text = sql.AsSpan(i, end - i);
+        return (IsMySqlNumber(text) ? SqlTokenKind.Number : SqlTokenKind.Word, end);
+    }
+
+    private static bool IsMySqlNumber(ReadOnlySpan<char> text)
+    {
+        if (text.Length > 2 && text[0] == '0' && text[1] is 'x' or 'b')
+        {
+            return !text[2..].ContainsAnyExcept(text[1] == 'x' ? "0123456789abcdefABCDEF" : "01");
+        }
+
+        var exponent = text.IndexOfAny('e', 'E');
+        var mantissa = exponent < 0 ? text : text[..exponent];
+        if (mantissa.ContainsAnyExcept("0123456789.") || mantissa.Count('.') > 1 || !mantissa.ContainsAnyInRange('0', '9'))
+        {
+            return false;
+        }
+
+        var power = exponent < 0 ? "0" : text[(exponent + 1)..].TrimStart("+-");
+        return power.Length > 0 && !power.ContainsAnyExceptInRange('0', '9');
+    }
+
+    // '--' starts a comment on SQLite and PostgreSQL; on MySQL only when a space or an ASCII control character follows (or
+    // the text ends: the server sees its terminating NUL), else it is two minus signs — a character above U+007F is the
+    // first byte of an identifier to it. MySQL also reads '#' as a line comment.
+    private static bool IsLineComment(string sql, int i, SqlLexicon lexicon)
+        => lexicon.IsMySql
+            ? sql[i] == '#' || (sql[i] == '-' && Next(sql, i) == '-' && (i + 2 == sql.Length || sql[i + 2] is <= ' ' or '\u007F'))
+            : sql[i] == '-' && Next(sql, i) == '-';
 
     private static int WordEnd(string sql, int i)
     {
@@ -241,9 +313,19 @@ internal static class SqlTokenizer
     }
 
     // PostgreSQL nests block comments; SQLite does not. A comment that never closes is refused on both (SQLite would
-    // read it to the end of the text, PostgreSQL would fail).
+    // read it to the end of the text, PostgreSQL would fail). MySQL runs the content of /*!…*/ and /*M!…*/, and /*+…*/
+    // holds optimizer hints: refused, as is a comment that holds /* (MariaDB reads one level of nesting in places).
     private static int? BlockCommentEnd(string sql, int open, SqlLexicon lexicon)
     {
+        if (lexicon.IsMySql)
+        {
+            var close = sql.IndexOf("*/", open + 2, StringComparison.Ordinal);
+            var content = close < 0 ? "" : sql.AsSpan(open + 2, close - open - 2);
+            return close < 0 || content.StartsWith("!") || content.StartsWith("M!") || content.StartsWith("+") || content.Contains("/*", StringComparison.Ordinal)
+                ? null
+                : close + 2;
+        }
+
         var depth = 0;
         for (var i = open; i + 1 < sql.Length; i++)
         {
