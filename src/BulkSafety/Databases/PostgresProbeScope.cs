@@ -7,7 +7,7 @@ namespace BulkSafety.Databases;
 
 /// <summary>
 /// Probes on PostgreSQL: inside the caller's transaction a subtransaction made read-only
-/// (<c>SAVEPOINT</c>; <c>SET LOCAL transaction_read_only = on</c>) and ended by <c>ROLLBACK TO</c> and then <c>RELEASE</c>
+/// (<c>SAVEPOINT</c>; <c>SET LOCAL transaction_read_only = on</c>, as <c>set_config</c>) and ended by <c>ROLLBACK TO</c> and then <c>RELEASE</c>
 /// of the now-empty savepoint; outside one, a read-only transaction of the scope's own that is rolled back. Every probe
 /// text reaches the server with positional <c>$n</c> parameters only, none of them named, so that Npgsql sends it as
 /// it is, in one Parse message, and the server refuses a text that holds more than one statement. A caller's predicate
@@ -60,10 +60,10 @@ internal sealed class PostgresProbeScope : ProbeScope
 
         try
         {
-            await scope.ExecuteAsync("SET LOCAL transaction_read_only = on", async, cancellationToken).ConfigureAwait(false);
-
-            // The tokenizer reads '…' strings as standard_conforming_strings = on does (the default since 9.1).
-            var standard = await scope.QueryAsync("SELECT current_setting('standard_conforming_strings')", null, [], r => r.GetString(0), async, cancellationToken).ConfigureAwait(false);
+            // SET LOCAL transaction_read_only = on, and the setting the tokenizer depends on, in one round trip: the
+            // tokenizer reads '…' strings as standard_conforming_strings = on does (the default since 9.1).
+            var standard = await scope.QueryAsync(
+                "SELECT set_config('transaction_read_only', 'on', true), current_setting('standard_conforming_strings')", null, [], r => r.GetString(1), async, cancellationToken).ConfigureAwait(false);
             scope._unreadable = standard == "on" ? null : $"the session has standard_conforming_strings = {standard}, under which the guard does not read SQL text";
         }
         catch

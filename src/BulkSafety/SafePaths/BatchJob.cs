@@ -66,8 +66,11 @@ internal sealed class BatchJob<T>
         var perMinute = Math.Min(options.MaxBytesPerMinute ?? guardOptions.MaxBytesPerMinute / 2, guardOptions.MaxBytesPerMinute);
         _budgets = guardOptions.WithMaxBytesPerMinute(perMinute);
         _targetBytes = Math.Max(1, Math.Min(options.TargetBytesPerBatch, Math.Min(guardOptions.MaxBytesPerUnitOfWork, perMinute) / 4));
-        _maxRows = Math.Min(options.MaxRowsPerBatch, guardOptions.MaxRowsPerUnitOfWork);
-        var table = MappedTable.For(plan.EntityType)[0].Identity;
+        var tables = MappedTable.For(plan.EntityType);
+
+        // A batch's unit of work counts each row once per table of the entity, and a named job's checkpoint row.
+        _maxRows = Math.Max(1, Math.Min(options.MaxRowsPerBatch, (guardOptions.MaxRowsPerUnitOfWork - (options.JobName is null ? 0 : 1)) / tables.Count));
+        var table = tables[0].Identity;
         _target = string.Create(CultureInfo.InvariantCulture, $"{Operation} {table}({string.Join(", ", plan.Key.Select(p => p.Name))})");
         _name = options.JobName ?? _target;
         if (options.JobName is not null)

@@ -66,8 +66,8 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
     public async Task ABatchPricedFromItsSizesInTheDatabase_CostsWhatItsMaterialisedRowsCost()
     {
         // Sizes on both sides of the 126-byte header and the TOAST threshold, two-byte characters in a third of them;
-        // logical + REPLICA IDENTITY FULL logs every old value, so each row's cost depends on its own size. Fewer rows than
-        // the first batch takes (BatchSizer.FirstBatchRows), so that one batch compares with one SaveChanges.
+        // logical + REPLICA IDENTITY FULL logs every old value, so each row's cost depends on its own size. Few enough rows
+        // for one batch, so that one batch compares with one SaveChanges.
         var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_pricing", rows: 190, flagEvery: 2);
         await using (var seed = database.Unguarded())
         {
