@@ -14,13 +14,16 @@ public sealed class BatchItem
     public required string Payload { get; set; }
 }
 
-/// <summary>The jobs' PostgreSQL database: one table, guarded.</summary>
-public sealed class BatchItemContext(DbContextOptions<BatchItemContext> options) : DbContext(options)
+/// <summary>The jobs' database: one table, guarded.</summary>
+public sealed partial class BatchItemContext(DbContextOptions<BatchItemContext> options) : DbContext(options)
 {
     public DbSet<BatchItem> Items => Set<BatchItem>();
 
     public static BatchItemContext Create(string connectionString, Action<BulkSafetyOptions>? configure = null)
-        => new(new DbContextOptionsBuilder<BatchItemContext>().UseNpgsql(connectionString).UseBulkSafety(configure).Options);
+        => new(UseDatabase(new DbContextOptionsBuilder<BatchItemContext>(), connectionString).UseBulkSafety(configure).Options);
+
+    /// <summary>The provider of the build: Npgsql here, Pomelo in BulkSafety.CrashJob.MariaDb (EF Core 9).</summary>
+    public static partial DbContextOptionsBuilder<BatchItemContext> UseDatabase(DbContextOptionsBuilder<BatchItemContext> builder, string connectionString);
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<BatchItem>().ToTable("batch_items");
 }

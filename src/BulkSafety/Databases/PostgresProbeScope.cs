@@ -6,15 +6,15 @@ using BulkSafety.Sql;
 namespace BulkSafety.Databases;
 
 /// <summary>
-/// Probes on PostgreSQL: inside the caller's transaction a subtransaction made read-only
-/// (<c>SAVEPOINT</c>; <c>SET LOCAL transaction_read_only = on</c>) and ended by <c>ROLLBACK TO</c> and then <c>RELEASE</c>
-/// of the now-empty savepoint; outside one, a read-only transaction of the scope's own that is rolled back. Every probe
-/// text reaches the server with positional <c>$n</c> parameters only, none of them named, so that Npgsql sends it as
-/// it is, in one Parse message, and the server refuses a text that holds more than one statement. A caller's predicate
-/// is evaluated only when every function it names is a built-in (<c>pg_catalog</c>) marked immutable or stable, no
-/// operator it writes or implies runs a volatile function, every type it casts to is built in, and no cast it may apply
-/// — one to a type it names (<c>::t</c>, <c>CAST</c>, or the function-style <c>t(x)</c>), or any implicit one — runs a
-/// volatile function (a user may define a cast between built-in types).
+/// Probes on PostgreSQL: inside the caller's transaction a subtransaction made read-only and serial (<c>SAVEPOINT</c>;
+/// <c>SET LOCAL transaction_read_only = on</c>, <c>max_parallel_workers_per_gather = 0</c>) and ended by <c>ROLLBACK
+/// TO</c> and then <c>RELEASE</c> of the now-empty savepoint; outside one, a read-only transaction of the scope's own
+/// that is rolled back. Every probe text reaches the server with positional <c>$n</c> parameters only, none of them
+/// named, so that Npgsql sends it as it is, in one Parse message, and the server refuses a text that holds more than
+/// one statement. A caller's predicate is evaluated only when every function it names is a built-in (<c>pg_catalog</c>)
+/// marked immutable or stable, no operator it writes or implies runs a volatile function, every type it casts to is
+/// built in, and no cast it may apply — one to a type it names (<c>::t</c>, <c>CAST</c>, or the function-style
+/// <c>t(x)</c>), or any implicit one — runs a volatile function (a user may define a cast between built-in types).
 /// </summary>
 internal sealed class PostgresProbeScope : ProbeScope
 {
@@ -60,10 +60,18 @@ internal sealed class PostgresProbeScope : ProbeScope
 
         try
         {
-            await scope.ExecuteAsync("SET LOCAL transaction_read_only = on", async, cancellationToken).ConfigureAwait(false);
-
-            // The tokenizer reads '…' strings as standard_conforming_strings = on does (the default since 9.1).
-            var standard = await scope.QueryAsync("SELECT current_setting('standard_conforming_strings')", null, [], r => r.GetString(0), async, cancellationToken).ConfigureAwait(false);
+            // SET LOCAL transaction_read_only = on and max_parallel_workers_per_gather = 0, and the setting the tokenizer
+            // depends on, in one round trip. A probe runs serially: the statement it prices cannot use parallel workers
+            // (PostgreSQL plans no write in parallel), and a probe that starts them takes two more backends from a busy
+            // server and waits for them to be scheduled (docs/performance.md: a count took 189 ms in parallel, 66 ms
+            // serially). The tokenizer reads '…' strings as standard_conforming_strings = on does (the default since 9.1).
+            var standard = await scope.QueryAsync(
+                "SELECT set_config('transaction_read_only', 'on', true), set_config('max_parallel_workers_per_gather', '0', true), current_setting('standard_conforming_strings')",
+                null,
+                [],
+                r => r.GetString(2),
+                async,
+                cancellationToken).ConfigureAwait(false);
             scope._unreadable = standard == "on" ? null : $"the session has standard_conforming_strings = {standard}, under which the guard does not read SQL text";
         }
         catch

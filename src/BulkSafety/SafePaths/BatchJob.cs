@@ -68,8 +68,11 @@ internal sealed class BatchJob<T>
         // A batch is one transaction: on MariaDB/MySQL it must also fit the binlog cache, with room for the sizer's overshoot.
         var perBatch = Math.Min(Math.Min(guardOptions.MaxBytesPerUnitOfWork, perMinute) / 4, (BudgetRules.BinlogCacheCap(guardOptions) ?? long.MaxValue) / 2);
         _targetBytes = Math.Max(1, Math.Min(options.TargetBytesPerBatch, perBatch));
-        _maxRows = Math.Min(options.MaxRowsPerBatch, guardOptions.MaxRowsPerUnitOfWork);
-        var table = MappedTable.For(plan.EntityType)[0].Identity;
+        var tables = MappedTable.For(plan.EntityType);
+
+        // A batch's unit of work counts each row once per table of the entity, and a named job's checkpoint row.
+        _maxRows = Math.Max(1, Math.Min(options.MaxRowsPerBatch, (guardOptions.MaxRowsPerUnitOfWork - (options.JobName is null ? 0 : 1)) / tables.Count));
+        var table = tables[0].Identity;
         _target = string.Create(CultureInfo.InvariantCulture, $"{Operation} {table}({string.Join(", ", plan.Key.Select(p => p.Name))})");
         _name = options.JobName ?? _target;
         if (options.JobName is not null)
@@ -218,6 +221,7 @@ internal sealed class BatchJob<T>
                 throw new BatchJobLeaseException(_name, $"The job '{_name}' is being run by another run ({holder}), and BatchOptions.IfRunning is Fail: run it again once that run has ended, or let it wait.");
             }
 
+            var delay = Task.Delay(_options.ProbeInterval < checkpoint.LeaseRemaining ? _options.ProbeInterval : checkpoint.LeaseRemaining + TimeSpan.FromMilliseconds(1), _time, cancellationToken);
             if (waitingSince is null)
             {
                 waitingSince = _time.GetTimestamp();
@@ -226,7 +230,7 @@ internal sealed class BatchJob<T>
                 Report(BatchState.WaitingForLease, $"another run holds the job ({holder})");
             }
 
-            await Task.Delay(_options.ProbeInterval < checkpoint.LeaseRemaining ? _options.ProbeInterval : checkpoint.LeaseRemaining + TimeSpan.FromMilliseconds(1), _time, cancellationToken).ConfigureAwait(false);
+            await delay.ConfigureAwait(false);
         }
     }
 
@@ -292,11 +296,22 @@ internal sealed class BatchJob<T>
         }
     }
 
-    // Renews the lease while the job waits, often enough that it never runs out: at least three times per lease.
+    // Waits until `wait` has passed on the job's clock, renewing the lease often enough that it never runs out: at least
+    // three times per lease. The first timer is armed before this returns (before the first await), so a caller starts the
+    // wait, then announces it, then awaits it: whoever reacts to the announcement (a test moving a fake clock) cannot move
+    // time past a timer not yet made. The end is a point in time, not a sum of steps, for the same reason.
     private async Task DelayAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
+        var until = _time.GetTimestamp() + (long)(wait.TotalSeconds * _time.TimestampFrequency);
         while (true)
         {
+            var left = TimeSpan.FromSeconds((double)(until - _time.GetTimestamp()) / _time.TimestampFrequency);
+            if (left <= TimeSpan.Zero)
+            {
+                return;
+            }
+
+            var step = Task.Delay(_lease is { } held && left > held.Duration / 3 ? held.Duration / 3 : left, _time, cancellationToken);
             if (_lease is { } lease && _time.GetElapsedTime(_renewedAt) >= lease.Duration / 3)
             {
                 if (!await _store!.TryRenewAsync(lease, cancellationToken).ConfigureAwait(false))
@@ -307,13 +322,7 @@ internal sealed class BatchJob<T>
                 _renewedAt = _time.GetTimestamp();
             }
 
-            var step = _lease is { } held && wait > held.Duration / 3 ? held.Duration / 3 : wait;
-            await Task.Delay(step, _time, cancellationToken).ConfigureAwait(false);
-            wait -= step;
-            if (wait <= TimeSpan.Zero)
-            {
-                return;
-            }
+            await step.ConfigureAwait(false);
         }
     }
 
@@ -479,6 +488,7 @@ internal sealed class BatchJob<T>
                 return;
             }
 
+            var delay = DelayAsync(_options.ProbeInterval, cancellationToken);
             if (waitingSince is null)
             {
                 waitingSince = _time.GetTimestamp();
@@ -487,7 +497,7 @@ internal sealed class BatchJob<T>
                 Report(BatchState.WaitingForProbe, wait.Observation);
             }
 
-            await DelayAsync(_options.ProbeInterval, cancellationToken).ConfigureAwait(false);
+            await delay.ConfigureAwait(false);
         }
     }
 
@@ -532,6 +542,7 @@ internal sealed class BatchJob<T>
                 return false;
             }
 
+            var delay = job.DelayAsync(AtLeastMinimumWait(retryAfter), cancellationToken);
             if (_waitingSince is null)
             {
                 _waitingSince = job._time.GetTimestamp();
@@ -541,7 +552,7 @@ internal sealed class BatchJob<T>
                 job.Report(BatchState.WaitingForBudget, string.Create(CultureInfo.InvariantCulture, $"{verdict.BytesInWindow:N0} B in the last minute; the next batch ({estimate.TotalBytes:N0} B) would exceed {budget:N0} B/min"));
             }
 
-            await job.DelayAsync(AtLeastMinimumWait(retryAfter), cancellationToken).ConfigureAwait(false);
+            await delay.ConfigureAwait(false);
             return true;
         }
 

@@ -26,6 +26,7 @@ namespace BulkSafety.SafePaths;
 internal sealed class BatchProbe<T>
 {
     private const string Rows = "bulksafety_rows";
+    private const string KeyColumn = "bulksafety_key";
 
     private static readonly MethodInfo ReadFieldMethod = typeof(BatchProbe<T>).GetMethod(nameof(ReadField), BindingFlags.NonPublic | BindingFlags.Static)!;
 
@@ -69,6 +70,28 @@ internal sealed class BatchProbe<T>
     /// when fewer are left) and measures the batch that ends there; <see langword="null"/> when no row is left.
     /// </summary>
     public Task<(object?[] Upper, BatchAggregate Aggregate)?> NextBatchAsync(int rows, CancellationToken cancellationToken)
+        => _plan.HasIntegerKey ? NextBatchInOneQueryAsync(rows, cancellationToken) : NextBatchInTwoQueriesAsync(rows, cancellationToken);
+
+    // The next rows' size groups, each with its largest key, the largest first: the batch ends at the first group's key.
+    private Task<(object?[] Upper, BatchAggregate Aggregate)?> NextBatchInOneQueryAsync(int rows, CancellationToken cancellationToken)
+        => ProbeAsync(
+            async (scope, filtered) =>
+            {
+                var key = _plan.Measured.Count + 1;
+                var runs = await QueryAsync(scope, filtered, _plan.NextRows(rows, filtered), NextRowsQuery, r => (Run: ReadRun(r), Last: r.IsDBNull(key) ? null : _keyReaders[0](r, key)), cancellationToken).ConfigureAwait(false);
+                if (runs.Count == 0 || runs[0].Last is not { } last)
+                {
+                    return ((object?[], BatchAggregate)?)null;
+                }
+
+                object?[] upper = [last];
+                _plan.SetUpper(upper);
+                return (upper, new BatchAggregate(runs.Sum(r => r.Run.Rows), [.. runs.Select(r => r.Run)]));
+            },
+            cancellationToken);
+
+    // The key of the rows-th row (or of the last), then the size groups of the rows up to it.
+    private Task<(object?[] Upper, BatchAggregate Aggregate)?> NextBatchInTwoQueriesAsync(int rows, CancellationToken cancellationToken)
         => ProbeAsync(
             async (scope, filtered) =>
             {
@@ -98,6 +121,16 @@ internal sealed class BatchProbe<T>
 
         var columns = string.Join(", ", _plan.Measured.Select((_, i) => _dialect.Quote(Column(i))));
         return $"WITH {Rows} ({columns}) AS ({inner}) SELECT COUNT(*), {_sizes} FROM {Rows} GROUP BY {_sizes}";
+    }
+
+    // SELECT COUNT(*), size(c0) …, MAX(key) FROM (the next rows) GROUP BY the sizes, the group holding the last key first.
+    private string NextRowsQuery(string inner)
+    {
+        var key = _dialect.Quote(KeyColumn);
+        var columns = string.Join(", ", [key, .. _plan.Measured.Select((_, i) => _dialect.Quote(Column(i)))]);
+        var sizes = _plan.Measured.Count == 0 ? "" : $"{_sizes}, ";
+        var groups = _plan.Measured.Count == 0 ? "" : $" GROUP BY {_sizes}";
+        return $"WITH {Rows} ({columns}) AS ({inner}) SELECT COUNT(*), {sizes}MAX({Rows}.{key}) FROM {Rows}{groups} ORDER BY MAX({Rows}.{key}) DESC";
     }
 
     private static string Column(int index) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_c{index}");

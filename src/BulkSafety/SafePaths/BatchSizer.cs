@@ -2,13 +2,12 @@ namespace BulkSafety.SafePaths;
 
 /// <summary>
 /// Decides how many rows the next batch should hold: as many as the last batch's average row size says fit the target
-/// bytes, so that a batch priced over its target — and cut and priced again — is the exception.
+/// bytes, so that a batch priced over its target — and cut and priced again — is the exception. Before any row size is
+/// known (text and binary columns), the most rows a batch may hold: the first pricing cuts them to the target, which
+/// costs one more probe, where an opening batch of a few rows would cost a whole batch.
 /// </summary>
 internal sealed class BatchSizer
 {
-    /// <summary>Rows of the first batch when row sizes are not known before pricing (text and binary columns).</summary>
-    public const int FirstBatchRows = 100;
-
     private readonly long _targetBytes;
     private readonly int _maxRows;
     private double? _bytesPerRow;
@@ -26,7 +25,7 @@ internal sealed class BatchSizer
     public int NextRowCount()
         => _bytesPerRow is { } perRow
             ? (int)Math.Clamp(Math.Floor(_targetBytes / Math.Max(1, perRow)), 1, _maxRows)
-            : Math.Min(FirstBatchRows, _maxRows);
+            : _maxRows;
 
     /// <summary>Learns the row size from a committed batch (not from one that found no row: rows deleted meanwhile).</summary>
     public void Observe(int rows, long rowBytes)

@@ -58,6 +58,7 @@ internal sealed class KeysetPlan<T>
     private readonly Expression<Func<T, object?[]>> _keyParts;
     private readonly Expression<Func<T, object?[]>> _firstKeyPart;
     private readonly Expression<Func<T, object?[]>> _measuredValues;
+    private readonly Expression<Func<T, object?[]>> _keyAndMeasuredValues;
 
     private KeysetPlan(IQueryable<T> source, IQueryable<T> table, IEntityType entityType, IProperty[] key, IProperty[] measured)
     {
@@ -77,6 +78,9 @@ internal sealed class KeysetPlan<T>
         _firstKeyPart = Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), Box(parts[0])), entity);
         _measuredValues = measured.Length == 0 ? _firstKeyPart
             : Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), measured.Select(p => Box(Access(entity, p)))), entity);
+        _keyAndMeasuredValues = Expression.Lambda<Func<T, object?[]>>(
+            Expression.NewArrayInit(typeof(object), [Box(parts[0]), .. measured.Select(p => Box(Access(entity, p)))]), entity);
+        HasIntegerKey = key.Length == 1 && Type.GetTypeCode(key[0].GetTypeMapping().Converter?.ProviderClrType ?? key[0].ClrType) is >= TypeCode.SByte and <= TypeCode.UInt64;
     }
 
     /// <summary>The caller's query with the operators that mean nothing to a batch removed.</summary>
@@ -91,6 +95,12 @@ internal sealed class KeysetPlan<T>
     public IReadOnlyList<IProperty> Measured { get; }
 
     public bool HasLower { get; private set; }
+
+    /// <summary>
+    /// Whether the key is one integer column, whose <c>MAX</c> over the next rows orders as the keyset does: then one
+    /// query finds a batch's last key and measures its rows (<see cref="NextRows"/>).
+    /// </summary>
+    public bool HasIntegerKey { get; }
 
     /// <summary>
     /// The entity's table without the caller's filter or the model's query filters: its rows in a key range are all the
@@ -156,6 +166,13 @@ internal sealed class KeysetPlan<T>
 
     /// <summary>The key of the last row after the lower bound.</summary>
     public IQueryable<object?[]> LastKey(bool filtered) => Ordered(AfterLower(filtered), descending: true).Take(1).Select(_keyParts);
+
+    /// <summary>
+    /// The key and the measured values (in the order of <see cref="Measured"/>) of the next <paramref name="count"/> rows
+    /// after the lower bound, in key order.
+    /// </summary>
+    public IQueryable<object?[]> NextRows(int count, bool filtered)
+        => Ordered(AfterLower(filtered), descending: false).Take(count).Select(_keyAndMeasuredValues);
 
     /// <summary>The measured values of the current batch's rows, in the order of <see cref="Measured"/>; the first key part when none is measured.</summary>
     public IQueryable<object?[]> BatchValues(bool filtered) => InBatch(filtered).Select(_measuredValues);

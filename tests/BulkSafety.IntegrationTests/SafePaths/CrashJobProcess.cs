@@ -5,22 +5,29 @@ namespace BulkSafety.IntegrationTests.SafePaths;
 
 /// <summary>
 /// Starts tests/BulkSafety.CrashJob — a named <c>Counter = Counter + 1</c> job over the flagged rows — as a child process
-/// on a <see cref="BatchItemsDatabase"/>, its output redirected line by line.
+/// on a database of batch items, its output redirected line by line.
 /// </summary>
 internal static class CrashJobProcess
 {
     /// <summary>The exit code of a run that lost its lease to another run.</summary>
     public const int LostLeaseExitCode = 3;
 
-    /// <param name="database">The database.</param>
+    /// <summary>The program on PostgreSQL (EF Core 10, Npgsql).</summary>
+    public const string Postgres = "BulkSafety.CrashJob";
+
+    /// <summary>The same program on MariaDB (EF Core 9, Pomelo).</summary>
+    public const string MariaDb = "BulkSafety.CrashJob.MariaDb";
+
+    /// <param name="program">The build of the program: <see cref="Postgres"/> or <see cref="MariaDb"/>.</param>
+    /// <param name="connectionString">The database.</param>
     /// <param name="job">The job name.</param>
     /// <param name="rowsPerBatch">At most this many rows per batch.</param>
     /// <param name="pauseMilliseconds">A pause after each committed batch.</param>
     /// <param name="leaseMilliseconds">The job's lease.</param>
     /// <param name="stall">After this batch, the child stops (renewing nothing) until this file exists.</param>
-    public static Process Start(BatchItemsDatabase database, string job, int rowsPerBatch, int pauseMilliseconds, int leaseMilliseconds, (int AfterBatch, string UntilFile)? stall = null)
+    public static Process Start(string program, string connectionString, string job, int rowsPerBatch, int pauseMilliseconds, int leaseMilliseconds, (int AfterBatch, string UntilFile)? stall = null)
     {
-        var program = Path.Combine(AppContext.BaseDirectory, "BulkSafety.CrashJob.dll");
+        var path = Path.Combine(AppContext.BaseDirectory, $"{program}.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true,
@@ -28,7 +35,7 @@ internal static class CrashJobProcess
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        string[] arguments = [program, database.ConnectionString, job, Invariant(rowsPerBatch), Invariant(pauseMilliseconds), Invariant(leaseMilliseconds)];
+        string[] arguments = [path, connectionString, job, Invariant(rowsPerBatch), Invariant(pauseMilliseconds), Invariant(leaseMilliseconds)];
         if (stall is { } stop)
         {
             arguments = [.. arguments, Invariant(stop.AfterBatch), stop.UntilFile];

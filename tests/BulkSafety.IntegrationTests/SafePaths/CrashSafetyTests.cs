@@ -100,5 +100,5 @@ public sealed class CrashSafetyTests(PostgresFixture fixture, ITestOutputHelper 
     }
 
     private static Process Start(BatchItemsDatabase database, int pauseMilliseconds)
-        => CrashJobProcess.Start(database, Job, RowsPerBatch, pauseMilliseconds, LeaseMilliseconds);
+        => CrashJobProcess.Start(CrashJobProcess.Postgres, database.ConnectionString, Job, RowsPerBatch, pauseMilliseconds, LeaseMilliseconds);
 }

@@ -52,6 +52,24 @@ public sealed class BatchGuardTests
     }
 
     [Fact]
+    public async Task ANamedJobsBatches_LeaveRoomForTheCheckpointRow_InTheRowsPerUnitBudget()
+    {
+        // The checkpoint row is one of the batch's rows: batches of the whole per-unit row budget would exceed it by one.
+        using var harness = new GuardHarness(o =>
+        {
+            o.MaxRowsPerUnitOfWork = 100;
+            o.MaxTableFraction = 1;
+        });
+        var spam = harness.SeedPosts(250);
+        await using var context = harness.Guarded();
+
+        var result = await context.Posts.Where(p => p.GroupId == spam).DeleteInBatchesAsync(new BatchOptions { JobName = "full batches", MaxRowsPerBatch = 100 });
+
+        Assert.Equal((250L, 3), (result.Rows, result.Batches));
+        Assert.Equal(0, harness.Count<Post>());
+    }
+
+    [Fact]
     public void InvalidOptions_AreRefusedNamingTheOption()
     {
         using var harness = new GuardHarness();

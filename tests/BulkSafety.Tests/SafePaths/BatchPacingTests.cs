@@ -90,6 +90,43 @@ public sealed class BatchPacingTests
         Assert.Contains(harness.Log.Entries, e => e.EventId.Id == BatchLog.WaitOverId);
     }
 
+    [Theory]
+    [InlineData(BatchState.WaitingForBudget, null)]
+    [InlineData(BatchState.WaitingForBudget, "paced")]
+    [InlineData(BatchState.WaitingForProbe, null)]
+    [InlineData(BatchState.WaitingForProbe, "paced")]
+    public async Task AWait_IsArmedWhenAnnounced_SoAClockMovedOnTheAnnouncementEndsIt(BatchState waiting, string? jobName)
+    {
+        // The clock moves inside the progress report that announces the wait, before the job's next statement: a wait
+        // whose timer were made after the announcement (or that added up its lease-renewal steps after it) would be due
+        // after the moved clock, and never end.
+        using var harness = new GuardHarness(o =>
+        {
+            // Room for the whole job when it waits for a probe; for a few batches when it waits for the budget.
+            o.MaxBytesPerMinute = waiting == BatchState.WaitingForBudget ? 60_000 : 10_000_000;
+            o.MaxTableFraction = 1;
+        });
+        var spam = harness.SeedPosts(500);
+        var progress = new ProgressLog(p =>
+        {
+            if (p.State == waiting)
+            {
+                harness.Clock.Advance(TimeSpan.FromMinutes(1));
+            }
+        });
+        await using var context = harness.Guarded();
+        var options = new BatchOptions { MaxRowsPerBatch = 100, JobName = jobName, ProbeInterval = TimeSpan.FromSeconds(20) };
+        if (waiting == BatchState.WaitingForProbe)
+        {
+            options.PacingProbes.Add(new ScriptedProbe(false, true));
+        }
+
+        var result = await Task.Run(() => context.Posts.Where(p => p.GroupId == spam).DeleteInBatchesAsync(options, progress)).WaitAsync(TimeSpan.FromMinutes(1));
+
+        Assert.Equal(500, result.Rows);
+        Assert.Contains(progress.Reports, r => r.State == waiting);
+    }
+
     [Fact]
     public async Task AProbeThatFails_EndsTheJobWithItsError()
     {
