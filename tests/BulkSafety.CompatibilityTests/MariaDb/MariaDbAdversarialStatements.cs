@@ -17,16 +17,13 @@ internal static class MariaDbAdversarialStatements
 {
     private const string InTransaction = " (in the caller's transaction)";
 
-    // A statement whose reading decides between owner 1's items and item 9 as well.
-    private static readonly string[] DeleteOwnerOrItem = ["DELETE", "FROM", "items", "WHERE", "owner_id", "=", "1", "OR", "id", "=", "9"];
-
     public static CaseCatalog Catalog { get; } = Build();
 
     private static CaseCatalog Build()
     {
         var catalog = new CaseCatalog();
         Control(catalog);
-        Generated(catalog);
+        CommonStatements.Generated(catalog);
         Comments(catalog);
         Quoting(catalog);
         SqlModes(catalog);
@@ -68,19 +65,6 @@ internal static class MariaDbAdversarialStatements
         {
             var statement = catalog[name];
             catalog.Add(statement with { Title = statement.Title + InTransaction, InTransaction = true });
-        }
-    }
-
-    private static void Generated(CaseCatalog catalog)
-    {
-        foreach (var (title, sql) in SqlVariants.WithSeparators(DeleteOwnerOrItem, gluedAfter: 6))
-        {
-            catalog.Add("whitespace", title, sql);
-        }
-
-        foreach (var (title, sql) in SqlVariants.WithComments(DeleteOwnerOrItem))
-        {
-            catalog.Add("comments", title, sql);
         }
     }
 

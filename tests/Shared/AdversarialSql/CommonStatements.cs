@@ -48,7 +48,8 @@ internal static class CommonStatements
             .Add(Class, "delete tags", "DELETE FROM tags WHERE label = 'red'", Admitted);
     }
 
-    private static void Generated(CaseCatalog catalog)
+    /// <summary>One statement with every separator and comment form between its words: the same on every engine.</summary>
+    public static void Generated(CaseCatalog catalog)
     {
         foreach (var (title, sql) in SqlVariants.WithSeparators(DeleteOwnerOrItem, gluedAfter: 6))
         {
