@@ -178,26 +178,13 @@ internal sealed class MySqlProbeScope : ProbeScope
     // The session's state before the scope changes anything: whether a transaction is open, its sql_mode, autocommit, and
     // whether its transactions are read-only already.
     private async ValueTask<(bool InTransaction, string SqlMode, bool Autocommit, bool ReadOnly)> SessionAsync(bool async, CancellationToken cancellationToken)
-    {
-        var command = CreateCommand("SELECT @@in_transaction, @@sql_mode, @@autocommit, @@tx_read_only");
-        try
-        {
-            var reader = async ? await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false) : command.ExecuteReader();
-            try
-            {
-                _ = async ? await reader.ReadAsync(cancellationToken).ConfigureAwait(false) : reader.Read();
-                return (Flag(reader, 0), reader.IsDBNull(1) ? "" : reader.GetString(1), Flag(reader, 2), Flag(reader, 3));
-            }
-            finally
-            {
-                await DisposeAsync(reader, async).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            await DisposeAsync(command, async).ConfigureAwait(false);
-        }
-    }
+        => await QueryAsync(
+            "SELECT @@in_transaction, @@sql_mode, @@autocommit, @@tx_read_only",
+            null,
+            [],
+            r => (Flag(r, 0), r.IsDBNull(1) ? "" : r.GetString(1), Flag(r, 2), Flag(r, 3)),
+            async,
+            cancellationToken).ConfigureAwait(false);
 
     private static bool Flag(DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture) != 0;
 }
