@@ -17,7 +17,8 @@ namespace BulkSafety.Databases;
 /// rules — its <c>@@sql_mode</c>, read when the scope opens, <c>ANSI_QUOTES</c> and <c>NO_BACKSLASH_ESCAPES</c>
 /// modelled; a session in a mode that changes the parser otherwise (<c>ORACLE</c>, <c>MSSQL</c>…) gets no scope — and must be exactly one
 /// statement: MySqlConnector sends a text as the server reads it, several statements included, so a text in which the
-/// tokenizer finds a <c>;</c> is refused, never split. A caller's predicate is evaluated only when everything it calls
+/// tokenizer finds a <c>;</c> is refused, never split, and what passes runs through <c>PREPARE</c>, which the server
+/// refuses for more than one statement (<see cref="MySqlPreparedProbe"/>). A caller's predicate is evaluated only when everything it calls
 /// is a built-in free of side effects and it reads no view (a view may call a stored function).
 /// </summary>
 internal sealed class MySqlProbeScope : ProbeScope
@@ -99,7 +100,14 @@ internal sealed class MySqlProbeScope : ProbeScope
             throw new ProbeRefusedException("the session reads more than one statement in it");
         }
 
-        return await RunWithParametersAsync(sql, lender, own, run, async).ConfigureAwait(false);
+        // The tokenizer's reading is one defence; PREPARE, which takes one statement only, is the engine's own.
+        var bound = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in (lender?.Parameters.Cast<DbParameter>().Select(parameter => parameter.ParameterName) ?? []).Concat(own.Select(value => value.Key)))
+        {
+            bound.Add(MySqlPreparedProbe.BoundName(name));
+        }
+
+        return await RunWithParametersAsync(MySqlPreparedProbe.Build(sql, tokens, bound), lender, own, run, async).ConfigureAwait(false);
     }
 
     public override async ValueTask<StatementReading> ReadStatementAsync(BulkStatement statement, string? schema, string table, DbCommand command, bool async, CancellationToken cancellationToken)
