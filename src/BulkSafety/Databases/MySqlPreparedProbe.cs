@@ -16,6 +16,9 @@ internal static class MySqlPreparedProbe
     /// <summary>The one prepared statement a probe holds on a session; <c>PREPARE</c> under the same name replaces it.</summary>
     public const string StatementName = "bulksafety_probe";
 
+    // The most placeholders a prepared statement takes (the protocol counts them in 16 bits).
+    private const int MaxPlaceholders = 65_535;
+
     /// <summary>
     /// The command text that prepares <paramref name="sql"/> (read as <paramref name="tokens"/>), runs it with the values of
     /// the parameters in <paramref name="boundNames"/> (names without their <c>@</c>, compared regardless of case, as
@@ -23,7 +26,7 @@ internal static class MySqlPreparedProbe
     /// user variable, which the statement reads as the server would. When <c>EXECUTE</c> fails the statement stays
     /// prepared until the next probe replaces it or the session ends.
     /// </summary>
-    /// <exception cref="ProbeRefusedException">The text holds a parameter the client and the server would name differently.</exception>
+    /// <exception cref="ProbeRefusedException">The text holds a parameter the client and the server would name differently, or more than a prepared statement takes.</exception>
     public static string Build(string sql, IReadOnlyList<SqlToken> tokens, IReadOnlySet<string> boundNames)
     {
         var prepared = new StringBuilder(sql.Length);
@@ -64,6 +67,11 @@ internal static class MySqlPreparedProbe
             prepared.Append(sql, copied, token.Start - copied).Append('?');
             copied = token.End;
             values.Add(token.Text(sql).ToString());
+        }
+
+        if (values.Count > MaxPlaceholders)
+        {
+            throw new ProbeRefusedException($"it binds {values.Count:N0} parameters, more than a prepared statement takes ({MaxPlaceholders:N0})");
         }
 
         prepared.Append(sql, copied, sql.Length - copied);

@@ -65,6 +65,27 @@ public sealed class MariaDbPreparedProbeTests(MariaDbFixture fixture)
         Assert.Contains(reason, refusal.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(65_535, false)]
+    [InlineData(65_536, true)]
+    public void MoreParametersThanAPreparedStatementTakes_AreRefused(int parameters, bool refused)
+    {
+        var names = Enumerable.Range(0, parameters).Select(i => $"p{i}").ToList();
+        var sql = $"SELECT COUNT(*) FROM items WHERE id IN ({string.Join(", ", names.Select(name => "@" + name))})";
+        var tokens = SqlTokenizer.Tokenize(sql, SqlLexicon.MySql)!;
+
+        var build = () => MySqlPreparedProbe.Build(sql, tokens, new HashSet<string>(names, StringComparer.OrdinalIgnoreCase));
+
+        if (refused)
+        {
+            Assert.Contains("65,536 parameters", Assert.Throws<ProbeRefusedException>(build).Message, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.EndsWith($"@p{parameters - 1}; DEALLOCATE PREPARE {MySqlPreparedProbe.StatementName}", build(), StringComparison.Ordinal);
+        }
+    }
+
     private async Task<MySqlConnection> OpenAsync(string sqlMode)
     {
         var database = await MariaDbAdversarialDatabase.ForAsync(fixture.Server);

@@ -94,6 +94,40 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task BatchesOfOneSize_ThenOfMixedSizes_CostWhatTheirMaterialisedRowsCost()
+    {
+        // The flagged rows up to Id 76 — the first two batches of 19 — have one payload size and are priced from MIN and
+        // MAX; from the third batch on the sizes differ and the batches are priced by their size groups.
+        var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_uniform", rows: 190, flagEvery: 2);
+        await using (var seed = database.Unguarded())
+        {
+            await seed.Database.ExecuteSqlRawAsync("""UPDATE batch_items SET "Payload" = repeat('p', CASE WHEN "Id" <= 76 THEN 300 ELSE (("Id" * 47) % 3000)::int END)""");
+        }
+
+        var profile = ReplicationProfile.PostgresWal(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full);
+        long materialised = 0;
+        await using (var dryRun = database.Guarded(o => o.Profile = profile))
+        {
+            foreach (var batch in (await dryRun.Items.Where(i => i.Flagged).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync()).Chunk(19))
+            {
+                dryRun.ChangeTracker.Clear();
+                dryRun.Items.RemoveRange(await dryRun.Items.Where(i => batch.Contains(i.Id)).ToListAsync());
+                materialised += dryRun.EstimatePendingChanges().EstimatedBytes;
+            }
+        }
+
+        await using var context = database.Guarded(o =>
+        {
+            o.Profile = profile;
+            o.MaxTableFraction = 1;
+        });
+        var result = await context.Items.Where(i => i.Flagged).DeleteInBatchesAsync(new BatchOptions { TargetBytesPerBatch = 64 * 1024 * 1024, MaxRowsPerBatch = 19 });
+
+        Assert.Equal((95L, 5), (result.Rows, result.Batches));
+        Assert.Equal(materialised, result.Bytes);
+    }
+
+    [Fact]
     public async Task AFilterCallingAVolatileFunction_IsNotEvaluatedByTheProbes_AndEveryMatchingRowIsStillDeleted()
     {
         var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_volatile", rows: 400, flagEvery: 2);

@@ -50,6 +50,46 @@ public sealed class BatchPricingTests
         Assert.Equal(materialised, result.Bytes);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task BatchesOfOneSizePerColumn_ThenOfMixedSizes_CostWhatTheirMaterialisedRowsCost(bool useMaxRowsPerBatchOf7)
+    {
+        // Batches whose every value of a column has one size (or is NULL) are priced from one pass of MIN and MAX; the
+        // first batch where a column's sizes differ, or NULLs mix with values, is priced by its size groups, and so is
+        // every batch after it. Groups 1–21 have equal sizes (HTML NULL in 1–14, 120 bytes in 15–21), 22–35 mix NULLs
+        // with values of one size, 36–49 mix sizes: priced as if uniform, any of these would cost otherwise.
+        using var harness = new GuardHarness(o => o.Profile = ReplicationProfile.PostgresWal(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full, includeFullPageImages: false));
+        await using (var seed = harness.Unguarded())
+        {
+            seed.Groups.AddRange(Enumerable.Range(1, 49).Select(i => new Group
+            {
+                Name = "same name",
+                Description = i <= 35 ? new string('d', 300) : new string('d', i * 61 % 2_500),
+                DescriptionHtml = i switch { <= 14 => null, <= 21 => new string('h', 120), <= 35 => i % 2 == 0 ? null : new string('h', 120), _ => new string('h', i) },
+                CreatedAt = DateTime.UnixEpoch,
+                UpdatedAt = DateTime.UnixEpoch,
+            }));
+            await seed.SaveChangesAsync();
+        }
+
+        // Each batch is its own transaction: the rows of each, materialised and priced as one SaveChanges.
+        var batch = useMaxRowsPerBatchOf7 ? 7 : 49;
+        long materialised = 0;
+        for (var first = 1; first <= 49; first += batch)
+        {
+            await using var dryRun = harness.Guarded();
+            dryRun.Groups.RemoveRange(await dryRun.Groups.Where(g => g.Id >= first && g.Id < first + batch).ToListAsync());
+            materialised += dryRun.EstimatePendingChanges().EstimatedBytes;
+        }
+
+        await using var context = harness.Guarded();
+        var result = await context.Groups.Where(g => g.PostsCount == 0).DeleteInBatchesAsync(new BatchOptions { TargetBytesPerBatch = 64 * 1024 * 1024, MaxRowsPerBatch = batch });
+
+        Assert.Equal((49, 49 / batch), (result.Rows, result.Batches));
+        Assert.Equal(materialised, result.Bytes);
+    }
+
     [Fact]
     public async Task AFilterCallingAFunctionNotKnownToBeSafe_IsLeftToTheBatches_WhichArePricedFromTheTablesRows()
     {
