@@ -17,6 +17,7 @@ internal static class BudgetRules
     private const string LogEventSafePath = "Keep wide values out of the rows this work writes: a row's image (both images for an UPDATE under binlog_row_image=FULL; MINIMAL or NOBLOB log less) or a statement's text is one binlog event whatever its size. Or raise max_allowed_packet on the primary and slave_max_allowed_packet on the replicas.";
     private const string UnknownColumnsSafePath = "Map the column to a type the estimator can size (text, binary, numbers, dates, GUIDs), or set OnUnknown to AssumeConservative.";
     private const string UnknownCommandSafePath = "Write the statement as a single-table DELETE/UPDATE with a WHERE clause (or use ExecuteDelete/ExecuteUpdate), in bounded batches; run it inside BulkSafetyScope.Allow(reason) if it is known to be safe; or set OnUnknown to Allow to let commands the guard cannot estimate through.";
+    private const string UncountedCascadesSafePath = "Delete the dependent rows first, set-based and in bounded batches (ExecuteDelete/DeleteInBatchesAsync), so that the database's cascade has nothing left to delete; or run the session in a mode the guard's probes read (docs/guard.md); or set OnUnknown to Allow to let such deletes through with their cascades uncounted.";
     private const string UnknownEstimateSafePath = "Report the estimator failure; meanwhile set OnUnknown to AssumeConservative to let such work through unrecorded.";
 
     /// <summary>The first budget <paramref name="estimate"/> exceeds, per-unit budgets before window budgets, or <see langword="null"/>.</summary>
@@ -30,6 +31,12 @@ internal static class BudgetRules
         if (options.OnUnknown == UnknownCostPolicy.Block && estimate.UnknownColumns is { Count: > 0 } unknown)
         {
             return UnknownCost(UnknownCause.Columns, $"{unknown.Count} column(s) cannot be sized: {string.Join(", ", unknown.Order(StringComparer.Ordinal))}", options.OnUnknown, unknown.Count);
+        }
+
+        // No conservative count exists for rows a cascade reaches: only Allow lets the unit through without them.
+        if (options.OnUnknown != UnknownCostPolicy.Allow && estimate.UncountedCascades is var (tables, reason))
+        {
+            return UnknownCost(UnknownCause.Cascades, $"the rows the database's ON DELETE CASCADE would delete from {string.Join(", ", tables)} cannot be counted ({reason})", options.OnUnknown, tables.Count);
         }
 
         if (CheckEngineLimits(estimate, options) is { } engineLimit)
@@ -168,6 +175,7 @@ internal static class BudgetRules
             {
                 UnknownCause.Columns => UnknownColumnsSafePath,
                 UnknownCause.Command => UnknownCommandSafePath,
+                UnknownCause.Cascades => UncountedCascadesSafePath,
                 _ => UnknownEstimateSafePath,
             });
 
@@ -215,4 +223,7 @@ internal enum UnknownCause
 
     /// <summary>The estimator failed on a SaveChanges.</summary>
     Estimator,
+
+    /// <summary>Rows the database's ON DELETE CASCADE would delete could not be counted (the probe was refused).</summary>
+    Cascades,
 }

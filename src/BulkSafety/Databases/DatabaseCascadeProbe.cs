@@ -100,9 +100,11 @@ internal static class DatabaseCascadeProbe
                 scope.CloseAsync(async: false).GetAwaiter().GetResult();
             }
         }
-        catch (ProbeRefusedException)
+        catch (ProbeRefusedException refused)
         {
-            // A probe the session refuses (a MySQL sql_mode the guard does not read): its cascades are not counted.
+            // A probe the session refuses (a MySQL sql_mode the guard does not read, MySQL without @@in_transaction): the
+            // rows the database deletes are unknown, which OnUnknown judges — never a silent zero.
+            estimate.AddUncountedCascades([.. reached.Keys.Select(table => table.SchemaQualifiedName)], refused.Message);
         }
         finally
         {

@@ -102,6 +102,12 @@ internal sealed class UnitOfWorkEstimate
         Rows += count;
     }
 
+    /// <summary>The tables the database's <c>ON DELETE CASCADE</c> reaches whose rows could not be counted, and why.</summary>
+    public (IReadOnlyList<string> Tables, string Reason)? UncountedCascades { get; private set; }
+
+    /// <summary>Records that the rows the database would delete from <paramref name="tables"/> could not be counted.</summary>
+    public void AddUncountedCascades(IReadOnlyList<string> tables, string reason) => UncountedCascades = (tables, reason);
+
     public void AddUnknown(MappedTable table, IProperty property)
         => (UnknownColumns ??= new(StringComparer.Ordinal)).Add($"{table.Identity}.{property.Name}");
 

@@ -36,6 +36,39 @@ public sealed class DatabaseCascadeProbeTests
         Assert.Equal(2, harness.Count<Membership>());
     }
 
+    [Theory]
+    [InlineData(UnknownCostPolicy.AssumeConservative, false)]
+    [InlineData(UnknownCostPolicy.Block, false)]
+    [InlineData(UnknownCostPolicy.Allow, true)]
+    public void ChildrenAProbeMayNotCount_AreUnknownCost_NeverZero(UnknownCostPolicy onUnknown, bool saved)
+    {
+        // A collation the application defines, named like a word in the children's table definitions: the probe scope
+        // will not compare with it, so it refuses the count (as a MySQL session in a sql_mode the guard does not read does).
+        using var harness = new GuardHarness(o => o.OnUnknown = onUnknown);
+        var id = harness.SeedGroup(descriptionBytes: 1_000, posts: 7, memberships: 3);
+        using var context = harness.Guarded();
+        ((SqliteConnection)context.Database.GetDbConnection()).CreateCollation("GroupId", string.CompareOrdinal);
+        context.Groups.Remove(context.Groups.Single(g => g.Id == id));
+
+        var report = context.EstimatePendingChanges();
+        var violation = Record.Exception(() => context.SaveChanges());
+
+        Assert.Equal([("groups", 1, 0)], report.Tables.Select(t => (t.Table, t.Deleted, t.DeletedByDatabase)));
+        if (saved)
+        {
+            Assert.Null(violation);
+            Assert.Null(report.RuleId);
+            Assert.Equal(0, harness.Count<Post>());
+            return;
+        }
+
+        Assert.Equal(BulkSafetyRuleIds.UnknownCost, report.RuleId);
+        Assert.Equal(BulkSafetyRuleIds.UnknownCost, Assert.IsType<BulkSafetyViolationException>(violation).Report.RuleId);
+        Assert.Contains("ON DELETE CASCADE would delete from memberships, posts cannot be counted (it may compare with GroupId", violation.Message, StringComparison.Ordinal);
+        Assert.Contains("Delete the dependent rows first", violation.Message, StringComparison.Ordinal);
+        Assert.Equal(7, harness.Count<Post>());
+    }
+
     [Fact]
     public void TrackedChildren_AreNotCountedTwice()
     {
