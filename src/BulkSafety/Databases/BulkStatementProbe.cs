@@ -13,7 +13,9 @@ namespace BulkSafety.Databases;
 /// <param name="StoredBytes">Per measured column, the sum of its values' stored byte lengths over the measured rows; -1
 /// when every value is NULL (or no row matched).</param>
 /// <param name="Basis">How the figures were obtained, for reports.</param>
-internal sealed record AffectedRows(long Rows, long MeasuredRows, long[] StoredBytes, string Basis);
+/// <param name="LargestBytes">Per measured column, its largest value's stored byte length over the measured rows (-1 when
+/// every value is NULL): a row no larger than the widest the statement changes. Not measured for cascades.</param>
+internal sealed record AffectedRows(long Rows, long MeasuredRows, long[] StoredBytes, string Basis, long[]? LargestBytes = null);
 
 /// <summary>
 /// Asks the database which rows a <see cref="BulkStatement"/> matches before it runs. The probe is the statement turned
@@ -46,15 +48,18 @@ internal static class BulkStatementProbe
         var sampled = planRows > ExactCountMaxPlanRows;
         var sql = CountingQuery(scope.Dialect, statement, measured, sampled ? SampleRows : null);
         await scope.VerifyCountingQueryAsync(reading, sql, command, async, cancellationToken).ConfigureAwait(false);
-        var (count, sums) = await scope.QueryAsync(sql, command, [], ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
+        var (count, sums, largest) = await scope.QueryAsync(sql, command, [], ReadCountAndSizes(measured.Count, withLargest: true), async, cancellationToken).ConfigureAwait(false);
         return sampled
-            ? new AffectedRows((long)Math.Ceiling(planRows!.Value), count, sums!, string.Create(CultureInfo.InvariantCulture, $"rows from the EXPLAIN plan ({planRows:N0}), stored sizes from {count:N0} sampled matching rows"))
+            ? new AffectedRows((long)Math.Ceiling(planRows!.Value), count, sums!, string.Create(CultureInfo.InvariantCulture, $"rows from the EXPLAIN plan ({planRows:N0}), stored sizes from {count:N0} sampled matching rows"), largest)
             : new AffectedRows(count, count, sums!, planRows is { } planned
                 ? string.Create(CultureInfo.InvariantCulture, $"COUNT(*) over the statement's predicate (EXPLAIN plan: {planned:N0} rows), stored sizes summed over them")
-                : "COUNT(*) over the statement's predicate, stored sizes summed over them");
+                : "COUNT(*) over the statement's predicate, stored sizes summed over them", largest);
     }
 
-    /// <summary>The SELECT that counts the statement's rows and sums the stored sizes of <paramref name="measured"/>.</summary>
+    /// <summary>
+    /// The SELECT that counts the statement's rows and sums the stored sizes of <paramref name="measured"/>, then takes the
+    /// largest of each.
+    /// </summary>
     public static string CountingQuery(DatabaseDialect dialect, BulkStatement statement, IReadOnlyList<ColumnShape> measured, int? limit)
     {
         var inner = new StringBuilder("SELECT 1 AS bulksafety_row");
@@ -63,6 +68,11 @@ internal static class BulkStatementProbe
         {
             inner.Append(CultureInfo.InvariantCulture, $", {dialect.StoredBytes(statement.Qualifier, measured[i].Name, measured[i].Type)} AS bulksafety_c{i}");
             outer.Append(CultureInfo.InvariantCulture, $", SUM(bulksafety_c{i})");
+        }
+
+        for (var i = 0; i < measured.Count; i++)
+        {
+            outer.Append(CultureInfo.InvariantCulture, $", MAX(bulksafety_c{i})");
         }
 
         inner.Append(" FROM ").Append(statement.Only ? "ONLY " : "").Append(statement.TableText);
@@ -101,7 +111,7 @@ internal static class BulkStatementProbe
     /// </summary>
     public static async ValueTask<AffectedRows> MeasureCascadeAsync(ProbeScope scope, BulkStatement statement, DbCommand command, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
     {
-        var (count, sums) = await scope.QueryAsync(CascadeQuery(scope.Dialect, statement, cascades, measured), command, [], ReadCountAndSums(measured.Count), async, cancellationToken).ConfigureAwait(false);
+        var (count, sums, _) = await scope.QueryAsync(CascadeQuery(scope.Dialect, statement, cascades, measured), command, [], ReadCountAndSizes(measured.Count, withLargest: false), async, cancellationToken).ConfigureAwait(false);
         return new AffectedRows(count, count, sums!, "COUNT(*) of the rows ON DELETE CASCADE reaches from the statement's predicate");
     }
 
@@ -176,14 +186,21 @@ internal static class BulkStatementProbe
 
     private static string DependentAlias(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
 
-    private static Func<DbDataReader, (long Count, long[] Sums)> ReadCountAndSums(int measured) => reader =>
+    // COUNT(*), then a SUM per measured column, then (withLargest) a MAX per measured column; -1 for a NULL aggregate.
+    private static Func<DbDataReader, (long Count, long[] Sums, long[]? Largest)> ReadCountAndSizes(int measured, bool withLargest) => reader =>
     {
-        var sums = new long[measured];
-        for (var i = 0; i < sums.Length; i++)
+        var sums = ReadSizes(reader, 1, measured);
+        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), sums, withLargest ? ReadSizes(reader, 1 + measured, measured) : null);
+    };
+
+    private static long[] ReadSizes(DbDataReader reader, int first, int count)
+    {
+        var sizes = new long[count];
+        for (var i = 0; i < count; i++)
         {
-            sums[i] = reader.IsDBNull(i + 1) ? -1 : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
+            sizes[i] = reader.IsDBNull(first + i) ? -1 : Convert.ToInt64(reader.GetValue(first + i), CultureInfo.InvariantCulture);
         }
 
-        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), sums);
-    };
+        return sizes;
+    }
 }

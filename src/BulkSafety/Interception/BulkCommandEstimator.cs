@@ -139,9 +139,17 @@ internal static class BulkCommandEstimator
             if (affected.Rows > 0)
             {
                 var rows = (int)Math.Min(affected.Rows, int.MaxValue);
-                var change = TypicalRow(statement, command, shape, measured, affected);
-                // The probe measures typical sizes: the largest event is that of a typical row.
+                var change = TypicalRow(statement, command, shape, measured, affected, TypicalValue);
                 var bytes = options.EffectiveProfile.EstimateStatementWithLargestEvent(shape, change.Row, rows, out var largestEvent);
+                if (affected.LargestBytes is not null)
+                {
+                    // The rows are priced at their mean sizes; one row's image is one event whatever its size, so the
+                    // largest event is also that of a row with every column at its largest (no smaller than any real row).
+                    var widest = TypicalRow(statement, command, shape, measured, affected, WidestValue);
+                    options.EffectiveProfile.EstimateStatementWithLargestEvent(shape, widest.Row, 1, out var widestEvent);
+                    largestEvent = Math.Max(largestEvent, widestEvent);
+                }
+
                 var kind = statement.Kind == BulkStatementKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
                 estimate.AddStatement(mapped.Identity, kind, rows, bytes, largestEvent, rows == 1 ? RewrittenRow(statement, command, table, mapped) : null);
                 await CountTableAsync(scope, table, affected.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
@@ -266,15 +274,24 @@ internal static class BulkCommandEstimator
             : ColumnValue.OfLength(CeilingDivide(affected.StoredBytes[index], Math.Max(1, affected.MeasuredRows)));
     }
 
-    // A row as the statement finds it (TypicalValue per column). An UPDATE's new values are those it assigns: a
-    // parameter's or literal's size, NULL, or — for an expression — the stored size again.
-    private static TypicalChange TypicalRow(BulkStatement statement, DbCommand command, TableShape shape, ColumnShape[] measured, AffectedRows affected)
+    // A text or binary column at its largest stored size over the measured rows (NULL when all of them are NULL).
+    private static ColumnValue WidestValue(ColumnShape column, ColumnShape[] measured, AffectedRows affected)
+    {
+        var index = Array.IndexOf(measured, column);
+        return index < 0 ? ColumnValue.Present
+            : affected.LargestBytes![index] < 0 ? ColumnValue.Null
+            : ColumnValue.OfLength(affected.LargestBytes[index]);
+    }
+
+    // A row as the statement finds it (value per column: TypicalValue, or WidestValue). An UPDATE's new values are those
+    // it assigns: a parameter's or literal's size, NULL, or — for an expression — the stored size again.
+    private static TypicalChange TypicalRow(BulkStatement statement, DbCommand command, TableShape shape, ColumnShape[] measured, AffectedRows affected, Func<ColumnShape, ColumnShape[], AffectedRows, ColumnValue> value)
     {
         var columns = shape.Columns;
         var before = new ColumnValue[columns.Count];
         for (var i = 0; i < before.Length; i++)
         {
-            before[i] = TypicalValue(columns[i], measured, affected);
+            before[i] = value(columns[i], measured, affected);
         }
 
         var textLength = Encoding.UTF8.GetByteCount(command.CommandText);

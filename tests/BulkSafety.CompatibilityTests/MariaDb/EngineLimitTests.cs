@@ -72,6 +72,59 @@ public sealed class EngineLimitTests(MariaDbFixture fixture, ITestOutputHelper o
         Assert.Null(await RuleOfTheSameRenameAsync(profile, replicaPacket: largest + EfCoreBinlogCalibrationTests.ToleranceBytes));
     }
 
+    [Fact]
+    public async Task TheLargestEventOfABulkUpdate_IsItsWidestRow_NotItsTypicalOne()
+    {
+        // Nine groups of 200-byte descriptions and one of 60,000: the rows are priced at their mean size, but the wide row's
+        // two images are one Rows event of their own, about 120 KB, which a packet limit must let through.
+        await CreateTablesAsync();
+        var profile = await DetectAsync();
+        await using (var seed = CatalogDbContext.Create(fixture.Server, IncidentWorkloads.PlainSchema, o => o.Mode = BulkSafetyMode.Warn))
+        {
+            await seed.Groups.Where(g => g.Id >= 5_000).ExecuteDeleteAsync();
+            seed.Groups.AddRange(Enumerable.Range(0, 10).Select(i => new Group
+            {
+                Id = 5_000 + i,
+                Name = IncidentWorkloads.GroupName,
+                Description = IncidentWorkloads.Description(i == 4 ? 60_000 : 200),
+                CreatedAt = DateTime.UnixEpoch,
+                UpdatedAt = DateTime.UnixEpoch,
+            }));
+            await seed.SaveChangesAsync();
+        }
+
+        long largest;
+        await using (var context = CatalogDbContext.Create(fixture.Server, IncidentWorkloads.PlainSchema, o => WithoutHotRowLimit(o, profile)))
+        {
+            var measured = await fixture.Meter.MeasureAsync(token => context.Groups.Where(g => g.Id >= 5_000).ExecuteUpdateAsync(s => s.SetProperty(g => g.PostsCount, g => g.PostsCount + 1), token));
+            largest = measured.Events.Max(e => e.Size);
+            output.WriteLine($"largest event {largest} B of {measured.Bytes} B: {string.Join(", ", measured.Events.Select(e => $"{e.EventType} {e.Size}"))}");
+        }
+
+        Assert.InRange(largest, 120_000, 130_000);
+        Assert.Equal(BulkSafetyRuleIds.LogEventSize, await RuleOfTheSameBulkUpdateAsync(profile, replicaPacket: largest - EfCoreBinlogCalibrationTests.ToleranceBytes));
+        Assert.Null(await RuleOfTheSameBulkUpdateAsync(profile, replicaPacket: largest + EfCoreBinlogCalibrationTests.ToleranceBytes));
+    }
+
+    // The same bulk update again, refused or not: the rule of the violation, or null when it ran.
+    private async Task<string?> RuleOfTheSameBulkUpdateAsync(MySqlRowProfile profile, long replicaPacket)
+    {
+        await using var context = CatalogDbContext.Create(fixture.Server, IncidentWorkloads.PlainSchema, o =>
+        {
+            WithoutHotRowLimit(o, profile);
+            o.ReplicaMaxAllowedPacket = replicaPacket;
+        });
+        try
+        {
+            await context.Groups.Where(g => g.Id >= 5_000).ExecuteUpdateAsync(s => s.SetProperty(g => g.PostsCount, g => g.PostsCount + 1));
+            return null;
+        }
+        catch (BulkSafetyViolationException violation)
+        {
+            return violation.Report.RuleId;
+        }
+    }
+
     // The same change again (a name of the same length): the rule the guard would report, or null.
     private async Task<string?> RuleOfTheSameRenameAsync(MySqlRowProfile profile, long replicaPacket)
     {

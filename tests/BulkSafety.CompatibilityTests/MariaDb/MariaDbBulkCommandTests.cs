@@ -4,6 +4,7 @@ using BulkSafety.Testing.AdversarialSql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using MySqlConnector;
+using Xunit.Abstractions;
 
 namespace BulkSafety.CompatibilityTests.MariaDb;
 
@@ -14,7 +15,7 @@ namespace BulkSafety.CompatibilityTests.MariaDb;
 /// judged by the blast radius; and a batched delete, whose probes evaluate the caller's filter in the same scope.
 /// </summary>
 [Collection(MariaDbCollection.Name)]
-public sealed class MariaDbBulkCommandTests(MariaDbFixture fixture)
+public sealed class MariaDbBulkCommandTests(MariaDbFixture fixture, ITestOutputHelper output)
 {
     [Theory]
     [InlineData(false)]
@@ -122,6 +123,29 @@ public sealed class MariaDbBulkCommandTests(MariaDbFixture fixture)
         Assert.Equal(2, result.Batches);
         Assert.Equal(0L, await ObservedAsync(database, "SELECT COUNT(*) FROM items WHERE owner_id = 1"));
         Assert.Equal(8L, await ObservedAsync(database, "SELECT COUNT(*) FROM items"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ABulkCommandsEstimate_IsWithinTheCalibrationTolerance_OfTheBinlogItWrites(bool delete)
+    {
+        // Owner 1's items get bodies of 7, 14, NULL and 28 KB: rows priced at their mean size, each row its own Rows event
+        // under the server's FULL images; a delete also carries the Table_map of tags, whose rows InnoDB cascades unlogged.
+        var database = await ResetAsync();
+        await database.ExecuteAsync(["UPDATE items SET body = CASE WHEN id = 3 THEN NULL ELSE REPEAT('b', id * 7000) END WHERE owner_id = 1"]);
+        await using var connection = new MySqlConnection(database.ConnectionString);
+        var profile = await Estimation.ReplicationProfile.DetectAsync(connection);
+        await using var context = database.Guarded(o => o.Profile = profile);
+        var logged = database.Log.Count;
+        var query = context.Set<Item>().Where(i => i.OwnerId == 1);
+
+        var measured = await fixture.Meter.MeasureAsync(token => delete ? query.ExecuteDeleteAsync(token) : query.ExecuteUpdateAsync(s => s.SetProperty(i => i.Views, i => i.Views + 1), token));
+
+        var estimated = database.Log.BytesEstimatedSince(logged);
+        var tolerance = Math.Max(EfCoreBinlogCalibrationTests.ToleranceBytes, measured.Bytes / 100);
+        output.WriteLine($"estimated {estimated:N0} B, written {measured.Bytes:N0} B");
+        Assert.True(Math.Abs(estimated - measured.Bytes) <= tolerance, $"estimated {estimated:N0} B, written {measured.Bytes:N0} B: {string.Join(", ", measured.Events.Select(e => $"{e.EventType} {e.Size}"))}");
     }
 
     private async Task<MariaDbAdversarialDatabase> ResetAsync()

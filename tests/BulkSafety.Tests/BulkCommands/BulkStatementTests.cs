@@ -89,11 +89,11 @@ public sealed class BulkStatementTests
         ColumnShape[] measured = [new("Body", ColumnType.Text())];
 
         Assert.Equal(
-            "SELECT COUNT(*), SUM(bulksafety_c0) FROM (SELECT 1 AS bulksafety_row, length(CAST(\"p\".\"Body\" AS BLOB)) AS bulksafety_c0 FROM \"posts\" AS \"p\" "
+            "SELECT COUNT(*), SUM(bulksafety_c0), MAX(bulksafety_c0) FROM (SELECT 1 AS bulksafety_row, length(CAST(\"p\".\"Body\" AS BLOB)) AS bulksafety_c0 FROM \"posts\" AS \"p\" "
             + "WHERE EXISTS (SELECT 1 FROM \"groups\" AS \"g\" WHERE \"p\".\"GroupId\" = \"g\".\"Id\" AND \"g\".\"Name\" = @name)) AS bulksafety_probe",
             BulkStatementProbe.CountingQuery(DatabaseDialect.Sqlite, statement, measured, limit: null));
         Assert.Equal(
-            "SELECT COUNT(*), SUM(bulksafety_c0) FROM (SELECT 1 AS bulksafety_row, octet_length(\"p\".\"Body\"::text) AS bulksafety_c0 FROM \"posts\" AS \"p\" "
+            "SELECT COUNT(*), SUM(bulksafety_c0), MAX(bulksafety_c0) FROM (SELECT 1 AS bulksafety_row, octet_length(\"p\".\"Body\"::text) AS bulksafety_c0 FROM \"posts\" AS \"p\" "
             + "WHERE EXISTS (SELECT 1 FROM \"groups\" AS \"g\" WHERE \"p\".\"GroupId\" = \"g\".\"Id\" AND \"g\".\"Name\" = @name) LIMIT 1000) AS bulksafety_probe",
             BulkStatementProbe.CountingQuery(DatabaseDialect.Postgres, statement, measured, limit: 1000));
     }

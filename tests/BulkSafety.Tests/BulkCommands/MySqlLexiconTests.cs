@@ -86,7 +86,7 @@ public sealed class MySqlLexiconTests
         Assert.Equal("`i`", statement.Alias);
         Assert.Equal("`i`.`owner_id` = @__ownerId_0", statement.Predicate);
         Assert.Equal(
-            "SELECT COUNT(*), SUM(bulksafety_c0) FROM (SELECT 1 AS bulksafety_row, LENGTH(`i`.`title`) AS bulksafety_c0 FROM `items` AS `i` WHERE `i`.`owner_id` = @__ownerId_0) AS bulksafety_probe",
+            "SELECT COUNT(*), SUM(bulksafety_c0), MAX(bulksafety_c0) FROM (SELECT 1 AS bulksafety_row, LENGTH(`i`.`title`) AS bulksafety_c0 FROM `items` AS `i` WHERE `i`.`owner_id` = @__ownerId_0) AS bulksafety_probe",
             BulkStatementProbe.CountingQuery(DatabaseDialect.MySql, statement, [new ColumnShape("title", ColumnType.VarChar(100))], limit: null));
     }
 

@@ -18,9 +18,14 @@ public sealed class EstimateLog : ILoggerProvider
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName == BulkSafetyInfo.Name ? _entries : null);
 
     /// <summary>The rows estimated by the entries logged after the first <paramref name="skip"/>.</summary>
-    public long RowsEstimatedSince(int skip)
+    public long RowsEstimatedSince(int skip) => EstimatedSince(skip, "Rows");
+
+    /// <summary>The log bytes estimated by the entries logged after the first <paramref name="skip"/>.</summary>
+    public long BytesEstimatedSince(int skip) => EstimatedSince(skip, "Bytes");
+
+    private long EstimatedSince(int skip, string figure)
         => _entries.Skip(skip).Where(e => e.EventId == GuardLog.UnitOfWorkEstimatedId)
-            .Sum(e => Convert.ToInt64(e.State.Single(p => p.Key == "Rows").Value, System.Globalization.CultureInfo.InvariantCulture));
+            .Sum(e => Convert.ToInt64(e.State.Single(p => p.Key == figure).Value, System.Globalization.CultureInfo.InvariantCulture));
 
     /// <summary>The messages logged after the first <paramref name="skip"/>, for failure messages.</summary>
     public string MessagesSince(int skip) => string.Join('\n', _entries.Skip(skip).Select(e => $"[{e.EventId}] {e.Message}"));
