@@ -1,6 +1,8 @@
 using BulkSafety.Databases;
 using BulkSafety.IntegrationTests.MariaDb;
 using BulkSafety.Sql;
+using BulkSafety.Testing.AdversarialSql;
+using Microsoft.EntityFrameworkCore;
 using MySqlConnector;
 
 namespace BulkSafety.CompatibilityTests.MariaDb;
@@ -63,6 +65,35 @@ public sealed class MariaDbPreparedProbeTests(MariaDbFixture fixture)
         var refusal = Assert.Throws<ProbeRefusedException>(() => MySqlPreparedProbe.Build(sql, tokens, new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "p0" }));
 
         Assert.Contains(reason, refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AServerThatPreparesNothing_LeavesBulkCommandsAndDatabaseCascadesUnknownCost_AndNothingIsWritten()
+    {
+        // With max_prepared_stmt_count = 0 every PREPARE fails (1461), the probe scope's first read among them: the guard
+        // cannot probe, so it cannot count, and says why.
+        var database = await MariaDbAdversarialDatabase.ForAsync(fixture.Server);
+        await database.ResetAsync();
+        var before = await database.ReadStateAsync();
+        await fixture.Server.Client.ExecuteAsync("SET GLOBAL max_prepared_stmt_count = 0");
+        try
+        {
+            await using var context = database.Guarded(_ => { });
+            var bulk = await Assert.ThrowsAsync<BulkSafetyViolationException>(() => context.Set<Item>().Where(i => i.OwnerId == 1).ExecuteDeleteAsync());
+            context.Remove(await context.Set<Item>().SingleAsync(i => i.Id == 1));
+            var save = await Assert.ThrowsAsync<BulkSafetyViolationException>(() => context.SaveChangesAsync());
+
+            Assert.Equal(BulkSafetyRuleIds.UnknownCost, bulk.Report.RuleId);
+            Assert.Contains("the probe refused: the session's transaction state cannot be read (Can't create more than max_prepared_stmt_count", bulk.Message, StringComparison.Ordinal);
+            Assert.Equal(BulkSafetyRuleIds.UnknownCost, save.Report.RuleId);
+            Assert.Contains("ON DELETE CASCADE would delete from tags cannot be counted (the session's transaction state cannot be read (Can't create more than max_prepared_stmt_count", save.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await fixture.Server.Client.ExecuteAsync("SET GLOBAL max_prepared_stmt_count = DEFAULT");
+        }
+
+        Assert.Equal("", before.DifferenceTo(await database.ReadStateAsync()));
     }
 
     [Theory]
