@@ -139,13 +139,13 @@ internal static class BulkCommandEstimator
             if (affected.Rows > 0)
             {
                 var rows = (int)Math.Min(affected.Rows, int.MaxValue);
-                var change = TypicalRow(statement, command, shape, measured, affected, TypicalValue);
+                var change = SizedRow(statement, command, shape, measured, affected, TypicalValue);
                 var bytes = options.EffectiveProfile.EstimateStatementWithLargestEvent(shape, change.Row, rows, out var largestEvent);
                 if (affected.LargestBytes is not null)
                 {
                     // The rows are priced at their mean sizes; one row's image is one event whatever its size, so the
                     // largest event is also that of a row with every column at its largest (no smaller than any real row).
-                    var widest = TypicalRow(statement, command, shape, measured, affected, WidestValue);
+                    var widest = SizedRow(statement, command, shape, measured, affected, WidestValue);
                     options.EffectiveProfile.EstimateStatementWithLargestEvent(shape, widest.Row, 1, out var widestEvent);
                     largestEvent = Math.Max(largestEvent, widestEvent);
                 }
@@ -241,12 +241,7 @@ internal static class BulkCommandEstimator
                 continue;
             }
 
-            var typical = new ColumnValue[shape.Columns.Count];
-            for (var i = 0; i < typical.Length; i++)
-            {
-                typical[i] = TypicalValue(shape.Columns[i], measured, reached);
-            }
-
+            var typical = RowValues(shape, measured, reached, TypicalValue);
             estimate.AddDatabaseCascade(cascades.Key.SchemaQualifiedName, reached.Rows, options.EffectiveProfile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), reached.Rows));
             await CountTableAsync(scope, cascades.Key, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
         }
@@ -283,21 +278,29 @@ internal static class BulkCommandEstimator
             : ColumnValue.OfLength(affected.LargestBytes[index]);
     }
 
-    // A row as the statement finds it (value per column: TypicalValue, or WidestValue). An UPDATE's new values are those
-    // it assigns: a parameter's or literal's size, NULL, or — for an expression — the stored size again.
-    private static TypicalChange TypicalRow(BulkStatement statement, DbCommand command, TableShape shape, ColumnShape[] measured, AffectedRows affected, Func<ColumnShape, ColumnShape[], AffectedRows, ColumnValue> value)
+    // Each column of shape sized by value (TypicalValue, or WidestValue) from what the probe measured.
+    private static ColumnValue[] RowValues(TableShape shape, ColumnShape[] measured, AffectedRows affected, Func<ColumnShape, ColumnShape[], AffectedRows, ColumnValue> value)
+    {
+        var values = new ColumnValue[shape.Columns.Count];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = value(shape.Columns[i], measured, affected);
+        }
+
+        return values;
+    }
+
+    // A row as the statement finds it (RowValues). An UPDATE's new values are those it assigns: a parameter's or literal's
+    // size, NULL, or — for an expression — the stored size again.
+    private static SizedChange SizedRow(BulkStatement statement, DbCommand command, TableShape shape, ColumnShape[] measured, AffectedRows affected, Func<ColumnShape, ColumnShape[], AffectedRows, ColumnValue> value)
     {
         var columns = shape.Columns;
-        var before = new ColumnValue[columns.Count];
-        for (var i = 0; i < before.Length; i++)
-        {
-            before[i] = value(columns[i], measured, affected);
-        }
+        var before = RowValues(shape, measured, affected, value);
 
         var textLength = Encoding.UTF8.GetByteCount(command.CommandText);
         if (statement.Kind == BulkStatementKind.Delete)
         {
-            return new TypicalChange(before, [], [], textLength);
+            return new SizedChange(before, [], [], textLength);
         }
 
         var after = (ColumnValue[])before.Clone();
@@ -320,7 +323,7 @@ internal static class BulkCommandEstimator
             };
         }
 
-        return new TypicalChange(before, after, assigned, textLength);
+        return new SizedChange(before, after, assigned, textLength);
     }
 
     private static ColumnValue SizeOf(object? value, ColumnType type) => value switch
@@ -411,7 +414,7 @@ internal static class BulkCommandEstimator
     private static long CeilingDivide(long total, long count) => (total + count - 1) / count;
 
     /// <summary>The arrays of a typical <see cref="RowChange"/>, which as a ref struct cannot be kept itself.</summary>
-    private sealed class TypicalChange(ColumnValue[] before, ColumnValue[] after, bool[] assigned, int textLength)
+    private sealed class SizedChange(ColumnValue[] before, ColumnValue[] after, bool[] assigned, int textLength)
     {
         public RowChange Row => new(
             after.Length == 0 ? RowChangeKind.Delete : RowChangeKind.Update, before, after, assigned, textLength);

@@ -116,8 +116,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         try
         {
             var plan = settings.Bookkeeping.IsEmpty ? null : BookkeepingPlan.Compute(_context, settings.Bookkeeping, settings.Clock.GetUtcNow());
-            var estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.EffectiveProfile, Database, plan);
-            estimate.OpenTransactionBytes = OpenTransactionBytes();
+            var estimate = EstimateChanges(settings, plan);
             var verdict = settings.Admission.Ledger.Inspect(estimate, settings.Budgets);
             return BudgetRules.Report(estimate, verdict, settings.Budgets, BudgetRules.FirstViolation(estimate, verdict, settings.Budgets, settings.RowCounts));
         }
@@ -487,8 +486,7 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
         UnitOfWorkEstimate estimate;
         try
         {
-            estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.EffectiveProfile, Database, plan);
-            estimate.OpenTransactionBytes = OpenTransactionBytes();
+            estimate = EstimateChanges(settings, plan);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -733,6 +731,14 @@ internal sealed class GuardSession : ISaveChangesInterceptor, IDbCommandIntercep
 
         _savepoints.Clear();
         ReleaseOrphans();
+    }
+
+    // The pending changes' unit of work, on top of what the caller's open transaction already holds.
+    private UnitOfWorkEstimate EstimateChanges(SessionSettings settings, BookkeepingPlan? plan)
+    {
+        var estimate = UnitOfWorkEstimator.Estimate(_context, settings.Budgets.EffectiveProfile, Database, plan);
+        estimate.OpenTransactionBytes = OpenTransactionBytes();
+        return estimate;
     }
 
     // The statement bytes of the units that ran in the caller's open transaction: what its binlog cache holds so far.

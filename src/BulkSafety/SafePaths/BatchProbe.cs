@@ -38,7 +38,6 @@ internal sealed class BatchProbe<T>
     private readonly string _job;
     private readonly Func<DbDataReader, int, object?>[] _keyReaders;
     private readonly string[] _sizeExpressions;
-    private readonly string _sizes;
 
     // The texts of the queries whose calls a scope has read: each batch's queries differ only in their parameters' values,
     // so each text is read once per job.
@@ -60,7 +59,6 @@ internal sealed class BatchProbe<T>
             ?? throw new NotSupportedException($"Batched jobs measure their batches in the database: {context.Database.ProviderName} is not one the guard reads (SQLite, PostgreSQL, MySQL/MariaDB).");
         _keyReaders = [.. plan.Key.Select(KeyReader)];
         _sizeExpressions = [.. plan.Measured.Select((p, i) => _dialect.StoredBytes(Rows, Column(i), StoreTypeMapper.Map(p).Type))];
-        _sizes = string.Join(", ", _sizeExpressions);
     }
 
     /// <summary>Whether the probes evaluate the caller's filter; <see langword="false"/> once it was refused.</summary>
@@ -156,9 +154,10 @@ internal sealed class BatchProbe<T>
             return $"{with} SELECT COUNT(*), MAX({key}) FROM {Rows}";
         }
 
+        var sizes = string.Join(", ", _sizeExpressions);
         return withKey
-            ? $"{with} SELECT COUNT(*), {_sizes}, MAX({key}) FROM {Rows} GROUP BY {_sizes} ORDER BY MAX({key}) DESC"
-            : $"{with} SELECT COUNT(*), {_sizes} FROM {Rows} GROUP BY {_sizes}";
+            ? $"{with} SELECT COUNT(*), {sizes}, MAX({key}) FROM {Rows} GROUP BY {sizes} ORDER BY MAX({key}) DESC"
+            : $"{with} SELECT COUNT(*), {sizes} FROM {Rows} GROUP BY {sizes}";
     }
 
     // SELECT COUNT(*), then per measured column MIN(size), MAX(size) and its values that are not NULL[, MAX(key)]: one row.

@@ -91,14 +91,7 @@ internal sealed class MariaDbAdversarialDatabase : AdversarialDatabase, IAsyncDi
         return state.WithCounter("lock adv held", reader.GetValue(0)).WithCounter("adv_seq", reader.GetValue(1));
     }
 
-    public override async Task ExecuteAsync(IReadOnlyList<string> commands)
-    {
-        foreach (var sql in commands)
-        {
-            await using var command = new MySqlCommand(sql, _observer);
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+    public override Task ExecuteAsync(IReadOnlyList<string> commands) => ExecuteOnAsync(_observer, commands);
 
     /// <summary>A context on the suite's database, guarded with <see cref="AdversarialDatabase.Budgets"/> and <paramref name="configure"/>.</summary>
     public AdversarialContext Guarded(Action<BulkSafetyOptions> configure)

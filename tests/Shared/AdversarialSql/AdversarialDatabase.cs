@@ -96,6 +96,18 @@ public abstract class AdversarialDatabase
         return outcomes;
     }
 
+    /// <summary>Runs <paramref name="commands"/> one by one on <paramref name="connection"/> (how each database's
+    /// <see cref="ExecuteAsync"/> runs them on its own unguarded connection).</summary>
+    protected static async Task ExecuteOnAsync(DbConnection connection, IReadOnlyList<string> commands)
+    {
+        foreach (var sql in commands)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
     /// <summary>
     /// Budgets under which every ordinary statement of the suite is admitted (its tables hold a few rows), unless the case
     /// sets a row budget of its own: a violation then comes from reading the statement, not from its size.

@@ -113,14 +113,7 @@ public sealed class PostgresAdversarialDatabase : AdversarialDatabase, IAsyncDis
         return state.WithCounter("advisory locks held", reader.GetInt64(0)).WithCounter("adv_seq", reader.GetString(1));
     }
 
-    public override async Task ExecuteAsync(IReadOnlyList<string> commands)
-    {
-        foreach (var sql in commands)
-        {
-            await using var command = new NpgsqlCommand(sql, _observer);
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+    public override Task ExecuteAsync(IReadOnlyList<string> commands) => ExecuteOnAsync(_observer, commands);
 
     public async ValueTask DisposeAsync()
     {

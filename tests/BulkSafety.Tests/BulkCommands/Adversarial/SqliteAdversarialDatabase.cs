@@ -75,15 +75,7 @@ public sealed class SqliteAdversarialDatabase : AdversarialDatabase, IDisposable
             .WithCounter("unicode() calls", Interlocked.Read(ref _unicodeCalls))
             .WithCounter("audit_coll comparisons", Interlocked.Read(ref _collationCalls));
 
-    public override async Task ExecuteAsync(IReadOnlyList<string> commands)
-    {
-        foreach (var sql in commands)
-        {
-            await using var command = _connection!.CreateCommand();
-            command.CommandText = sql;
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+    public override Task ExecuteAsync(IReadOnlyList<string> commands) => ExecuteOnAsync(_connection!, commands);
 
     public void Dispose()
     {
