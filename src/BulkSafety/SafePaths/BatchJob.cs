@@ -8,13 +8,21 @@ using Microsoft.EntityFrameworkCore.Query;
 namespace BulkSafety.SafePaths;
 
 /// <summary>
-/// One run of a batched delete or update: asks the database where the next batch ends and what its rows weigh
-/// (<see cref="BatchProbe{T}"/>), prices the batch, waits for the pacing probes and for room in the budget, runs the
+/// One run of a batched delete or update: reads ahead the keys and stored sizes of the next rows
+/// (<see cref="BatchProbe{T}"/>), cuts the next batch from them and prices it, waits for the pacing probes and for room in the budget, runs the
 /// batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a named job), records it in
 /// the guard's ledger, reports progress — until no row is left.
 /// </summary>
 internal sealed class BatchJob<T>
 {
+    // How far a job reads ahead, in batches of the most rows: one read serves that many batches when the job runs without
+    // waiting, and holds at most this many rows' keys and sizes (about 9 MB at the default 10,000 rows per batch).
+    private const int ReadAheadBatches = 16;
+
+    // Rows read ahead are used for this long, and not at all once the job has waited: a batch is priced from its rows as
+    // they were at most this long ago (a wait for the budget or a probe can be minutes).
+    private static readonly TimeSpan ReadAheadAge = TimeSpan.FromSeconds(1);
+
     private readonly KeysetPlan<T> _plan;
     private readonly DbContext _context;
     private readonly GuardSession _session;
@@ -47,6 +55,7 @@ internal sealed class BatchJob<T>
     private long _bytesBefore;
     private BatchLease? _lease;
     private long _renewedAt;
+    private long _readAt;
 
     private BatchJob(KeysetPlan<T> plan, DbContext context, GuardSession session, BatchOptions options, UpdateSetters<T>? setters, IProgress<BatchProgress>? progress, bool countRows, long? totalRows)
     {
@@ -122,10 +131,15 @@ internal sealed class BatchJob<T>
         await _context.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await CountRowsAsync(cancellationToken).ConfigureAwait(false);
             var resumed = "";
             if (_store is not null)
             {
+                if (_progress is not null)
+                {
+                    // A run that waits for another's lease reports progress, which needs the rows to go.
+                    await CountRowsAsync(cancellationToken).ConfigureAwait(false);
+                }
+
                 await _store.EnsureTableAsync(cancellationToken).ConfigureAwait(false);
                 if (await ClaimAsync(cancellationToken).ConfigureAwait(false) is not { } checkpoint)
                 {
@@ -134,6 +148,17 @@ internal sealed class BatchJob<T>
                 }
 
                 resumed = await ResumeAsync(checkpoint, cancellationToken).ConfigureAwait(false);
+            }
+
+            await ReadAheadAsync(_maxRows * ReadAheadBatches, cancellationToken).ConfigureAwait(false);
+            if (_probe.ReachedEnd && _countRows)
+            {
+                // The read found every row to go: counting them again would read them all a second time.
+                _totalRows = _probe.Buffered;
+            }
+            else
+            {
+                await CountRowsAsync(cancellationToken).ConfigureAwait(false);
             }
 
             CheckBlastRadius();
@@ -269,7 +294,6 @@ internal sealed class BatchJob<T>
         if (checkpoint.LastKey is { } lastKey)
         {
             _plan.SetLower(BatchCheckpointStore.DeserializeKey(_name, lastKey, [.. _plan.Key.Select(p => p.ClrType)]));
-            await CountRowsAsync(cancellationToken).ConfigureAwait(false);
             resumed = string.Create(CultureInfo.InvariantCulture, $", resuming after key {lastKey} ({checkpoint.Rows:N0} rows done before){resumed}");
         }
 
@@ -348,24 +372,32 @@ internal sealed class BatchJob<T>
             UnitOfWorkEstimate estimate;
             while (true)
             {
-                if (await _probe.NextBatchAsync(rows, cancellationToken).ConfigureAwait(false) is not var (last, aggregate))
+                // Read again when nothing is left (the end is confirmed by a read that finds no row), when fewer rows are
+                // left than the batch wants and more may follow, and when the rows were read too long ago.
+                if (_probe.Buffered == 0 || (_probe.Buffered < rows && !_probe.ReachedEnd) || _time.GetElapsedTime(_readAt) > ReadAheadAge)
                 {
-                    return;
+                    await ReadAheadAsync(Math.Max(rows, _maxRows * ReadAheadBatches), cancellationToken).ConfigureAwait(false);
+                    if (_probe.Buffered == 0)
+                    {
+                        return;
+                    }
                 }
 
-                upper = last;
+                rows = Math.Min(rows, _probe.Buffered);
+                (upper, var aggregate) = _probe.Peek(rows);
                 measurement = estimator.Measure(aggregate);
-                estimate = estimator.Estimate(measurement, (int)aggregate.Rows, contextName, _session.Database);
-                if (aggregate.Rows <= 1 || estimate.TotalBytes <= _targetBytes)
+                estimate = estimator.Estimate(measurement, rows, contextName, _session.Database);
+                if (rows <= 1 || estimate.TotalBytes <= _targetBytes)
                 {
                     break;
                 }
 
                 // The rows and the statement's and transaction's own bytes exceed the target: cut the batch by the excess
                 // (at least one row) and price it again.
-                rows = (int)Math.Max(1, Math.Min(aggregate.Rows - 1, aggregate.Rows * _targetBytes / estimate.TotalBytes));
+                rows = (int)Math.Max(1, Math.Min(rows - 1, (long)rows * _targetBytes / estimate.TotalBytes));
             }
 
+            _plan.SetUpper(upper);
             var ticket = await AdmitAsync(estimate, cancellationToken).ConfigureAwait(false);
             int affected;
             try
@@ -383,6 +415,7 @@ internal sealed class BatchJob<T>
             _rows += affected;
             _bytes += estimate.TotalBytes;
             _batches++;
+            _probe.Consume(rows);
             _plan.SetLower(upper);
             sizer.Observe(measurement.PerRow.Length, measurement.PerRow.Sum());
             BatchLog.BatchCommitted(_admission.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.EffectiveProfile.Name, _rows);
@@ -390,8 +423,14 @@ internal sealed class BatchJob<T>
         }
     }
 
+    private async Task ReadAheadAsync(int rows, CancellationToken cancellationToken)
+    {
+        await _probe.ReadAheadAsync(rows, cancellationToken).ConfigureAwait(false);
+        _readAt = _time.GetTimestamp();
+    }
+
     // The rows to go, when the ETA or the blast radius needs them: before the job is claimed (a run waiting for the lease
-    // reports progress), and again after the checkpoint's key.
+    // reports progress), and again after the checkpoint's key when the first read did not reach the end.
     private async Task CountRowsAsync(CancellationToken cancellationToken)
     {
         if (_countRows)
@@ -505,6 +544,7 @@ internal sealed class BatchJob<T>
     {
         if (waitingSince is { } since)
         {
+            _probe.Discard();
             var waited = _time.GetElapsedTime(since);
             _waited += waited;
             BatchLog.WaitOver(_admission.Logger, _name, waited.TotalSeconds);

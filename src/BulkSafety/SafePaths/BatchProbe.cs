@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.InteropServices;
 using System.Text;
 using BulkSafety.Databases;
 using BulkSafety.Estimation;
@@ -13,20 +14,20 @@ using Microsoft.Extensions.Logging;
 namespace BulkSafety.SafePaths;
 
 /// <summary>
-/// What a batched job asks the database before its batches — the rows to go, the key that ends the next batch, the rows
-/// of each combination of stored sizes in it (<see cref="BatchAggregate"/>) — as probes: the queries EF Core translates
-/// from <see cref="KeysetPlan{T}"/>, embedded in a <c>COUNT(*)</c> or <c>GROUP BY</c> of the sizes the dialect measures
-/// (<see cref="DatabaseDialect.StoredBytes"/>), run in a <see cref="ProbeScope"/>: read-only, rolled back, and refused
-/// when the caller's filter calls anything not known to be free of side effects. A refused filter is not evaluated again:
-/// the probes then read the table's rows in the same key ranges without it (<see cref="KeysetPlan{T}.Table"/>) — every row
-/// a batch can change, and possibly more, so batches are priced high, never low. Where even the scope is refused (a MySQL
-/// session whose sql_mode the guard does not read), those reads run as plain queries, having nothing of the caller's to
-/// evaluate.
+/// What a batched job asks the database before its batches — the rows to go, and for the rows ahead in key order each
+/// one's key and the stored sizes of its text and binary columns (<see cref="DatabaseDialect.StoredBytes"/>), never their
+/// values — as probes: the query EF Core translates from <see cref="KeysetPlan{T}.RowsAhead"/>, embedded in a
+/// <c>SELECT</c> of the key and the sizes, run in a <see cref="ProbeScope"/>: read-only, rolled back, and refused when the
+/// caller's filter calls anything not known to be free of side effects. The job cuts its batches from these rows (the
+/// batch ends at a row's key and holds the rows up to it, <see cref="Peek"/>), so one read serves many batches. A refused
+/// filter is not evaluated again: the probes then read the table's rows in the same key ranges without it
+/// (<see cref="KeysetPlan{T}.Table"/>) — every row a batch can change, and possibly more, so batches are priced high, never
+/// low. Where even the scope is refused (a MySQL session whose sql_mode the guard does not read), those reads run as plain
+/// queries, having nothing of the caller's to evaluate.
 /// </summary>
 internal sealed class BatchProbe<T>
 {
     private const string Rows = "bulksafety_rows";
-    private const string KeyColumn = "bulksafety_key";
 
     private static readonly MethodInfo ReadFieldMethod = typeof(BatchProbe<T>).GetMethod(nameof(ReadField), BindingFlags.NonPublic | BindingFlags.Static)!;
 
@@ -39,14 +40,17 @@ internal sealed class BatchProbe<T>
     private readonly Func<DbDataReader, int, object?>[] _keyReaders;
     private readonly string[] _sizeExpressions;
 
-    // The texts of the queries whose calls a scope has read: each batch's queries differ only in their parameters' values,
+    // The texts of the queries whose calls a scope has read: each read's query differs only in its parameters' values,
     // so each text is read once per job.
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
 
-    // Whether the batches so far had one size per measured column: then a pass of MIN and MAX prices a batch exactly,
-    // without the GROUP BY, whose sort costs SQLite several times the pass (17 against 4 ms for 10,000 rows). The first
-    // batch of mixed sizes costs that pass in vain; the job groups from then on.
-    private bool _uniformSizes = true;
+    // The rows read ahead and not yet in a committed batch, in key order: each one's key — as the database's integer for
+    // an integer key, else as EF Core materialises it — and its measured sizes at [row * measured count …] (-1 for NULL).
+    private readonly List<long> _integerKeys = [];
+    private readonly List<object?[]> _keys = [];
+    private readonly List<long> _sizes = [];
+    private readonly Func<long, object?> _integerKey;
+    private int _next;
 
     public BatchProbe(KeysetPlan<T> plan, DbContext context, GuardSession session, ILogger logger, string job)
     {
@@ -58,11 +62,20 @@ internal sealed class BatchProbe<T>
         _dialect = DatabaseDialect.Detect(context.Database.ProviderName, context.Database.GetDbConnection())
             ?? throw new NotSupportedException($"Batched jobs measure their batches in the database: {context.Database.ProviderName} is not one the guard reads (SQLite, PostgreSQL, MySQL/MariaDB).");
         _keyReaders = [.. plan.Key.Select(KeyReader)];
-        _sizeExpressions = [.. plan.Measured.Select((p, i) => _dialect.StoredBytes(Rows, Column(i), StoreTypeMapper.Map(p).Type))];
+        _integerKey = IntegerKey(plan.Key[0]);
+        _sizeExpressions = [.. plan.Measured.Select((p, i) => _dialect.StoredBytes(Rows, Column(plan.MeasuredOrdinals[i]), StoreTypeMapper.Map(p).Type))];
     }
 
     /// <summary>Whether the probes evaluate the caller's filter; <see langword="false"/> once it was refused.</summary>
     public bool Filtered { get; private set; } = true;
+
+    /// <summary>The rows read ahead that no committed batch has taken.</summary>
+    public int Buffered => Read - _next;
+
+    private int Read => _plan.HasIntegerKey ? _integerKeys.Count : _keys.Count;
+
+    /// <summary>Whether the last read found every row after the lower bound: no row lies beyond the buffered ones.</summary>
+    public bool ReachedEnd { get; private set; }
 
     /// <summary>The rows after the plan's lower bound: the filter's, or the table's when it is not evaluated.</summary>
     public Task<long> CountRemainingAsync(CancellationToken cancellationToken)
@@ -71,109 +84,133 @@ internal sealed class BatchProbe<T>
             cancellationToken);
 
     /// <summary>
-    /// Sets the plan's upper bound to the key of the <paramref name="rows"/>-th row after its lower bound (of the last row
-    /// when fewer are left) and measures the batch that ends there; <see langword="null"/> when no row is left.
+    /// Replaces the buffer with the next <paramref name="rows"/> rows after the plan's lower bound, in key order: each
+    /// one's key and measured sizes.
     /// </summary>
-    public Task<(object?[] Upper, BatchAggregate Aggregate)?> NextBatchAsync(int rows, CancellationToken cancellationToken)
-        => _plan.HasIntegerKey ? NextBatchInOneQueryAsync(rows, cancellationToken) : NextBatchInTwoQueriesAsync(rows, cancellationToken);
-
-    // The next rows' size groups, each with its largest key, the largest first: the batch ends at the first group's key.
-    private Task<(object?[] Upper, BatchAggregate Aggregate)?> NextBatchInOneQueryAsync(int rows, CancellationToken cancellationToken)
+    public Task ReadAheadAsync(int rows, CancellationToken cancellationToken)
         => ProbeAsync(
             async (scope, filtered) =>
             {
-                var runs = await RunsAsync(scope, filtered, _plan.NextRows(rows, filtered), withKey: true, cancellationToken).ConfigureAwait(false);
-                if (runs.Count == 0 || runs[0].Last is not { } last)
+                Discard();
+                await QueryAsync(scope, filtered, _plan.RowsAhead(rows, filtered), SizesQuery, ReadRow, cancellationToken).ConfigureAwait(false);
+                if (_plan.HasIntegerKey)
                 {
-                    return ((object?[], BatchAggregate)?)null;
+                    // The query orders its LIMIT; the outer SELECT need not keep that order, and ordering here is cheaper
+                    // than asking the database to sort again (SQLite would).
+                    PutInKeyOrder();
                 }
 
-                object?[] upper = [last];
-                _plan.SetUpper(upper);
-                return (upper, new BatchAggregate(runs.Sum(r => r.Run.Rows), [.. runs.Select(r => r.Run)]));
+                ReachedEnd = Read < rows;
+                return true;
             },
             cancellationToken);
 
-    // The key of the rows-th row (or of the last), then the size groups of the rows up to it.
-    private Task<(object?[] Upper, BatchAggregate Aggregate)?> NextBatchInTwoQueriesAsync(int rows, CancellationToken cancellationToken)
-        => ProbeAsync(
-            async (scope, filtered) =>
-            {
-                var keys = await QueryAsync(scope, filtered, _plan.UpperKey(rows, filtered), inner => inner, ReadKey, cancellationToken).ConfigureAwait(false);
-                if (keys.Count == 0)
-                {
-                    keys = await QueryAsync(scope, filtered, _plan.LastKey(filtered), inner => inner, ReadKey, cancellationToken).ConfigureAwait(false);
-                    if (keys.Count == 0)
-                    {
-                        return ((object?[], BatchAggregate)?)null;
-                    }
-                }
-
-                _plan.SetUpper(keys[0]);
-                var runs = await RunsAsync(scope, filtered, _plan.BatchValues(filtered), withKey: false, cancellationToken).ConfigureAwait(false);
-                return (keys[0], new BatchAggregate(runs.Sum(r => r.Run.Rows), [.. runs.Select(r => r.Run)]));
-            },
-            cancellationToken);
-
-    // The size combinations of query's rows (key first, when withKey, then the measured columns), each with its largest
-    // key when withKey, the combination holding the last key first. While the batches have had one size per column, first
-    // the pass that tells whether this one has too, which is then its only combination.
-    private async Task<List<((long Rows, long?[] Sizes) Run, object? Last)>> RunsAsync(ProbeScope? scope, bool filtered, IQueryable<object?[]> query, bool withKey, CancellationToken cancellationToken)
+    private void PutInKeyOrder()
     {
-        if (_uniformSizes && _plan.Measured.Count > 0)
+        var keys = CollectionsMarshal.AsSpan(_integerKeys);
+        var ordered = true;
+        for (var i = 1; i < keys.Length && ordered; i++)
         {
-            var rangeKey = 1 + (3 * _plan.Measured.Count);
-            var (run, last) = (await QueryAsync(scope, filtered, query, inner => SizeRangeQuery(inner, withKey), r => (Run: ReadUniformRun(r), Last: LastKey(r, withKey, rangeKey)), cancellationToken).ConfigureAwait(false))[0];
-            if (run is { } single)
+            ordered = keys[i] >= keys[i - 1];
+        }
+
+        if (ordered)
+        {
+            return;
+        }
+
+        var width = _plan.Measured.Count;
+        var rows = new int[keys.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            rows[i] = i;
+        }
+
+        keys.Sort(rows.AsSpan());
+        var sizes = _sizes.ToArray();
+        for (var i = 0; i < rows.Length; i++)
+        {
+            sizes.AsSpan(rows[i] * width, width).CopyTo(CollectionsMarshal.AsSpan(_sizes).Slice(i * width, width));
+        }
+    }
+
+    /// <summary>Forgets the rows read ahead: the job waited, and they may have changed since.</summary>
+    public void Discard()
+    {
+        _integerKeys.Clear();
+        _keys.Clear();
+        _sizes.Clear();
+        _next = 0;
+        ReachedEnd = false;
+    }
+
+    /// <summary>
+    /// The first <paramref name="rows"/> buffered rows (at most <see cref="Buffered"/>) as a batch: the key of its last
+    /// row, and its rows by runs of equal sizes in key order.
+    /// </summary>
+    public (object?[] Upper, BatchAggregate Aggregate) Peek(int rows)
+    {
+        var width = _plan.Measured.Count;
+        var sizes = CollectionsMarshal.AsSpan(_sizes);
+        var runs = new List<(long Rows, long?[] Sizes)>();
+        for (var row = _next; row < _next + rows; row++)
+        {
+            var these = sizes.Slice(row * width, width);
+            if (row > _next && these.SequenceEqual(sizes.Slice((row - 1) * width, width)))
             {
-                return single.Rows == 0 ? [] : [(single, last)];
+                runs[^1] = (runs[^1].Rows + 1, runs[^1].Sizes);
+                continue;
             }
 
-            _uniformSizes = false;
+            var run = new long?[width];
+            for (var i = 0; i < width; i++)
+            {
+                run[i] = these[i] < 0 ? null : these[i];
+            }
+
+            runs.Add((1, run));
         }
 
-        var groupKey = 1 + _plan.Measured.Count;
-        return await QueryAsync(scope, filtered, query, inner => SizeGroupsQuery(inner, withKey), r => (Run: ReadRun(r), Last: LastKey(r, withKey, groupKey)), cancellationToken).ConfigureAwait(false);
+        var last = _next + rows - 1;
+        return (_plan.HasIntegerKey ? [_integerKey(_integerKeys[last])] : _keys[last], new BatchAggregate(rows, runs));
     }
 
-    private object? LastKey(DbDataReader reader, bool withKey, int ordinal) => withKey && !reader.IsDBNull(ordinal) ? _keyReaders[0](reader, ordinal) : null;
+    /// <summary>Drops the first <paramref name="rows"/> buffered rows, their batch having committed (nothing when the buffer was discarded meanwhile).</summary>
+    public void Consume(int rows) => _next = Math.Min(_next + rows, Read);
 
-    // SELECT COUNT(*), size(c0) …[, MAX(key)] FROM (the rows) GROUP BY the sizes: one row per combination, the group
-    // holding the last key first.
-    private string SizeGroupsQuery(string inner, bool withKey)
+    // SELECT the key parts and the size of each measured column, FROM the rows the inner query reads.
+    private string SizesQuery(string inner)
     {
-        if (_plan.Measured.Count == 0 && !withKey)
+        var keys = _plan.Key.Select((_, i) => $"{Rows}.{_dialect.Quote(Column(i))}");
+        var columns = string.Join(", ", Enumerable.Range(0, _plan.RowsAheadWidth).Select(i => _dialect.Quote(Column(i))));
+        var order = _plan.HasIntegerKey ? "" : $" ORDER BY {string.Join(", ", keys)}";
+        return $"WITH {Rows} ({columns}) AS ({inner}) SELECT {string.Join(", ", [.. keys, .. _sizeExpressions])} FROM {Rows}{order}";
+    }
+
+    // Buffers a row's key and measured sizes.
+    private bool ReadRow(DbDataReader reader)
+    {
+        if (_plan.HasIntegerKey)
         {
-            // The values are the first key part, only counted.
-            return $"SELECT COUNT(*) FROM ({inner}) AS {Rows}";
+            _integerKeys.Add(reader.GetInt64(0));
         }
-
-        var (with, key) = RowsOf(inner, withKey);
-        if (_plan.Measured.Count == 0)
+        else
         {
-            return $"{with} SELECT COUNT(*), MAX({key}) FROM {Rows}";
+            var key = new object?[_keyReaders.Length];
+            for (var i = 0; i < key.Length; i++)
+            {
+                key[i] = _keyReaders[i](reader, i);
+            }
+
+            _keys.Add(key);
         }
 
-        var sizes = string.Join(", ", _sizeExpressions);
-        return withKey
-            ? $"{with} SELECT COUNT(*), {sizes}, MAX({key}) FROM {Rows} GROUP BY {sizes} ORDER BY MAX({key}) DESC"
-            : $"{with} SELECT COUNT(*), {sizes} FROM {Rows} GROUP BY {sizes}";
-    }
+        for (var ordinal = _plan.Key.Count; ordinal < _plan.Key.Count + _plan.Measured.Count; ordinal++)
+        {
+            _sizes.Add(reader.IsDBNull(ordinal) ? -1 : reader.GetInt64(ordinal));
+        }
 
-    // SELECT COUNT(*), then per measured column MIN(size), MAX(size) and its values that are not NULL[, MAX(key)]: one row.
-    private string SizeRangeQuery(string inner, bool withKey)
-    {
-        var (with, key) = RowsOf(inner, withKey);
-        var ranges = string.Join(", ", _sizeExpressions.Select((size, i) => $"MIN({size}), MAX({size}), COUNT({Rows}.{_dialect.Quote(Column(i))})"));
-        return withKey ? $"{with} SELECT COUNT(*), {ranges}, MAX({key}) FROM {Rows}" : $"{with} SELECT COUNT(*), {ranges} FROM {Rows}";
-    }
-
-    // WITH rows (key?, c0, c1 …) AS (inner), and the key column as the outer query names it.
-    private (string With, string Key) RowsOf(string inner, bool withKey)
-    {
-        var key = _dialect.Quote(KeyColumn);
-        var columns = string.Join(", ", [.. withKey ? [key] : Array.Empty<string>(), .. _plan.Measured.Select((_, i) => _dialect.Quote(Column(i)))]);
-        return ($"WITH {Rows} ({columns}) AS ({inner})", $"{Rows}.{key}");
+        return true;
     }
 
     private static string Column(int index) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_c{index}");
@@ -250,59 +287,20 @@ internal sealed class BatchProbe<T>
         }
     }
 
-    private object?[] ReadKey(DbDataReader reader)
-    {
-        var key = new object?[_keyReaders.Length];
-        for (var i = 0; i < key.Length; i++)
-        {
-            key[i] = _keyReaders[i](reader, i);
-        }
-
-        return key;
-    }
-
-    // The rows' one combination of sizes, when each column has one size or only NULLs; null when some column has more.
-    private (long Rows, long?[] Sizes)? ReadUniformRun(DbDataReader reader)
-    {
-        var rows = Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture);
-        var sizes = new long?[_plan.Measured.Count];
-        for (var i = 0; i < sizes.Length; i++)
-        {
-            var values = Convert.ToInt64(reader.GetValue(3 + (3 * i)), CultureInfo.InvariantCulture);
-            if (values == 0)
-            {
-                continue;
-            }
-
-            var (least, most) = (Convert.ToInt64(reader.GetValue(1 + (3 * i)), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(2 + (3 * i)), CultureInfo.InvariantCulture));
-            if (values != rows || least != most)
-            {
-                return null;
-            }
-
-            sizes[i] = least;
-        }
-
-        return (rows, sizes);
-    }
-
-    private (long Rows, long?[] Sizes) ReadRun(DbDataReader reader)
-    {
-        var sizes = new long?[_plan.Measured.Count];
-        for (var i = 0; i < sizes.Length; i++)
-        {
-            sizes[i] = reader.IsDBNull(i + 1) ? null : Convert.ToInt64(reader.GetValue(i + 1), CultureInfo.InvariantCulture);
-        }
-
-        return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), sizes);
-    }
-
     // A key part as EF Core would materialise it: the provider's value, through the property's value converter if any.
     private static Func<DbDataReader, int, object?> KeyReader(IProperty property)
     {
         var converter = property.GetTypeMapping().Converter;
         var read = ReadFieldMethod.MakeGenericMethod(converter?.ProviderClrType ?? property.ClrType).CreateDelegate<Func<DbDataReader, int, object?>>();
         return converter is null ? read : (reader, i) => converter.ConvertFromProvider(read(reader, i));
+    }
+
+    // An integer key part as EF Core would materialise it from the database's value.
+    private static Func<long, object?> IntegerKey(IProperty property)
+    {
+        var converter = property.GetTypeMapping().Converter;
+        var provider = converter?.ProviderClrType ?? property.ClrType;
+        return value => Convert.ChangeType(value, provider, CultureInfo.InvariantCulture) is var stored && converter is not null ? converter.ConvertFromProvider(stored) : stored;
     }
 
     private static object? ReadField<TValue>(DbDataReader reader, int ordinal) => reader.GetFieldValue<TValue>(ordinal);

@@ -55,9 +55,7 @@ internal sealed class KeysetPlan<T>
     private readonly Expression<Func<T, bool>> _afterLower;
     private readonly Expression<Func<T, bool>> _upToUpper;
     private readonly Expression<Func<T, bool>> _betweenBounds;
-    private readonly Expression<Func<T, object?[]>> _keyParts;
     private readonly Expression<Func<T, object?[]>> _firstKeyPart;
-    private readonly Expression<Func<T, object?[]>> _measuredValues;
     private readonly Expression<Func<T, object?[]>> _keyAndMeasuredValues;
 
     private KeysetPlan(IQueryable<T> source, IQueryable<T> table, IEntityType entityType, IProperty[] key, IProperty[] measured)
@@ -74,13 +72,13 @@ internal sealed class KeysetPlan<T>
         _afterLower = Expression.Lambda<Func<T, bool>>(After(parts, _lower), entity);
         _upToUpper = Expression.Lambda<Func<T, bool>>(UpTo(parts, _upper), entity);
         _betweenBounds = Expression.Lambda<Func<T, bool>>(Expression.AndAlso(After(parts, _lower), UpTo(parts, _upper)), entity);
-        _keyParts = Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), parts.Select(Box)), entity);
         _firstKeyPart = Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), Box(parts[0])), entity);
-        _measuredValues = measured.Length == 0 ? _firstKeyPart
-            : Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), measured.Select(p => Box(Access(entity, p)))), entity);
+        // A measured key part (a text key) is selected once, as a key part: EF Core would send a repeated column once.
+        var measuredOnly = measured.Where(p => !key.Contains(p)).ToArray();
+        MeasuredOrdinals = [.. measured.Select(p => Array.IndexOf(key, p) is var k and >= 0 ? k : key.Length + Array.IndexOf(measuredOnly, p))];
         _keyAndMeasuredValues = Expression.Lambda<Func<T, object?[]>>(
-            Expression.NewArrayInit(typeof(object), [Box(parts[0]), .. measured.Select(p => Box(Access(entity, p)))]), entity);
-        HasIntegerKey = key.Length == 1 && Type.GetTypeCode(key[0].GetTypeMapping().Converter?.ProviderClrType ?? key[0].ClrType) is >= TypeCode.SByte and <= TypeCode.UInt64;
+            Expression.NewArrayInit(typeof(object), [.. parts.Select(Box), .. measuredOnly.Select(p => Box(Access(entity, p)))]), entity);
+        HasIntegerKey = key.Length == 1 && Type.GetTypeCode(key[0].GetTypeMapping().Converter?.ProviderClrType ?? key[0].ClrType) is >= TypeCode.SByte and <= TypeCode.UInt32 or TypeCode.Int64;
     }
 
     /// <summary>The caller's query with the operators that mean nothing to a batch removed.</summary>
@@ -94,11 +92,17 @@ internal sealed class KeysetPlan<T>
     /// <summary>The text and binary properties whose stored sizes price a batch (<see cref="BatchAggregate"/>).</summary>
     public IReadOnlyList<IProperty> Measured { get; }
 
+    /// <summary>The ordinal of each of <see cref="Measured"/> among the values <see cref="RowsAhead"/> selects.</summary>
+    public IReadOnlyList<int> MeasuredOrdinals { get; }
+
+    /// <summary>How many values <see cref="RowsAhead"/> selects per row: the key parts, then the measured values that are not key parts.</summary>
+    public int RowsAheadWidth => Key.Count + Measured.Count(p => !Key.Contains(p));
+
     public bool HasLower { get; private set; }
 
     /// <summary>
-    /// Whether the key is one integer column, whose <c>MAX</c> over the next rows orders as the keyset does: then one
-    /// query finds a batch's last key and measures its rows (<see cref="NextRows"/>).
+    /// Whether the key is one integer column that a long holds, which orders in the application as in the database: then rows read ahead
+    /// (<see cref="RowsAhead"/>) are put in key order by the application, and the database need not sort them again.
     /// </summary>
     public bool HasIntegerKey { get; }
 
@@ -156,51 +160,31 @@ internal sealed class KeysetPlan<T>
     }
 
     /// <summary>
-    /// The key of the <paramref name="count"/>-th row after the lower bound, in key order: keys only, one row. Nothing when
-    /// fewer rows are left (then <see cref="LastKey"/>).
+    /// The key parts, then the measured values that are not key parts (<see cref="MeasuredOrdinals"/>), of the next
+    /// <paramref name="count"/> rows after the lower bound in key order.
     /// </summary>
-    /// <param name="count">The rows the next batch should hold.</param>
+    /// <param name="count">The most rows to read.</param>
     /// <param name="filtered">The caller's query (<see langword="true"/>) or the whole table (<see cref="Table"/>).</param>
-    public IQueryable<object?[]> UpperKey(int count, bool filtered)
-        => Ordered(AfterLower(filtered), descending: false).Skip(count - 1).Take(1).Select(_keyParts);
-
-    /// <summary>The key of the last row after the lower bound.</summary>
-    public IQueryable<object?[]> LastKey(bool filtered) => Ordered(AfterLower(filtered), descending: true).Take(1).Select(_keyParts);
-
-    /// <summary>
-    /// The key and the measured values (in the order of <see cref="Measured"/>) of the next <paramref name="count"/> rows
-    /// after the lower bound, in key order.
-    /// </summary>
-    public IQueryable<object?[]> NextRows(int count, bool filtered)
-        => Ordered(AfterLower(filtered), descending: false).Take(count).Select(_keyAndMeasuredValues);
-
-    /// <summary>The measured values of the current batch's rows, in the order of <see cref="Measured"/>; the first key part when none is measured.</summary>
-    public IQueryable<object?[]> BatchValues(bool filtered) => InBatch(filtered).Select(_measuredValues);
+    public IQueryable<object?[]> RowsAhead(int count, bool filtered)
+        => Ordered(AfterLower(filtered)).Take(count).Select(_keyAndMeasuredValues);
 
     /// <summary>The first key part of the rows after the lower bound: what counting them needs.</summary>
     public IQueryable<object?[]> RemainingKeys(bool filtered) => AfterLower(filtered).Select(_firstKeyPart);
 
-    private IQueryable<T> Ordered(IQueryable<T> query, bool descending)
+    private IQueryable<T> Ordered(IQueryable<T> query)
     {
         for (var i = 0; i < Key.Count; i++)
         {
             var entity = Expression.Parameter(typeof(T), "e");
             var part = Expression.Lambda(Access(entity, Key[i]), entity);
-            var method = (i == 0, descending) switch
-            {
-                (true, false) => nameof(Queryable.OrderBy),
-                (true, true) => nameof(Queryable.OrderByDescending),
-                (false, false) => nameof(Queryable.ThenBy),
-                (false, true) => nameof(Queryable.ThenByDescending),
-            };
             query = query.Provider.CreateQuery<T>(
-                Expression.Call(typeof(Queryable), method, [typeof(T), Key[i].ClrType], query.Expression, Expression.Quote(part)));
+                Expression.Call(typeof(Queryable), i == 0 ? nameof(Queryable.OrderBy) : nameof(Queryable.ThenBy), [typeof(T), Key[i].ClrType], query.Expression, Expression.Quote(part)));
         }
 
         return query;
     }
 
-    /// <summary>Sets the lower bound to a key read by <see cref="UpperKey"/> (or restored from a checkpoint).</summary>
+    /// <summary>Sets the lower bound to a key read by <see cref="RowsAhead"/> (or restored from a checkpoint).</summary>
     public void SetLower(IReadOnlyList<object?> key)
     {
         Set(_lower, key);

@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using BulkSafety.SafePaths;
 using BulkSafety.Tests.Infrastructure;
 using IncidentReplay.Model;
@@ -125,6 +126,55 @@ public sealed class BatchPacingTests
 
         Assert.Equal(500, result.Rows);
         Assert.Contains(progress.Reports, r => r.State == waiting);
+    }
+
+    // The job reads the keys and sizes of many batches' rows at once; rows that grew while it waited (or longer ago than a
+    // second) must be read again, or their batch is priced at their old size.
+    [Theory]
+    [InlineData("a wait for a probe")]
+    [InlineData("two seconds without a wait")]
+    public async Task RowsReadAhead_AreReadAgain_AfterAWaitOrASecond(string between)
+    {
+        using var harness = new GuardHarness(o => o.MaxTableFraction = 1);
+        var spam = harness.SeedPosts(300);
+        var grown = false;
+        void Grow()
+        {
+            if (!grown)
+            {
+                grown = true;
+                using var writer = harness.Unguarded();
+                writer.Posts.Where(p => p.GroupId == spam).ExecuteUpdate(s => s.SetProperty(p => p.Body, new string('g', 5_000)));
+            }
+        }
+
+        var waits = between == "a wait for a probe";
+        var progress = new ProgressLog(p =>
+        {
+            if (waits ? p.State == BatchState.WaitingForProbe : p is { State: BatchState.Running, Batches: 1 })
+            {
+                Grow();
+                if (!waits)
+                {
+                    harness.Clock.Advance(TimeSpan.FromSeconds(2));
+                }
+            }
+        });
+        await using var context = harness.Guarded();
+        var options = new BatchOptions { MaxRowsPerBatch = 100, ProbeInterval = TimeSpan.FromSeconds(1) };
+        if (waits)
+        {
+            options.PacingProbes.Add(new ScriptedProbe(false, true));
+        }
+
+        var result = await harness.Clock.DriveAsync(context.Posts.Where(p => p.GroupId == spam).DeleteInBatchesAsync(options, progress), TimeSpan.FromSeconds(1));
+
+        Assert.True(grown);
+        Assert.Equal(300, result.Rows);
+        var (first, second) = (progress.Batches[0], progress.Batches[1]);
+        var perRowBefore = first.Bytes / first.Rows;
+        var perRowAfter = (second.Bytes - first.Bytes) / (second.Rows - first.Rows);
+        Assert.True(perRowAfter > 10 * perRowBefore, $"rows of 5,000 B priced at {perRowAfter} B each, rows of 100 B at {perRowBefore} B");
     }
 
     [Fact]
