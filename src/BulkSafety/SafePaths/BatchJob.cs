@@ -16,8 +16,10 @@ namespace BulkSafety.SafePaths;
 internal sealed class BatchJob<T>
 {
     // How far a job reads ahead, in batches of the most rows: one read serves that many batches when the job runs without
-    // waiting, and holds at most this many rows' keys and sizes (about 9 MB at the default 10,000 rows per batch).
+    // waiting. It holds each row's key and sizes (about 2.5 MB for 160,000 rows of an integer key and one text column), and
+    // never more than MaxRowsReadAhead rows, which is therefore also the most rows of one batch.
     private const int ReadAheadBatches = 16;
+    private const int MaxRowsReadAhead = 1_000_000;
 
     // Rows read ahead are used for this long, and not at all once the job has waited: a batch is priced from its rows as
     // they were at most this long ago (a wait for the budget or a probe can be minutes).
@@ -95,6 +97,8 @@ internal sealed class BatchJob<T>
 
     private string Operation => _setters is null ? "delete" : "update";
 
+    private int ReadAheadRows => (int)Math.Min((long)_maxRows * ReadAheadBatches, MaxRowsReadAhead);
+
     private RowChangeKind Kind => _setters is null ? RowChangeKind.Delete : RowChangeKind.Update;
 
     public static async Task<BatchResult> RunAsync(IQueryable<T> source, UpdateSetters<T>? setters, BatchOptions? options, IProgress<BatchProgress>? progress, CancellationToken cancellationToken)
@@ -150,7 +154,7 @@ internal sealed class BatchJob<T>
                 resumed = await ResumeAsync(checkpoint, cancellationToken).ConfigureAwait(false);
             }
 
-            await ReadAheadAsync(_maxRows * ReadAheadBatches, cancellationToken).ConfigureAwait(false);
+            await ReadAheadAsync(ReadAheadRows, cancellationToken).ConfigureAwait(false);
             if (_probe.ReachedEnd && _countRows)
             {
                 // The read found every row to go: counting them again would read them all a second time.
@@ -366,7 +370,7 @@ internal sealed class BatchJob<T>
         {
             cancellationToken.ThrowIfCancellationRequested();
             await WaitForProbesAsync(cancellationToken).ConfigureAwait(false);
-            var rows = sizer.NextRowCount();
+            var rows = Math.Min(sizer.NextRowCount(), ReadAheadRows);
             object?[] upper;
             BatchEstimator.Measurement measurement;
             UnitOfWorkEstimate estimate;
@@ -376,7 +380,7 @@ internal sealed class BatchJob<T>
                 // left than the batch wants and more may follow, and when the rows were read too long ago.
                 if (_probe.Buffered == 0 || (_probe.Buffered < rows && !_probe.ReachedEnd) || _time.GetElapsedTime(_readAt) > ReadAheadAge)
                 {
-                    await ReadAheadAsync(Math.Max(rows, _maxRows * ReadAheadBatches), cancellationToken).ConfigureAwait(false);
+                    await ReadAheadAsync(ReadAheadRows, cancellationToken).ConfigureAwait(false);
                     if (_probe.Buffered == 0)
                     {
                         return;

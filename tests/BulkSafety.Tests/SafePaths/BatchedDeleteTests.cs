@@ -31,6 +31,26 @@ public sealed class BatchedDeleteTests
         Assert.Equal(result.Bytes, progress.Reports[^1].Bytes);
     }
 
+    // With every limit lifted a batch may hold as many rows as a read ahead holds (1,000,000): all of these, at once.
+    [Fact]
+    public async Task Delete_WithEveryLimitLifted_IsOneBatch()
+    {
+        using var harness = new GuardHarness(o =>
+        {
+            o.MaxTableFraction = 1;
+            o.MaxBytesPerMinute = long.MaxValue / 4;
+            o.MaxBytesPerUnitOfWork = long.MaxValue / 4;
+            o.MaxRowsPerUnitOfWork = int.MaxValue;
+        });
+        var spam = harness.SeedPosts(1_000);
+        await using var context = harness.Guarded();
+
+        var result = await context.Posts.Where(p => p.GroupId == spam).DeleteInBatchesAsync(new BatchOptions { MaxRowsPerBatch = int.MaxValue, TargetBytesPerBatch = long.MaxValue });
+
+        Assert.Equal((1_000L, 1), (result.Rows, result.Batches));
+        Assert.Equal(0, harness.Count<Post>());
+    }
+
     [Fact]
     public async Task Delete_RecordsEveryBatchInTheGuardsLedger()
     {
