@@ -5,8 +5,8 @@ using Microsoft.EntityFrameworkCore.Metadata;
 namespace BulkSafety.SafePaths;
 
 /// <summary>
-/// Prices a batch from what the database computed over its rows (<see cref="BatchAggregate"/>): the rows of each
-/// combination of stored text and binary sizes in the columns of the entity's table(s), fixed widths from the model,
+/// Prices a batch from the stored sizes the database measured for its rows (<see cref="BatchAggregate"/>): runs of rows
+/// with the same text and binary sizes in the columns of the entity's table(s), fixed widths from the model,
 /// through the guard's replication profile. A MySQL row-binlog batch is priced as the one statement it is (one
 /// Annotate_rows and Table_map, rows packed into 8 KB Rows events); other profiles as the sum of their rows. The
 /// checkpoint row of a named job is part of the batch.
@@ -43,7 +43,7 @@ internal sealed class BatchEstimator
             .Where(t => kind != RowChangeKind.Update || t.Assigned.Contains(true))];
     }
 
-    /// <summary>Prices each row of the batch, per table: each combination of sizes once, for all its rows.</summary>
+    /// <summary>Prices each row of the batch, per table: each run of equal sizes once, for all its rows.</summary>
     public Measurement Measure(BatchAggregate aggregate)
     {
         var perTable = new long[_tables.Length][];

@@ -1,8 +1,11 @@
+using System.Data;
+using System.Data.Common;
 using System.ComponentModel.DataAnnotations;
 using BenchmarkDotNet.Attributes;
 using BulkSafety.SafePaths;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace BulkSafety.Benchmarks.SafePaths;
 
@@ -15,8 +18,9 @@ namespace BulkSafety.Benchmarks.SafePaths;
 /// of N rows — the statement the guard exists to stop. Two more methods split the difference, and neither is a way to
 /// use the API: the same job with every budget out of reach (one batch of all the rows), which leaves what the job does
 /// per row and per job; and keyset batches of <see cref="BatchOptions.DefaultMaxRowsPerBatch"/> rows without the guard,
-/// reading only each batch's last key, which is what batching alone costs — a commit per batch. One subclass per
-/// database.
+/// reading only each batch's last key, which is what batching alone costs — a commit per batch — once at
+/// <see cref="BatchOptions.DefaultMaxRowsPerBatch"/> rows and once at the job's own batch size (its byte target makes its
+/// batches smaller where rows log more bytes). One subclass per database.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
@@ -25,6 +29,7 @@ public abstract class BatchedDeleteBenchmarks
     private DbContextOptions<ItemsContext> _plain = null!;
     private DbContextOptions<ItemsContext> _guarded = null!;
     private DbContextOptions<ItemsContext> _guardedWithoutLimits = null!;
+    private int _jobBatchRows;
 
     [Params(100_000)]
     public int Rows { get; set; }
@@ -42,6 +47,12 @@ public abstract class BatchedDeleteBenchmarks
             o.MaxRowsPerUnitOfWork = int.MaxValue;
         }).Options;
         CreateTemplate();
+
+        // The rows of the job's average batch, from one run.
+        Seed();
+        using var context = new ItemsContext(_guarded);
+        var job = context.Items.Where(i => i.GroupId == 1).DeleteInBatchesAsync().GetAwaiter().GetResult();
+        _jobBatchRows = (int)Math.Ceiling((double)job.Rows / job.Batches);
     }
 
     [IterationSetup]
@@ -70,7 +81,12 @@ public abstract class BatchedDeleteBenchmarks
     }
 
     [Benchmark]
-    public async Task<long> KeysetBatchesWithoutReadingRows()
+    public Task<long> KeysetBatchesWithoutReadingRows() => KeysetBatchesAsync(BatchOptions.DefaultMaxRowsPerBatch);
+
+    [Benchmark]
+    public Task<long> KeysetBatchesOfTheJobsSize() => KeysetBatchesAsync(_jobBatchRows);
+
+    private async Task<long> KeysetBatchesAsync(int batchRows)
     {
         await using var context = new ItemsContext(_plain);
         var matching = context.Items.Where(i => i.GroupId == 1);
@@ -78,7 +94,7 @@ public abstract class BatchedDeleteBenchmarks
         long after = 0;
         while (true)
         {
-            var last = await matching.Where(i => i.Id > after).OrderBy(i => i.Id).Select(i => i.Id).Skip(BatchOptions.DefaultMaxRowsPerBatch - 1).FirstOrDefaultAsync();
+            var last = await matching.Where(i => i.Id > after).OrderBy(i => i.Id).Select(i => i.Id).Skip(batchRows - 1).FirstOrDefaultAsync();
             var upTo = last == 0 ? long.MaxValue : last;
             var batch = await matching.Where(i => i.Id > after && i.Id <= upTo).ExecuteDeleteAsync();
             deleted += batch;
@@ -133,6 +149,14 @@ public class SqliteBatchedDeleteBenchmarks : BatchedDeleteBenchmarks
     [Params("memory", "file")]
     public string Storage { get; set; } = "memory";
 
+    /// <summary>
+    /// <c>PRAGMA synchronous</c> of every connection to the file: <c>FULL</c> (SQLite's default) syncs the WAL at every
+    /// commit, <c>NORMAL</c> only at checkpoints — what batching costs apart from the sync of each batch's commit. An
+    /// in-memory database has nothing to sync.
+    /// </summary>
+    [Params("FULL", "NORMAL")]
+    public string Synchronous { get; set; } = "FULL";
+
     private string TemplateFile => Path.Combine(_directory, "template.db");
 
     private string CopyFile => Path.Combine(_directory, "copy.db");
@@ -141,7 +165,11 @@ public class SqliteBatchedDeleteBenchmarks : BatchedDeleteBenchmarks
     {
         if (Storage == "memory")
         {
-            _memory.Open();
+            if (_memory.State != ConnectionState.Open)
+            {
+                _memory.Open();
+            }
+
             _template.BackupDatabase(_memory);
         }
         else
@@ -164,7 +192,7 @@ public class SqliteBatchedDeleteBenchmarks : BatchedDeleteBenchmarks
     protected override DbContextOptionsBuilder<ItemsContext> Options()
         => Storage == "memory"
             ? new DbContextOptionsBuilder<ItemsContext>().UseSqlite(_memory)
-            : new DbContextOptionsBuilder<ItemsContext>().UseSqlite($"Data Source={CopyFile};Pooling=false");
+            : new DbContextOptionsBuilder<ItemsContext>().UseSqlite($"Data Source={CopyFile};Pooling=false").AddInterceptors(new SynchronousPragma(Synchronous));
 
     protected override void CreateTemplate()
     {
@@ -183,6 +211,26 @@ public class SqliteBatchedDeleteBenchmarks : BatchedDeleteBenchmarks
             context.Database.ExecuteSql($"PRAGMA journal_mode = WAL");
             _template.Close();
         }
+    }
+}
+
+/// <summary>Sets <c>PRAGMA synchronous</c> on every connection as it opens (the setting is the connection's).</summary>
+internal sealed class SynchronousPragma(string mode) : DbConnectionInterceptor
+{
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        => Set(connection);
+
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        Set(connection);
+        return Task.CompletedTask;
+    }
+
+    private void Set(DbConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"PRAGMA synchronous = {mode}";
+        command.ExecuteNonQuery();
     }
 }
 
