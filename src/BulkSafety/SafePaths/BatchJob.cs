@@ -9,9 +9,9 @@ namespace BulkSafety.SafePaths;
 
 /// <summary>
 /// One run of a batched delete or update: reads ahead the keys and stored sizes of the next rows
-/// (<see cref="BatchProbe{T}"/>), cuts the next batch from them and prices it, waits for the pacing probes and for room in the budget, runs the
-/// batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a named job), records it in
-/// the guard's ledger, reports progress — until no row is left.
+/// (<see cref="BatchProbe{T}"/>), cuts the next batch from them and prices it, waits for the pacing probes and for room
+/// in the budget, runs the batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a
+/// named job), records it in the guard's ledger, reports progress — until no row is left.
 /// </summary>
 internal sealed class BatchJob<T>
 {

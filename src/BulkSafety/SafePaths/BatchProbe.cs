@@ -97,42 +97,13 @@ internal sealed class BatchProbe<T>
                 {
                     // The query orders its LIMIT; the outer SELECT need not keep that order, and ordering here is cheaper
                     // than asking the database to sort again (SQLite would).
-                    PutInKeyOrder();
+                    KeyOrder.Sort(_integerKeys, _sizes, _plan.Measured.Count);
                 }
 
                 ReachedEnd = Read < rows;
                 return true;
             },
             cancellationToken);
-
-    private void PutInKeyOrder()
-    {
-        var keys = CollectionsMarshal.AsSpan(_integerKeys);
-        var ordered = true;
-        for (var i = 1; i < keys.Length && ordered; i++)
-        {
-            ordered = keys[i] >= keys[i - 1];
-        }
-
-        if (ordered)
-        {
-            return;
-        }
-
-        var width = _plan.Measured.Count;
-        var rows = new int[keys.Length];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            rows[i] = i;
-        }
-
-        keys.Sort(rows.AsSpan());
-        var sizes = _sizes.ToArray();
-        for (var i = 0; i < rows.Length; i++)
-        {
-            sizes.AsSpan(rows[i] * width, width).CopyTo(CollectionsMarshal.AsSpan(_sizes).Slice(i * width, width));
-        }
-    }
 
     /// <summary>Forgets the rows read ahead: the job waited, and they may have changed since.</summary>
     public void Discard()
