@@ -43,18 +43,25 @@ internal sealed class BatchEstimator
             .Where(t => kind != RowChangeKind.Update || t.Assigned.Contains(true))];
     }
 
-    /// <summary>Prices each row of the batch, per table: each run of equal sizes once, for all its rows.</summary>
+    /// <summary>Prices each row of the batch, per table: each combination of sizes once, for all the runs that have it.</summary>
     public Measurement Measure(BatchAggregate aggregate)
     {
         var perTable = new long[_tables.Length][];
         var perRow = new long[aggregate.Rows];
+        var priced = new Dictionary<long?[], long>(SizesComparer.Instance);
         for (var t = 0; t < _tables.Length; t++)
         {
             var bytes = perTable[t] = new long[aggregate.Rows];
             var row = 0;
+            priced.Clear();
             foreach (var (rows, sizes) in aggregate.Runs)
             {
-                bytes.AsSpan(row, (int)rows).Fill(_tables[t].RowBytes(_profile, _kind, sizes));
+                if (!priced.TryGetValue(sizes, out var rowBytes))
+                {
+                    priced[sizes] = rowBytes = _tables[t].RowBytes(_profile, _kind, sizes);
+                }
+
+                bytes.AsSpan(row, (int)rows).Fill(rowBytes);
                 row += (int)rows;
             }
 
@@ -98,6 +105,25 @@ internal sealed class BatchEstimator
 
     /// <summary>Each row's bytes per table (MySQL: its row images; others: its whole statement) and in total.</summary>
     public sealed record Measurement(long[][] PerTable, long[] PerRow);
+
+    /// <summary>Compares combinations of sizes by their values: runs apart in the batch often have the same.</summary>
+    private sealed class SizesComparer : IEqualityComparer<long?[]>
+    {
+        public static SizesComparer Instance { get; } = new();
+
+        public bool Equals(long?[]? x, long?[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(long?[] obj)
+        {
+            var hash = default(HashCode);
+            foreach (var size in obj)
+            {
+                hash.Add(size);
+            }
+
+            return hash.ToHashCode();
+        }
+    }
 
     /// <summary>How to fill one table's row values from a combination of measured sizes.</summary>
     private sealed class TablePlan

@@ -11,8 +11,8 @@ namespace BulkSafety.Benchmarks.SafePaths;
 
 /// <summary>
 /// Throughput of DeleteInBatchesAsync against one unbounded, unguarded ExecuteDelete of the same rows: a table of 2N rows
-/// of ~250 B, every other row matching the filter, N deleted; each iteration starts from a freshly seeded table. The
-/// batched job keeps the guard's per-unit budgets (batches of at most 1 MiB of estimated log and
+/// of ~250 B (bodies of one length, or of lengths varying row by row), every other row matching the filter, N deleted;
+/// each iteration starts from a freshly seeded table. The batched job keeps the guard's per-unit budgets (batches of at most 1 MiB of estimated log and
 /// <see cref="BatchOptions.DefaultMaxRowsPerBatch"/> rows); its bytes-per-minute budget is set out of reach (window pacing
 /// off), because pacing is a rate limit by design, not a cost of the mechanism. The unbounded delete is one transaction
 /// of N rows — the statement the guard exists to stop. Two more methods split the difference, and neither is a way to
@@ -33,6 +33,16 @@ public abstract class BatchedDeleteBenchmarks
 
     [Params(100_000)]
     public int Rows { get; set; }
+
+    /// <summary>
+    /// The bodies' lengths: all 200 characters (<c>uniform</c>), or 150–250 from one row to the next (<c>mixed</c>, 101
+    /// lengths, about 200 on average), as text in a real table has.
+    /// </summary>
+    [Params("uniform", "mixed")]
+    public string Bodies { get; set; } = "uniform";
+
+    /// <summary>The SQL expression of row i's body length, for <see cref="Bodies"/>.</summary>
+    protected string BodyLength(string i) => Bodies == "uniform" ? "200" : $"150 + ({i} * 37) % 101";
 
     [GlobalSetup]
     public void Setup()
@@ -201,10 +211,12 @@ public class SqliteBatchedDeleteBenchmarks : BatchedDeleteBenchmarks
         _template.Open();
         using var context = new ItemsContext(new DbContextOptionsBuilder<ItemsContext>().UseSqlite(_template).Options);
         context.Database.EnsureCreated();
-        context.Database.ExecuteSql($"""
+        // The body length is SQL text (an expression of i), not a value a parameter could carry.
+        var seed = $"""
             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {2 * Rows})
-            INSERT INTO Items (Id, GroupId, Body, CreatedAt) SELECT i, 1 + (i % 2), printf('%.200c', 'b'), '2025-01-31 12:00:00' FROM n
-            """);
+            INSERT INTO Items (Id, GroupId, Body, CreatedAt) SELECT i, 1 + (i % 2), printf('%.*c', {BodyLength("i")}, 'b'), '2025-01-31 12:00:00' FROM n
+            """;
+        context.Database.ExecuteSqlRaw(seed);
         if (Storage == "file")
         {
             // WAL mode is a property of the file: the copies inherit it. Closing checkpoints the WAL into the file.
@@ -249,10 +261,11 @@ public class PostgresBatchedDeleteBenchmarks : BatchedDeleteBenchmarks
     {
         using var context = new ItemsContext(Options().Options);
         context.Database.ExecuteSql($"""TRUNCATE "Items" """);
-        context.Database.ExecuteSql($"""
+        var seed = $"""
             INSERT INTO "Items" ("Id", "GroupId", "Body", "CreatedAt")
-            SELECT i, 1 + (i % 2), repeat('b', 200), TIMESTAMP '2025-01-31 12:00:00' FROM generate_series(1, {2 * Rows}) AS i
-            """);
+            SELECT i, 1 + (i % 2), repeat('b', {BodyLength("i")}), TIMESTAMP '2025-01-31 12:00:00' FROM generate_series(1, {2 * Rows}) AS i
+            """;
+        context.Database.ExecuteSqlRaw(seed);
         // The insert's 200,000 changes reach the statistics when the session next flushes them (at most once a second),
         // which can be after the ANALYZE below: the table would then look changed since its last analysis, and the guard
         // would count its rows instead of reading pg_class.reltuples. An application's table has settled statistics.
