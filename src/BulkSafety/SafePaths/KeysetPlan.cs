@@ -95,14 +95,18 @@ internal sealed class KeysetPlan<T>
     /// <summary>The ordinal of each of <see cref="Measured"/> among the values <see cref="RowsAhead"/> selects.</summary>
     public IReadOnlyList<int> MeasuredOrdinals { get; }
 
-    /// <summary>How many values <see cref="RowsAhead"/> selects per row: the key parts, then the measured values that are not key parts.</summary>
+    /// <summary>
+    /// How many values <see cref="RowsAhead"/> selects per row: the key parts, then the measured values that are not key
+    /// parts.
+    /// </summary>
     public int RowsAheadWidth => Key.Count + Measured.Count(p => !Key.Contains(p));
 
     public bool HasLower { get; private set; }
 
     /// <summary>
-    /// Whether the key is one integer column that a long holds, which orders in the application as in the database: then rows read ahead
-    /// (<see cref="RowsAhead"/>) are put in key order by the application, and the database need not sort them again.
+    /// Whether the key is one integer column that a long holds, which orders in the application as in the database: then
+    /// rows read ahead (<see cref="RowsAhead"/>) are put in key order by the application, and the database need not sort
+    /// them again.
     /// </summary>
     public bool HasIntegerKey { get; }
 
@@ -112,22 +116,13 @@ internal sealed class KeysetPlan<T>
     /// </summary>
     public IQueryable<T> Table { get; }
 
-    /// <summary>The rows of the query after the lower bound (all of them before the first batch).</summary>
-    public IQueryable<T> Remaining => AfterLower(filtered: true);
-
     /// <summary>The current batch: the rows of the query after the lower bound and at or before the upper bound.</summary>
-    public IQueryable<T> Batch => InBatch(filtered: true);
+    public IQueryable<T> Batch => HasLower ? Source.Where(_betweenBounds) : Source.Where(_upToUpper);
 
     private IQueryable<T> AfterLower(bool filtered)
     {
         var rows = filtered ? Source : Table;
         return HasLower ? rows.Where(_afterLower) : rows;
-    }
-
-    private IQueryable<T> InBatch(bool filtered)
-    {
-        var rows = filtered ? Source : Table;
-        return HasLower ? rows.Where(_betweenBounds) : rows.Where(_upToUpper);
     }
 
     /// <summary>Validates <paramref name="source"/> and builds its plan.</summary>
