@@ -127,6 +127,35 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
         Assert.Equal(materialised, result.Bytes);
     }
 
+    // A key that is not one integer column is read ahead as EF Core materialises it (text and uuid through Npgsql) and
+    // ordered by the database, by its collation and uuid order, which are what the batches' key ranges compare by.
+    [Fact]
+    public async Task ACompositeTextAndUuidKey_IsWalkedInTheDatabasesOrder_AndEveryFlaggedRowIsDeletedOnce()
+    {
+        await fixture.Server.ExecuteAsync("DROP DATABASE IF EXISTS safe_paths_composite WITH (FORCE)");
+        await fixture.Server.ExecuteAsync("CREATE DATABASE safe_paths_composite");
+        var connectionString = new Npgsql.NpgsqlConnectionStringBuilder(fixture.Server.ConnectionString) { Database = "safe_paths_composite" }.ConnectionString;
+        await using (var seed = new TenantItemContext(new DbContextOptionsBuilder<TenantItemContext>().UseNpgsql(connectionString).Options))
+        {
+            await seed.Database.EnsureCreatedAsync();
+            string[] tenants = ["a", "B", "c", "É", "e", "Z", "z", "10", "9", "ä"];
+            for (var i = 0; i < 600; i++)
+            {
+                seed.Items.Add(new TenantItem { Tenant = tenants[i % tenants.Length], Id = Guid.NewGuid(), Flagged = i % 3 != 0, Payload = new string('p', 20 + (i % 7)) });
+            }
+
+            await seed.SaveChangesAsync();
+        }
+
+        await using var context = new TenantItemContext(new DbContextOptionsBuilder<TenantItemContext>().UseNpgsql(connectionString).UseBulkSafety(o => o.MaxTableFraction = 1).Options);
+        var result = await context.Items.Where(i => i.Flagged).DeleteInBatchesAsync(new BatchOptions { MaxRowsPerBatch = 7 });
+
+        await using var check = new TenantItemContext(new DbContextOptionsBuilder<TenantItemContext>().UseNpgsql(connectionString).Options);
+        Assert.Equal((400L, 58), (result.Rows, result.Batches));
+        Assert.Equal(200, await check.Items.CountAsync());
+        Assert.False(await check.Items.AnyAsync(i => i.Flagged));
+    }
+
     [Fact]
     public async Task AFilterCallingAVolatileFunction_IsNotEvaluatedByTheProbes_AndEveryMatchingRowIsStillDeleted()
     {
@@ -211,4 +240,27 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
         {
         }
     }
+}
+
+/// <summary>A row keyed by a tenant's text and a uuid: a key the application cannot order as the database does.</summary>
+public sealed class TenantItem
+{
+    public required string Tenant { get; set; }
+
+    public Guid Id { get; set; }
+
+    public bool Flagged { get; set; }
+
+    public required string Payload { get; set; }
+}
+
+public sealed class TenantItemContext(DbContextOptions<TenantItemContext> options) : DbContext(options)
+{
+    public DbSet<TenantItem> Items => Set<TenantItem>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) => modelBuilder.Entity<TenantItem>(e =>
+    {
+        e.ToTable("tenant_items");
+        e.HasKey(i => new { i.Tenant, i.Id });
+    });
 }
