@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text;
 using BulkSafety.Databases;
 using BulkSafety.Estimation;
 using BulkSafety.Interception;

@@ -68,26 +68,10 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
         // Sizes on both sides of the 126-byte header and the TOAST threshold, two-byte characters in a third of them;
         // logical + REPLICA IDENTITY FULL logs every old value, so each row's cost depends on its own size. Few enough rows
         // for one batch, so that one batch compares with one SaveChanges.
-        var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_pricing", rows: 190, flagEvery: 2);
-        await using (var seed = database.Unguarded())
-        {
-            await seed.Database.ExecuteSqlRawAsync("""UPDATE batch_items SET "Payload" = repeat(CASE WHEN "Id" % 3 = 0 THEN 'é' ELSE 'p' END, (("Id" * 47) % 3000)::int)""");
-        }
-
-        var profile = ReplicationProfile.PostgresWal(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full);
-        long materialised;
-        await using (var dryRun = database.Guarded(o => o.Profile = profile))
-        {
-            dryRun.Items.RemoveRange(await dryRun.Items.Where(i => i.Flagged).ToListAsync());
-            materialised = dryRun.EstimatePendingChanges().EstimatedBytes;
-        }
-
-        await using var context = database.Guarded(o =>
-        {
-            o.Profile = profile;
-            o.MaxTableFraction = 1;
-        });
-        var result = await context.Items.Where(i => i.Flagged).DeleteInBatchesAsync(new BatchOptions { TargetBytesPerBatch = 64 * 1024 * 1024 });
+        var (result, materialised) = await DeleteAndMaterialiseAsync(
+            "safe_paths_pricing",
+            """UPDATE batch_items SET "Payload" = repeat(CASE WHEN "Id" % 3 = 0 THEN 'é' ELSE 'p' END, (("Id" * 47) % 3000)::int)""",
+            BatchOptions.DefaultMaxRowsPerBatch);
 
         Assert.Equal((95L, 1), (result.Rows, result.Batches));
         Assert.Equal(materialised, result.Bytes);
@@ -96,32 +80,12 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
     [Fact]
     public async Task BatchesOfOneSize_ThenOfMixedSizes_CostWhatTheirMaterialisedRowsCost()
     {
-        // The flagged rows up to Id 76 — the first two batches of 19 — have one payload size and are priced from MIN and
-        // MAX; from the third batch on the sizes differ and the batches are priced by their size groups.
-        var database = await BatchItemsDatabase.CreateAsync(fixture.Server, "safe_paths_uniform", rows: 190, flagEvery: 2);
-        await using (var seed = database.Unguarded())
-        {
-            await seed.Database.ExecuteSqlRawAsync("""UPDATE batch_items SET "Payload" = repeat('p', CASE WHEN "Id" <= 76 THEN 300 ELSE (("Id" * 47) % 3000)::int END)""");
-        }
-
-        var profile = ReplicationProfile.PostgresWal(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full);
-        long materialised = 0;
-        await using (var dryRun = database.Guarded(o => o.Profile = profile))
-        {
-            foreach (var batch in (await dryRun.Items.Where(i => i.Flagged).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync()).Chunk(19))
-            {
-                dryRun.ChangeTracker.Clear();
-                dryRun.Items.RemoveRange(await dryRun.Items.Where(i => batch.Contains(i.Id)).ToListAsync());
-                materialised += dryRun.EstimatePendingChanges().EstimatedBytes;
-            }
-        }
-
-        await using var context = database.Guarded(o =>
-        {
-            o.Profile = profile;
-            o.MaxTableFraction = 1;
-        });
-        var result = await context.Items.Where(i => i.Flagged).DeleteInBatchesAsync(new BatchOptions { TargetBytesPerBatch = 64 * 1024 * 1024, MaxRowsPerBatch = 19 });
+        // The flagged rows up to Id 76 — the first two batches of 19 — have one payload size, each batch one run of
+        // sizes; from the third batch on the sizes differ from row to row, a run per row.
+        var (result, materialised) = await DeleteAndMaterialiseAsync(
+            "safe_paths_uniform",
+            """UPDATE batch_items SET "Payload" = repeat('p', CASE WHEN "Id" <= 76 THEN 300 ELSE (("Id" * 47) % 3000)::int END)""",
+            batchRows: 19);
 
         Assert.Equal((95L, 5), (result.Rows, result.Batches));
         Assert.Equal(materialised, result.Bytes);
@@ -209,6 +173,38 @@ public sealed class PostgresBatchTests(PostgresFixture fixture, ITestOutputHelpe
             await using var check = database.Unguarded();
             Assert.Equal(0, await check.Database.SqlQueryRaw<int>($"SELECT count(*)::int AS \"Value\" FROM {BatchCheckpointStore.TableName}").SingleAsync());
         }
+    }
+
+    // Over 190 items, every other one flagged and their payloads set by payloadSql, under logical + REPLICA IDENTITY FULL:
+    // the batched delete of the flagged items in batches of batchRows, and what the same batches cost materialised and
+    // priced one SaveChanges each.
+    private async Task<(BatchResult Result, long Materialised)> DeleteAndMaterialiseAsync(string name, string payloadSql, int batchRows)
+    {
+        var database = await BatchItemsDatabase.CreateAsync(fixture.Server, name, rows: 190, flagEvery: 2);
+        await using (var seed = database.Unguarded())
+        {
+            await seed.Database.ExecuteSqlRawAsync(payloadSql);
+        }
+
+        var profile = ReplicationProfile.PostgresWal(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full);
+        long materialised = 0;
+        await using (var dryRun = database.Guarded(o => o.Profile = profile))
+        {
+            foreach (var batch in (await dryRun.Items.Where(i => i.Flagged).OrderBy(i => i.Id).Select(i => i.Id).ToListAsync()).Chunk(batchRows))
+            {
+                dryRun.ChangeTracker.Clear();
+                dryRun.Items.RemoveRange(await dryRun.Items.Where(i => batch.Contains(i.Id)).ToListAsync());
+                materialised += dryRun.EstimatePendingChanges().EstimatedBytes;
+            }
+        }
+
+        await using var context = database.Guarded(o =>
+        {
+            o.Profile = profile;
+            o.MaxTableFraction = 1;
+        });
+        var result = await context.Items.Where(i => i.Flagged).DeleteInBatchesAsync(new BatchOptions { TargetBytesPerBatch = 64 * 1024 * 1024, MaxRowsPerBatch = batchRows });
+        return (result, materialised);
     }
 
     private async Task<ReplicationProfile> ProfileAsync()

@@ -55,10 +55,10 @@ public sealed class BatchPricingTests
     [InlineData(true)]
     public async Task BatchesOfOneSizePerColumn_ThenOfMixedSizes_CostWhatTheirMaterialisedRowsCost(bool useMaxRowsPerBatchOf7)
     {
-        // Batches whose every value of a column has one size (or is NULL) are priced from one pass of MIN and MAX; the
-        // first batch where a column's sizes differ, or NULLs mix with values, is priced by its size groups, and so is
-        // every batch after it. Groups 1–21 have equal sizes (HTML NULL in 1–14, 120 bytes in 15–21), 22–35 mix NULLs
-        // with values of one size, 36–49 mix sizes: priced as if uniform, any of these would cost otherwise.
+        // A batch is priced from its rows' sizes as runs of equal sizes in key order, each combination once: batches of
+        // one run, of NULLs mixed with values, and of mixed sizes must each cost what their rows cost. Groups 1–21 have
+        // equal sizes (HTML NULL in 1–14, 120 bytes in 15–21), 22–35 mix NULLs with values of one size, 36–49 mix sizes:
+        // priced as if uniform, any of these would cost otherwise.
         using var harness = new GuardHarness(o => o.Profile = ReplicationProfile.PostgresWal(PostgresWalLevel.Logical, PostgresReplicaIdentity.Full, includeFullPageImages: false));
         await using (var seed = harness.Unguarded())
         {
