@@ -59,6 +59,9 @@ internal static class DatabaseCascadeProbe
         var connection = database.GetDbConnection();
         if (DatabaseDialect.Detect(database.ProviderName, connection) is not { } dialect)
         {
+            // An engine the guard does not probe (SQL Server…): the rows its cascades delete are as unknown as a refused
+            // probe's, never zero.
+            estimate.AddUncountedCascades([.. reached.Keys.Select(table => table.SchemaQualifiedName)], $"the guard does not probe {database.ProviderName ?? connection.GetType().Name}");
             return;
         }
 

@@ -69,6 +69,30 @@ public sealed class DatabaseCascadeProbeTests
         Assert.Equal(7, harness.Count<Post>());
     }
 
+    [Theory]
+    [InlineData(UnknownCostPolicy.AssumeConservative, BulkSafetyRuleIds.UnknownCost)]
+    [InlineData(UnknownCostPolicy.Block, BulkSafetyRuleIds.UnknownCost)]
+    [InlineData(UnknownCostPolicy.Allow, null)]
+    public void OnAnEngineTheGuardDoesNotProbe_CascadedChildrenAreUnknownCost_NeverZero(UnknownCostPolicy onUnknown, string? ruleId)
+    {
+        // SQL Server, on a port nothing listens on: the guard judges the unit before EF Core opens a connection.
+        using var context = new IncidentContext(new DbContextOptionsBuilder<IncidentContext>()
+            .UseSqlServer("Server=127.0.0.1,1;Database=none;Connect Timeout=1;Encrypt=false")
+            .UseBulkSafety(o => o.OnUnknown = onUnknown)
+            .Options);
+        context.Groups.Remove(context.Groups.Attach(new Group { Id = 1, Name = "g", Description = "d" }).Entity);
+
+        var report = context.EstimatePendingChanges();
+
+        Assert.Equal([("groups", 1, 0)], report.Tables.Select(t => (t.Table, t.Deleted, t.DeletedByDatabase)));
+        Assert.Equal(ruleId, report.RuleId);
+        if (ruleId is not null)
+        {
+            var violation = Assert.Throws<BulkSafetyViolationException>(() => context.SaveChanges());
+            Assert.Contains("ON DELETE CASCADE would delete from memberships, posts cannot be counted (the guard does not probe Microsoft.EntityFrameworkCore.SqlServer)", violation.Message, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public void TrackedChildren_AreNotCountedTwice()
     {
