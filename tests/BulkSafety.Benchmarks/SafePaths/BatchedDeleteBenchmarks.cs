@@ -20,7 +20,8 @@ namespace BulkSafety.Benchmarks.SafePaths;
 /// per row and per job; and keyset batches of <see cref="BatchOptions.DefaultMaxRowsPerBatch"/> rows without the guard,
 /// reading only each batch's last key, which is what batching alone costs — a commit per batch — once at
 /// <see cref="BatchOptions.DefaultMaxRowsPerBatch"/> rows and once at the job's own batch size (its byte target makes its
-/// batches smaller where rows log more bytes). One subclass per database.
+/// batches smaller where rows log more bytes). The same keyset batches after a <c>COUNT(*)</c> of the filter are the floor
+/// of any job that judges the blast radius before it writes. One subclass per database.
 /// </summary>
 [MemoryDiagnoser]
 [InvocationCount(1)]
@@ -96,10 +97,26 @@ public abstract class BatchedDeleteBenchmarks
     [Benchmark]
     public Task<long> KeysetBatchesOfTheJobsSize() => KeysetBatchesAsync(_jobBatchRows);
 
-    private async Task<long> KeysetBatchesAsync(int batchRows)
+    /// <summary>
+    /// The floor of any job that judges the blast radius before its first write: a <c>COUNT(*)</c> of the filter, then the
+    /// keyset batches of the most rows the guard's per-unit row budget lets one batch have, pricing nothing.
+    /// </summary>
+    [Benchmark]
+    public Task<long> CountThenKeysetBatches() => KeysetBatchesAsync(BatchOptions.DefaultMaxRowsPerBatch, countFirst: true);
+
+    /// <summary>The same floor at the job's own batch size.</summary>
+    [Benchmark]
+    public Task<long> CountThenKeysetBatchesOfTheJobsSize() => KeysetBatchesAsync(_jobBatchRows, countFirst: true);
+
+    private async Task<long> KeysetBatchesAsync(int batchRows, bool countFirst = false)
     {
         await using var context = new ItemsContext(_plain);
         var matching = context.Items.Where(i => i.GroupId == 1);
+        if (countFirst && await matching.CountAsync() != Rows)
+        {
+            throw new InvalidOperationException("the count of the filter is wrong");
+        }
+
         long deleted = 0;
         long after = 0;
         while (true)
