@@ -145,6 +145,13 @@ public sealed class BulkSafetyReport
                 .AppendLine();
         }
 
+        if (Tables.Any(t => t.UpdatedByDatabase > 0))
+        {
+            text.Append("Updated by the database's ON DELETE SET NULL/SET DEFAULT (not tracked; counted by a probe): ")
+                .AppendJoin(", ", Tables.Where(t => t.UpdatedByDatabase > 0).Select(t => string.Create(CultureInfo.InvariantCulture, $"{t.Table} {t.UpdatedByDatabase:N0}")))
+                .AppendLine();
+        }
+
         foreach (var row in HotRows)
         {
             text.Append(CultureInfo.InvariantCulture, $"Hot row {row.Row}: {row.Rewrites:N0} rewrites ({row.WeightedRewrites:N0} weighted), {row.Bytes:N0} B in the last minute; rewritten by {string.Join("; ", row.Rewriters)}.").AppendLine();

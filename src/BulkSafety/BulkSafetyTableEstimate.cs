@@ -3,9 +3,10 @@ namespace BulkSafety;
 /// <summary>One line of a report's per-table tally: the rows one unit of work writes to a table and their log bytes.</summary>
 public sealed class BulkSafetyTableEstimate
 {
-    internal BulkSafetyTableEstimate(string table, int inserted, int updated, int deleted, long bytes, double share, int deletedByDatabase = 0)
+    internal BulkSafetyTableEstimate(string table, int inserted, int updated, int deleted, long bytes, double share, int deletedByDatabase = 0, int updatedByDatabase = 0)
     {
         DeletedByDatabase = deletedByDatabase;
+        UpdatedByDatabase = updatedByDatabase;
         Table = table;
         Inserted = inserted;
         Updated = updated;
@@ -31,6 +32,13 @@ public sealed class BulkSafetyTableEstimate
     /// deleted rows that EF Core does not track, counted by a probe query before anything is written.
     /// </summary>
     public int DeletedByDatabase { get; }
+
+    /// <summary>
+    /// The part of <see cref="Updated"/> that the database updates itself through <c>ON DELETE SET NULL</c> or
+    /// <c>SET DEFAULT</c>: dependents of deleted rows that EF Core does not track, counted by a probe query before anything
+    /// is written.
+    /// </summary>
+    public int UpdatedByDatabase { get; }
 
     /// <summary>All rows written.</summary>
     public int Rows => Inserted + Updated + Deleted;

@@ -185,7 +185,7 @@ internal static class BudgetRules
         var tables = estimate.Tables
             .OrderByDescending(t => t.Bytes)
             .ThenBy(t => t.Table, StringComparer.Ordinal)
-            .Select(t => new BulkSafetyTableEstimate(t.Table, t.Inserted, t.Updated, t.Deleted, t.Bytes, (double)t.Bytes / total, t.DeletedByDatabase))
+            .Select(t => new BulkSafetyTableEstimate(t.Table, t.Inserted, t.Updated, t.Deleted, t.Bytes, (double)t.Bytes / total, t.DeletedByDatabase, t.UpdatedByDatabase))
             .ToArray();
         var rewriter = estimate.Describe();
         var hotRows = verdict.HotRows

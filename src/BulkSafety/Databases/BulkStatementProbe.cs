@@ -105,8 +105,9 @@ internal static class BulkStatementProbe
     }
 
     /// <summary>
-    /// The rows of one dependent table that the database will delete through <c>ON DELETE CASCADE</c> when the DELETE runs,
-    /// reached by any of <paramref name="cascades"/> (chains of foreign keys from the statement's table), counted once,
+    /// The rows of one dependent table that the database will delete through <c>ON DELETE CASCADE</c> (or update through
+    /// <c>ON DELETE SET NULL</c> / <c>SET DEFAULT</c>) when the DELETE runs, reached by any of <paramref name="cascades"/>
+    /// (chains of foreign keys from the statement's table), counted once,
     /// with the stored sizes of <paramref name="measured"/> summed over them.
     /// </summary>
     public static async ValueTask<AffectedRows> MeasureCascadeAsync(ProbeScope scope, BulkStatement statement, DbCommand command, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)

@@ -12,15 +12,16 @@ using Microsoft.EntityFrameworkCore.Update;
 namespace BulkSafety.Databases;
 
 /// <summary>
-/// Counts the rows the database will delete itself, through <c>ON DELETE CASCADE</c>, when a unit of work deletes
-/// principals whose dependents EF Core does not track: one query per dependent table, in a read-only
+/// Counts the rows the database will delete itself, through <c>ON DELETE CASCADE</c>, or update, through <c>ON DELETE
+/// SET NULL</c> / <c>SET DEFAULT</c>, when a unit of work deletes principals whose dependents EF Core does not track: one query per dependent table, in a read-only
 /// <see cref="ProbeScope"/> on the context's connection and transaction, with the principals' keys as parameters and every
 /// identifier quoted by the provider's <see cref="ISqlGenerationHelper"/>. A probe the engine refuses counts nothing. It also sums the byte length of the dependents' text and binary columns, so that a
 /// profile that logs cascaded rows (PostgreSQL's WAL) prices them at their real size.
 /// </summary>
 /// <remarks>
 /// A dependent two levels down is reached with nested <c>EXISTS</c> over the chain of foreign keys. Rows EF deletes itself
-/// (tracked dependents marked Deleted) are excluded by their keys: the estimator already counts them. Rows reachable
+/// (tracked dependents marked Deleted) are excluded by their keys: the estimator already counts them; so are the rows EF
+/// updates itself, from the rows a SET NULL would update. Rows reachable
 /// from several deleted principals are counted once, because one query per dependent table ORs all the principals'
 /// chains.
 /// </remarks>
@@ -40,15 +41,15 @@ internal static class DatabaseCascadeProbe
     /// (<c>CascadeTiming.OnSaveChanges</c>): EF deletes them, not the database.</param>
     public static void AddTo(UnitOfWorkEstimate estimate, DbContext context, IReadOnlyList<(IUpdateEntry Entry, MappedTable Table)> roots, IReadOnlyList<IUpdateEntry> pendingCascades)
     {
-        var reached = new Dictionary<ITable, List<(DatabaseCascade Cascade, IUpdateEntry Root)>>();
+        var reached = new Dictionary<(ITable Table, IForeignKeyConstraint? SetBy), List<(DatabaseCascade Cascade, IUpdateEntry Root)>>();
         foreach (var (entry, table) in roots)
         {
             foreach (var cascade in table.DatabaseCascades)
             {
-                if (!reached.TryGetValue(cascade.Table, out var list))
+                if (!reached.TryGetValue(cascade.Target, out var list))
                 {
                     list = [];
-                    reached[cascade.Table] = list;
+                    reached[cascade.Target] = list;
                 }
 
                 list.Add((cascade, entry));
@@ -61,12 +62,12 @@ internal static class DatabaseCascadeProbe
         {
             // An engine the guard does not probe (SQL Server…): the rows its cascades delete are as unknown as a refused
             // probe's, never zero.
-            estimate.AddUncountedCascades([.. reached.Keys.Select(table => table.SchemaQualifiedName)], $"the guard does not probe {database.ProviderName ?? connection.GetType().Name}");
+            estimate.AddUncountedCascades(TableNames(reached.Keys), $"the guard does not probe {database.ProviderName ?? connection.GetType().Name}");
             return;
         }
 
         var sql = context.GetService<ISqlGenerationHelper>();
-        var deletedByEf = DeletedEntriesByTable(context, reached.Keys, pendingCascades);
+        var writtenByEf = WrittenEntriesByTable(context, reached.Keys.Select(target => target.Table), pendingCascades);
         var opened = connection.State != System.Data.ConnectionState.Open;
         if (opened)
         {
@@ -78,11 +79,12 @@ internal static class DatabaseCascadeProbe
             var scope = dialect.OpenProbeScopeAsync(connection, database.CurrentTransaction?.GetDbTransaction(), database.GetCommandTimeout(), async: false, CancellationToken.None).GetAwaiter().GetResult();
             try
             {
-                foreach (var (table, chains) in reached)
+                foreach (var ((table, setBy), chains) in reached)
                 {
-                    var shape = chains[0].Cascade.Shape;
-                    var columns = chains[0].Cascade.Columns;
-                    var excluded = deletedByEf.TryGetValue(table, out var deleted) ? deleted : [];
+                    var cascade = chains[0].Cascade;
+                    var shape = cascade.Shape;
+                    var columns = cascade.Columns;
+                    var excluded = writtenByEf.TryGetValue(table, out var written) ? (setBy is null ? written.Deleted : written.All) : [];
                     var (rows, lengths) = Count(scope, connection, sql, table, columns, chains, excluded);
                     if (rows == 0)
                     {
@@ -95,7 +97,15 @@ internal static class DatabaseCascadeProbe
                         typical[i] = shape.Columns[i].Type.IsVariableLength ? ColumnValue.OfLength(lengths[i] / rows) : ColumnValue.Present;
                     }
 
-                    estimate.AddDatabaseCascade(table.SchemaQualifiedName, rows, estimate.Profile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), rows));
+                    var bytes = cascade.Estimate(estimate.Profile, typical, rows);
+                    if (setBy is null)
+                    {
+                        estimate.AddDatabaseCascade(table.SchemaQualifiedName, rows, bytes);
+                    }
+                    else
+                    {
+                        estimate.AddDatabaseUpdates(table.SchemaQualifiedName, rows, bytes);
+                    }
                 }
             }
             finally
@@ -107,7 +117,7 @@ internal static class DatabaseCascadeProbe
         {
             // A probe the session refuses (a MySQL sql_mode the guard does not read, MySQL without @@in_transaction): the
             // rows the database deletes are unknown, which OnUnknown judges — never a silent zero.
-            estimate.AddUncountedCascades([.. reached.Keys.Select(table => table.SchemaQualifiedName)], refused.Message);
+            estimate.AddUncountedCascades(TableNames(reached.Keys), refused.Message);
         }
         finally
         {
@@ -118,14 +128,19 @@ internal static class DatabaseCascadeProbe
         }
     }
 
-    // The rows of the dependent tables that EF itself deletes in this unit of work; read without detecting changes again.
-    private static Dictionary<ITable, List<IUpdateEntry>> DeletedEntriesByTable(DbContext context, IEnumerable<ITable> tables, IReadOnlyList<IUpdateEntry> pendingCascades)
+    private static string[] TableNames(IEnumerable<(ITable Table, IForeignKeyConstraint? SetBy)> targets)
+        => [.. targets.Select(target => target.Table.SchemaQualifiedName).Distinct()];
+
+    // The rows of the dependent tables that EF itself writes in this unit of work, read without detecting changes again:
+    // those it deletes (a cascade has nothing left to delete there), and with them those it updates (it has already set
+    // or changed their foreign key, so a SET NULL has nothing left to update there either).
+    private static Dictionary<ITable, (List<IUpdateEntry> Deleted, List<IUpdateEntry> All)> WrittenEntriesByTable(DbContext context, IEnumerable<ITable> tables, IReadOnlyList<IUpdateEntry> pendingCascades)
     {
         var wanted = new HashSet<ITable>(tables);
-        var deleted = new Dictionary<ITable, List<IUpdateEntry>>();
+        var written = new Dictionary<ITable, (List<IUpdateEntry> Deleted, List<IUpdateEntry> All)>();
         foreach (var entry in pendingCascades)
         {
-            Add(entry);
+            Add(entry, deleted: true);
         }
 
         var tracker = context.ChangeTracker;
@@ -135,10 +150,10 @@ internal static class DatabaseCascadeProbe
         {
             foreach (var entry in tracker.Entries())
             {
-                if (entry.State == EntityState.Deleted)
+                if (entry.State is EntityState.Deleted or EntityState.Modified)
                 {
 #pragma warning disable EF1001 // IUpdateEntry reads original values without boxing; see UnitOfWorkEstimator.
-                    Add(entry.GetInfrastructure());
+                    Add(entry.GetInfrastructure(), entry.State == EntityState.Deleted);
 #pragma warning restore EF1001
                 }
             }
@@ -148,21 +163,26 @@ internal static class DatabaseCascadeProbe
             tracker.AutoDetectChangesEnabled = detect;
         }
 
-        return deleted;
+        return written;
 
-        void Add(IUpdateEntry entry)
+        void Add(IUpdateEntry entry, bool deleted)
         {
             foreach (var mapping in entry.EntityType.GetTableMappings())
             {
                 if (wanted.Contains(mapping.Table))
                 {
-                    if (!deleted.TryGetValue(mapping.Table, out var list))
+                    if (!written.TryGetValue(mapping.Table, out var lists))
                     {
-                        list = [];
-                        deleted[mapping.Table] = list;
+                        lists = ([], []);
+                        written[mapping.Table] = lists;
                     }
 
-                    list.Add(entry);
+                    if (deleted)
+                    {
+                        lists.Deleted.Add(entry);
+                    }
+
+                    lists.All.Add(entry);
                 }
             }
         }

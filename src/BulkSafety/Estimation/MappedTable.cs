@@ -72,7 +72,7 @@ internal sealed class MappedTable
             }
 
             var cascades = DatabaseCascadesOf(table);
-            var shape = new TableShape(table.Name, shapes, IndexCount(table)) { Schema = table.Schema, CascadeDeleteTables = [.. cascades.Select(c => c.Shape)] };
+            var shape = new TableShape(table.Name, shapes, IndexCount(table)) { Schema = table.Schema, CascadeDeleteTables = [.. cascades.DistinctBy(c => c.Table).Select(c => c.Shape)] };
             tables.Add(new MappedTable(table, shape, cascades, readers, keyProperties));
         }
 
@@ -119,22 +119,28 @@ internal sealed class MappedTable
     private static int IndexCount(ITable table) => table.UniqueConstraints.Count() + table.Indexes.Count();
 
     // Every table the database reaches through ON DELETE CASCADE from this one, at any depth, each by its shortest chain
-    // of foreign keys (breadth first; a table reached again by another chain is not followed twice).
+    // of foreign keys (breadth first; a table reached again by another chain is not followed twice), and every foreign
+    // key with ON DELETE SET NULL or SET DEFAULT into this table or one the cascade reaches: the rows the database updates.
     private static DatabaseCascade[] DatabaseCascadesOf(ITable table)
     {
         var seen = new HashSet<ITable> { table };
+        var setting = new HashSet<IForeignKeyConstraint>();
         var pending = new Queue<(ITable Table, IForeignKeyConstraint[] Path)>([(table, [])]);
         var cascades = new List<DatabaseCascade>();
         while (pending.TryDequeue(out var principal))
         {
             foreach (var foreignKey in principal.Table.ReferencingForeignKeyConstraints)
             {
-                if (foreignKey.OnDeleteAction == ReferentialAction.Cascade && seen.Add(foreignKey.Table))
+                var deletes = foreignKey.OnDeleteAction == ReferentialAction.Cascade && seen.Add(foreignKey.Table);
+                if (deletes || (foreignKey.OnDeleteAction is ReferentialAction.SetNull or ReferentialAction.SetDefault && setting.Add(foreignKey)))
                 {
                     IForeignKeyConstraint[] path = [.. principal.Path, foreignKey];
                     var columns = OrderedColumns(foreignKey.Table);
                     cascades.Add(new DatabaseCascade(path, ShapeOf(foreignKey.Table, columns), columns));
-                    pending.Enqueue((foreignKey.Table, path));
+                    if (deletes)
+                    {
+                        pending.Enqueue((foreignKey.Table, path));
+                    }
                 }
             }
         }

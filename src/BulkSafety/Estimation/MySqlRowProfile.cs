@@ -106,6 +106,16 @@ public sealed class MySqlRowProfile : ReplicationProfile
     }
 
     /// <inheritdoc/>
+    /// <remarks>InnoDB's foreign-key actions are not in the row binlog: 0 bytes. Their tables' Table_map events belong to
+    /// the parent's DELETE statement (<see cref="TableShape.CascadeDeleteTables"/>).</remarks>
+    public override long EstimateCascadedUpdates(TableShape table, in RowChange row, long rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        row.Validate(table);
+        return row.Kind == RowChangeKind.Update ? 0 : throw new ArgumentException($"A row set NULL is an {nameof(RowChangeKind.Update)}, not a {row.Kind}.", nameof(row));
+    }
+
+    /// <inheritdoc/>
     /// <remarks>
     /// Its Annotate_rows and Table_map events and its rows packed into Rows events of at most
     /// <see cref="MySqlBinlogSettings.RowEventMaxSize"/> bytes. A statement that changes no row logs nothing.

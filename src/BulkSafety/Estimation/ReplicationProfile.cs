@@ -130,6 +130,31 @@ public abstract class ReplicationProfile
     }
 
     /// <summary>
+    /// The log bytes of <paramref name="rowCount"/> rows of <paramref name="table"/>, each like <paramref name="row"/>, that
+    /// the database updates itself through <c>ON DELETE SET NULL</c> or <c>SET DEFAULT</c> when a statement deletes their
+    /// parent rows: rows EF Core does not track and never sends an UPDATE for.
+    /// </summary>
+    /// <remarks>
+    /// The default logs each row like an UPDATE of its own, as PostgreSQL's WAL does. <see cref="MySqlRowProfile"/> returns
+    /// 0: InnoDB's foreign-key actions are not row-logged; only a Table_map per table they write is, and that is part of the
+    /// parent's statement (<see cref="TableShape.CascadeDeleteTables"/>).
+    /// </remarks>
+    /// <param name="table">The dependent table the action reaches.</param>
+    /// <param name="row">A typical updated row: a <see cref="RowChangeKind.Update"/> that assigns the foreign key.</param>
+    /// <param name="rowCount">How many rows the action updates in <paramref name="table"/>.</param>
+    public virtual long EstimateCascadedUpdates(TableShape table, in RowChange row, long rowCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        if (row.Kind != RowChangeKind.Update)
+        {
+            throw new ArgumentException($"A row set NULL is an {nameof(RowChangeKind.Update)}, not a {row.Kind}.", nameof(row));
+        }
+
+        var perRow = EstimateRow(table, row);
+        return rowCount == 0 ? 0 : checked(rowCount * perRow);
+    }
+
+    /// <summary>
     /// The bytes one row adds to a statement that writes many rows, without the statement's own events: what a batch of
     /// rows of different sizes is priced from (<see cref="EstimateStatement(TableShape, RowChangeKind, int, ReadOnlySpan{long})"/>).
     /// The default is <see cref="EstimateRow"/>, right for engines that log each row as a record of its own.

@@ -56,9 +56,9 @@ public sealed class TableShape
     public bool HasKey { get; }
 
     /// <summary>
-    /// Tables whose rows the database itself deletes when a row of this table is deleted (<c>ON DELETE CASCADE</c>).
-    /// MariaDB writes a Table_map event for each of them into the parent's DELETE statement; the cascaded rows themselves
-    /// are not row-logged (the replica re-applies the cascade).
+    /// Tables whose rows the database itself deletes or updates when a row of this table is deleted (<c>ON DELETE
+    /// CASCADE</c>, <c>SET NULL</c>, <c>SET DEFAULT</c>). MariaDB writes a Table_map event for each of them into the
+    /// parent's DELETE statement; the rows themselves are not row-logged (the replica re-applies the actions).
     /// </summary>
     public IReadOnlyList<TableShape> CascadeDeleteTables { get; init; } = [];
 

@@ -93,11 +93,18 @@ internal sealed class UnitOfWorkEstimate
     /// Rows of <paramref name="table"/> the database deletes itself through <c>ON DELETE CASCADE</c> (EF does not track
     /// them), counted by a probe, and their log bytes under the profile.
     /// </summary>
-    public void AddDatabaseCascade(string table, long rows, long bytes)
+    public void AddDatabaseCascade(string table, long rows, long bytes) => AddByDatabase(table, EntityStateKind.Deleted, rows, bytes);
+
+    /// <summary>
+    /// Rows of <paramref name="table"/> the database updates itself through <c>ON DELETE SET NULL</c> or <c>SET DEFAULT</c>
+    /// (EF does not track them), counted by a probe, and their log bytes under the profile.
+    /// </summary>
+    public void AddDatabaseUpdates(string table, long rows, long bytes) => AddByDatabase(table, EntityStateKind.Updated, rows, bytes);
+
+    private void AddByDatabase(string table, EntityStateKind kind, long rows, long bytes)
     {
         var count = (int)Math.Min(rows, int.MaxValue - Rows);
-        var tally = FindOrAdd(table);
-        tally.AddDeletedByDatabase(count, bytes);
+        FindOrAdd(table).AddByDatabase(kind, count, bytes);
         StatementBytes += bytes;
         Rows += count;
     }
@@ -173,6 +180,9 @@ internal sealed class TableTally(string table)
     /// <summary>The part of <see cref="Deleted"/> the database deletes itself through <c>ON DELETE CASCADE</c>.</summary>
     public int DeletedByDatabase { get; private set; }
 
+    /// <summary>The part of <see cref="Updated"/> the database updates itself through <c>ON DELETE SET NULL</c> / <c>SET DEFAULT</c>.</summary>
+    public int UpdatedByDatabase { get; private set; }
+
     public long Bytes { get; private set; }
 
     public int Rows => Inserted + Updated + Deleted;
@@ -197,11 +207,17 @@ internal sealed class TableTally(string table)
         Bytes += bytes;
     }
 
-    public void AddDeletedByDatabase(int rows, long bytes)
+    public void AddByDatabase(EntityStateKind kind, int rows, long bytes)
     {
-        Deleted += rows;
-        DeletedByDatabase += rows;
-        Bytes += bytes;
+        Add(kind, rows, bytes);
+        if (kind == EntityStateKind.Updated)
+        {
+            UpdatedByDatabase += rows;
+        }
+        else
+        {
+            DeletedByDatabase += rows;
+        }
     }
 }
 

@@ -226,11 +226,12 @@ internal static class BulkCommandEstimator
         return $"DELETE FROM {(only ? "ONLY " : "")}{name}";
     }
 
-    // The rows the database deletes below the statement through ON DELETE CASCADE (EF does not know them): one probe per
-    // dependent table, priced by the profile (PostgreSQL logs each; MariaDB none) and counted for the blast radius.
+    // The rows the database deletes below the statement through ON DELETE CASCADE, or updates through ON DELETE SET NULL /
+    // SET DEFAULT (EF does not know them): one probe per dependent table (per foreign key for updates), priced by the
+    // profile (PostgreSQL logs each; MariaDB none) and counted for the blast radius.
     private static async ValueTask AddDatabaseCascadesAsync(ProbeScope scope, BulkStatement statement, DbCommand command, MappedTable mapped, UnitOfWorkEstimate estimate, BulkSafetyOptions options, Dictionary<string, long> tableRows, bool async, CancellationToken cancellationToken)
     {
-        foreach (var cascades in mapped.DatabaseCascades.GroupBy(c => c.Table))
+        foreach (var cascades in mapped.DatabaseCascades.GroupBy(c => c.Target))
         {
             DatabaseCascade[] chains = [.. cascades];
             var shape = chains[0].Shape;
@@ -241,9 +242,18 @@ internal static class BulkCommandEstimator
                 continue;
             }
 
-            var typical = RowValues(shape, measured, reached, TypicalValue);
-            estimate.AddDatabaseCascade(cascades.Key.SchemaQualifiedName, reached.Rows, options.EffectiveProfile.EstimateCascadedDeletes(shape, RowChange.Delete(typical), reached.Rows));
-            await CountTableAsync(scope, cascades.Key, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+            var (table, setBy) = cascades.Key;
+            var bytes = chains[0].Estimate(options.EffectiveProfile, RowValues(shape, measured, reached, TypicalValue), reached.Rows);
+            if (setBy is null)
+            {
+                estimate.AddDatabaseCascade(table.SchemaQualifiedName, reached.Rows, bytes);
+            }
+            else
+            {
+                estimate.AddDatabaseUpdates(table.SchemaQualifiedName, reached.Rows, bytes);
+            }
+
+            await CountTableAsync(scope, table, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
         }
     }
 

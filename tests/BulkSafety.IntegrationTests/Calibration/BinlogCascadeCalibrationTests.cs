@@ -8,7 +8,7 @@ namespace BulkSafety.IntegrationTests.Calibration;
 /// <summary>
 /// What MariaDB logs for InnoDB's own <c>ON DELETE CASCADE</c> beyond the catalog's one-level case, against the model's
 /// rule (the parent's DELETE with one Table_map per table the cascade can reach, no cascaded row): a cascade two levels
-/// deep, and a parent whose children were deleted before it.
+/// deep, children set to NULL (a Table_map, no row), and a parent whose children were deleted before it.
 /// </summary>
 [Collection(MariaDbCollection.Name)]
 public sealed class BinlogCascadeCalibrationTests(MariaDbFixture fixture) : IAsyncLifetime
@@ -18,6 +18,11 @@ public sealed class BinlogCascadeCalibrationTests(MariaDbFixture fixture) : IAsy
     private static readonly TableShape Comments = new(
         "comments",
         [new("id", ColumnType.Int64, isKey: true), new("post_id", ColumnType.Int64), new("body", ColumnType.Text(65_535))],
+        indexCount: 2);
+
+    private static readonly TableShape Notes = new(
+        "notes",
+        [new("id", ColumnType.Int64, isKey: true), new("group_id", ColumnType.Int64, isNullable: true), new("body", ColumnType.Text(65_535))],
         indexCount: 2);
 
     [Theory]
@@ -42,6 +47,26 @@ public sealed class BinlogCascadeCalibrationTests(MariaDbFixture fixture) : IAsy
     }
 
     [Fact]
+    public async Task ChildrenSetToNull_AddTheirTableMapButNoRow()
+    {
+        var settings = BinlogSettings.Default;
+        await PrepareAsync(settings,
+            "CREATE TABLE notes (id BIGINT NOT NULL PRIMARY KEY, group_id BIGINT NULL, body TEXT NOT NULL, " +
+            "FOREIGN KEY (group_id) REFERENCES `groups` (id) ON DELETE SET NULL) ENGINE=InnoDB",
+            "INSERT INTO notes SELECT id, 7, REPEAT('n', 100) FROM posts");
+
+        var measured = await fixture.Meter.MeasureAsync(settings.SessionStatements + DeleteGroup, IncidentWorkloads.CascadeSchema);
+
+        var groups = CatalogTables.Groups(cascades: true);
+        var withNotes = new TableShape(groups.Name, groups.Columns) { CascadeDeleteTables = [.. groups.CascadeDeleteTables, Notes] };
+        Assert.Equal(Predict(settings, withNotes), measured.Bytes);
+        Assert.Equal(4, measured.CountOf("Table_map"));
+        Assert.Equal(1, measured.CountOf("Delete_rows_v1"));
+        Assert.Equal(0, measured.CountOf("Update_rows_v1"));
+        Assert.Equal("0", (await fixture.Server.Client.QueryAsync("SELECT COUNT(*) FROM notes WHERE group_id IS NOT NULL", IncidentWorkloads.CascadeSchema)).Scalar());
+    }
+
+    [Fact]
     public async Task ParentWhoseChildrenWereDeletedFirst_StillLogsTheCascadeTableMaps()
     {
         var settings = BinlogSettings.Default;
@@ -57,8 +82,9 @@ public sealed class BinlogCascadeCalibrationTests(MariaDbFixture fixture) : IAsy
     public Task InitializeAsync() => Task.CompletedTask;
 
     /// <inheritdoc />
-    /// <remarks>The other tests rebuild the cascade schema with DROP TABLE posts, which the comments' foreign key would block.</remarks>
-    public Task DisposeAsync() => fixture.Server.Client.ExecuteAsync("DROP TABLE IF EXISTS comments", IncidentWorkloads.CascadeSchema);
+    /// <remarks>The other tests rebuild the cascade schema with DROP TABLE posts and groups, which the comments' and notes'
+    /// foreign keys would block.</remarks>
+    public Task DisposeAsync() => fixture.Server.Client.ExecuteAsync("DROP TABLE IF EXISTS comments, notes", IncidentWorkloads.CascadeSchema);
 
     private static long Predict(BinlogSettings settings, TableShape groups)
     {
@@ -72,7 +98,7 @@ public sealed class BinlogCascadeCalibrationTests(MariaDbFixture fixture) : IAsy
     private async Task PrepareAsync(BinlogSettings settings, params string[] statements)
     {
         var workload = IncidentWorkloads.ForMariaDb(WorkloadShape.CascadeDelete, TextSize.OneKb);
-        await fixture.Meter.MeasureAsync(workload with { Setup = ["DROP TABLE IF EXISTS comments", .. workload.Setup], Measured = [] }, settings);
+        await fixture.Meter.MeasureAsync(workload with { Setup = ["DROP TABLE IF EXISTS comments, notes", .. workload.Setup], Measured = [] }, settings);
         await fixture.Server.Client.ExecuteAsync(string.Concat(statements.Select(s => s + ";\n")), IncidentWorkloads.CascadeSchema);
     }
 }
