@@ -100,9 +100,9 @@ public sealed class MySqlRowProfile : ReplicationProfile
     /// parent's DELETE statement (<see cref="TableShape.CascadeDeleteTables"/>).</remarks>
     public override long EstimateCascadedDeletes(TableShape table, in RowChange row, long rowCount)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
         row.Validate(table);
-        return row.Kind == RowChangeKind.Delete ? 0 : throw new ArgumentException($"A cascaded row is a {nameof(RowChangeKind.Delete)}, not a {row.Kind}.", nameof(row));
+        ValidateForeignKeyAction(row, rowCount, RowChangeKind.Delete);
+        return 0;
     }
 
     /// <inheritdoc/>
@@ -110,9 +110,9 @@ public sealed class MySqlRowProfile : ReplicationProfile
     /// the parent's DELETE statement (<see cref="TableShape.CascadeDeleteTables"/>).</remarks>
     public override long EstimateCascadedUpdates(TableShape table, in RowChange row, long rowCount)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
         row.Validate(table);
-        return row.Kind == RowChangeKind.Update ? 0 : throw new ArgumentException($"A row set NULL is an {nameof(RowChangeKind.Update)}, not a {row.Kind}.", nameof(row));
+        ValidateForeignKeyAction(row, rowCount, RowChangeKind.Update);
+        return 0;
     }
 
     /// <inheritdoc/>

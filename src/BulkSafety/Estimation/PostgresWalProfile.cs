@@ -106,7 +106,7 @@ public sealed class PostgresWalProfile : ReplicationProfile
     /// </remarks>
     public override long EstimateCascadedUpdates(TableShape table, in RowChange row, long rowCount)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
+        ValidateForeignKeyAction(row, rowCount, RowChangeKind.Update);
         var perRow = SteadyRowBytes(table, row, otherPage: true) + (IncludesFullPageImages ? PageImageBound(table, row, otherPage: true) : 0);
         return rowCount == 0 ? 0 : checked(rowCount * perRow);
     }

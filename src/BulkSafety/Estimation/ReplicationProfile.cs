@@ -118,16 +118,7 @@ public abstract class ReplicationProfile
     /// <param name="row">A typical cascaded row: a <see cref="RowChangeKind.Delete"/>.</param>
     /// <param name="rowCount">How many rows the cascade deletes in <paramref name="table"/>.</param>
     public virtual long EstimateCascadedDeletes(TableShape table, in RowChange row, long rowCount)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
-        if (row.Kind != RowChangeKind.Delete)
-        {
-            throw new ArgumentException($"A cascaded row is a {nameof(RowChangeKind.Delete)}, not a {row.Kind}.", nameof(row));
-        }
-
-        var perRow = EstimateRow(table, row);
-        return rowCount == 0 ? 0 : checked(rowCount * perRow);
-    }
+        => EachAsItsOwnStatement(table, row, rowCount, RowChangeKind.Delete);
 
     /// <summary>
     /// The log bytes of <paramref name="rowCount"/> rows of <paramref name="table"/>, each like <paramref name="row"/>, that
@@ -143,13 +134,22 @@ public abstract class ReplicationProfile
     /// <param name="row">A typical updated row: a <see cref="RowChangeKind.Update"/> that assigns the foreign key.</param>
     /// <param name="rowCount">How many rows the action updates in <paramref name="table"/>.</param>
     public virtual long EstimateCascadedUpdates(TableShape table, in RowChange row, long rowCount)
+        => EachAsItsOwnStatement(table, row, rowCount, RowChangeKind.Update);
+
+    /// <summary>Checks that a row the database writes itself through a foreign key's action is of <paramref name="kind"/>.</summary>
+    private protected static void ValidateForeignKeyAction(in RowChange row, long rowCount, RowChangeKind kind)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rowCount);
-        if (row.Kind != RowChangeKind.Update)
+        if (row.Kind != kind)
         {
-            throw new ArgumentException($"A row set NULL is an {nameof(RowChangeKind.Update)}, not a {row.Kind}.", nameof(row));
+            throw new ArgumentException($"A row this foreign-key action writes is a {kind}, not a {row.Kind}.", nameof(row));
         }
+    }
 
+    // rowCount rows like row, each logged like a single-row statement of its own.
+    private long EachAsItsOwnStatement(TableShape table, in RowChange row, long rowCount, RowChangeKind kind)
+    {
+        ValidateForeignKeyAction(row, rowCount, kind);
         var perRow = EstimateRow(table, row);
         return rowCount == 0 ? 0 : checked(rowCount * perRow);
     }
