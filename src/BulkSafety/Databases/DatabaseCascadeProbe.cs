@@ -82,7 +82,6 @@ internal static class DatabaseCascadeProbe
                 foreach (var ((table, setBy), chains) in reached)
                 {
                     var cascade = chains[0].Cascade;
-                    var shape = cascade.Shape;
                     var columns = cascade.Columns;
                     var excluded = writtenByEf.TryGetValue(table, out var written) ? (setBy is null ? written.Deleted : written.All) : [];
                     var (rows, lengths) = Count(scope, connection, sql, table, columns, chains, excluded);
@@ -91,13 +90,7 @@ internal static class DatabaseCascadeProbe
                         continue;
                     }
 
-                    var typical = new ColumnValue[columns.Length];
-                    for (var i = 0; i < columns.Length; i++)
-                    {
-                        typical[i] = shape.Columns[i].Type.IsVariableLength ? ColumnValue.OfLength(lengths[i] / rows) : ColumnValue.Present;
-                    }
-
-                    var bytes = cascade.Estimate(estimate.Profile, typical, rows);
+                    var bytes = cascade.Estimate(estimate.Profile, cascade.TypicalRow(rows, lengths), rows);
                     if (setBy is null)
                     {
                         estimate.AddDatabaseCascade(table.SchemaQualifiedName, rows, bytes);

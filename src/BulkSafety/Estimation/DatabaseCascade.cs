@@ -51,6 +51,21 @@ internal sealed class DatabaseCascade
     public (ITable Table, IForeignKeyConstraint? SetBy) Target => (Table, IsUpdate ? Path[^1] : null);
 
     /// <summary>
+    /// A typical row of the <paramref name="rows"/> a probe counted, from the summed stored sizes of their columns
+    /// (<paramref name="lengths"/>, in the order of <see cref="Columns"/>; ignored for fixed-width columns).
+    /// </summary>
+    public ColumnValue[] TypicalRow(long rows, IReadOnlyList<long> lengths)
+    {
+        var typical = new ColumnValue[Columns.Length];
+        for (var i = 0; i < typical.Length; i++)
+        {
+            typical[i] = Shape.Columns[i].Type.IsVariableLength ? ColumnValue.OfLength(lengths[i] / Math.Max(1, rows)) : ColumnValue.Present;
+        }
+
+        return typical;
+    }
+
+    /// <summary>
     /// The log bytes of <paramref name="rows"/> rows like <paramref name="typical"/> that the database deletes, or updates
     /// with the assigned columns NULL (a <c>SET DEFAULT</c>'s default is priced as NULL too).
     /// </summary>

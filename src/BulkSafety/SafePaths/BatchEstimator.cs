@@ -77,8 +77,11 @@ internal sealed class BatchEstimator
     /// <summary>What a job's units of work are called in the guard's messages and reports.</summary>
     public static string OperationName(RowChangeKind kind) => kind == RowChangeKind.Delete ? "DeleteInBatchesAsync" : "UpdateInBatchesAsync";
 
-    /// <summary>The unit of work of a batch of the first <paramref name="rows"/> measured rows.</summary>
-    public UnitOfWorkEstimate Estimate(Measurement measurement, int rows, string contextName, DatabaseIdentity database)
+    /// <summary>
+    /// The unit of work of a batch of the first <paramref name="rows"/> measured rows, with the rows the database deletes
+    /// or sets to NULL below them (<paramref name="cascaded"/>: each target's chains and what its probe counted).
+    /// </summary>
+    public UnitOfWorkEstimate Estimate(Measurement measurement, int rows, string contextName, DatabaseIdentity database, IReadOnlyList<(DatabaseCascade[] Chains, long Rows, long[] Lengths)> cascaded)
     {
         var estimate = new UnitOfWorkEstimate(_profile, contextName, database, OperationName(_kind));
         var kind = _kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
@@ -91,6 +94,20 @@ internal sealed class BatchEstimator
             foreach (var property in table.UnsizableColumns)
             {
                 estimate.AddUnknown(table.Table, property);
+            }
+        }
+
+        foreach (var (chains, cascadedRows, lengths) in cascaded)
+        {
+            var cascade = chains[0];
+            var bytes = cascade.Estimate(_profile, cascade.TypicalRow(cascadedRows, lengths), cascadedRows);
+            if (cascade.IsUpdate)
+            {
+                estimate.AddDatabaseUpdates(cascade.Table.SchemaQualifiedName, cascadedRows, bytes);
+            }
+            else
+            {
+                estimate.AddDatabaseCascade(cascade.Table.SchemaQualifiedName, cascadedRows, bytes);
             }
         }
 

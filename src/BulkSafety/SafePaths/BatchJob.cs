@@ -9,7 +9,8 @@ namespace BulkSafety.SafePaths;
 
 /// <summary>
 /// One run of a batched delete or update: reads ahead the keys and stored sizes of the next rows
-/// (<see cref="BatchProbe{T}"/>), cuts the next batch from them and prices it, waits for the pacing probes and for room
+/// (<see cref="BatchProbe{T}"/>), cuts the next batch from them and prices it (with, for a delete, what the database
+/// deletes or sets to NULL below its rows), waits for the pacing probes and for room
 /// in the budget, runs the batch as one ExecuteDelete/ExecuteUpdate in its own transaction (with the checkpoint of a
 /// named job), records it in the guard's ledger, reports progress — until no row is left.
 /// </summary>
@@ -44,6 +45,9 @@ internal sealed class BatchJob<T>
     private readonly int _maxRows;
     private readonly BatchProbe<T> _probe;
     private readonly bool _countRows;
+
+    // A delete's dependents the database deletes or sets to NULL itself, by target (BatchProbe.MeasureCascadeAsync).
+    private readonly DatabaseCascade[][] _cascades;
 
     // The rows the filter matched when the job started (or resumed); null when neither the ETA nor the blast radius
     // needs them, so they were not counted.
@@ -80,6 +84,7 @@ internal sealed class BatchJob<T>
         var perBatch = Math.Min(Math.Min(guardOptions.MaxBytesPerUnitOfWork, perMinute) / 4, (BudgetRules.BinlogCacheCap(guardOptions) ?? long.MaxValue) / 2);
         _targetBytes = Math.Max(1, Math.Min(options.TargetBytesPerBatch, perBatch));
         var tables = MappedTable.For(plan.EntityType);
+        _cascades = setters is null ? [.. tables[0].DatabaseCascades.GroupBy(c => c.Target).Select(g => g.ToArray())] : [];
 
         // A batch's unit of work counts each row once per table of the entity, and a named job's checkpoint row.
         _maxRows = Math.Max(1, Math.Min(options.MaxRowsPerBatch, (guardOptions.MaxRowsPerUnitOfWork - (options.JobName is null ? 0 : 1)) / tables.Count));
@@ -390,15 +395,18 @@ internal sealed class BatchJob<T>
                 rows = Math.Min(rows, _probe.Buffered);
                 (upper, var aggregate) = _probe.Peek(rows);
                 measurement = estimator.Measure(aggregate);
-                estimate = estimator.Estimate(measurement, rows, contextName, _session.Database);
-                if (rows <= 1 || estimate.TotalBytes <= _targetBytes)
+                var cascaded = await MeasureCascadesAsync(upper, cancellationToken).ConfigureAwait(false);
+                estimate = estimator.Estimate(measurement, rows, contextName, _session.Database, cascaded);
+                var unitRows = _session.Settings.Budgets.MaxRowsPerUnitOfWork;
+                if (rows <= 1 || (estimate.TotalBytes <= _targetBytes && estimate.Rows <= unitRows))
                 {
                     break;
                 }
 
-                // The rows and the statement's and transaction's own bytes exceed the target: cut the batch by the excess
-                // (at least one row) and price it again.
-                rows = (int)Math.Max(1, Math.Min(rows - 1, (long)rows * _targetBytes / estimate.TotalBytes));
+                // The rows, the statement's and transaction's own bytes and what the database deletes or updates below
+                // them exceed the target (or the rows the rows budget): cut the batch by the excess (at least one row)
+                // and price it again.
+                rows = (int)Math.Max(1, Math.Min(rows - 1, Math.Min((long)rows * _targetBytes / estimate.TotalBytes, (long)rows * unitRows / estimate.Rows)));
             }
 
             _plan.SetUpper(upper);
@@ -425,6 +433,28 @@ internal sealed class BatchJob<T>
             BatchLog.BatchCommitted(_admission.Logger, _name, _batches, affected, estimate.TotalBytes, _budgets.EffectiveProfile.Name, _rows);
             Report(BatchState.Running);
         }
+    }
+
+    // What the database will delete or set to NULL below the batch ending at upper: counted just before it runs.
+    private async Task<List<(DatabaseCascade[] Chains, long Rows, long[] Lengths)>> MeasureCascadesAsync(object?[] upper, CancellationToken cancellationToken)
+    {
+        var cascaded = new List<(DatabaseCascade[], long, long[])>();
+        if (_cascades.Length == 0)
+        {
+            return cascaded;
+        }
+
+        _plan.SetUpper(upper);
+        foreach (var chains in _cascades)
+        {
+            var (rows, lengths) = await _probe.MeasureCascadeAsync(chains, cancellationToken).ConfigureAwait(false);
+            if (rows > 0)
+            {
+                cascaded.Add((chains, rows, lengths));
+            }
+        }
+
+        return cascaded;
     }
 
     private async Task ReadAheadAsync(int rows, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Text;
 using BulkSafety.Databases;
 using BulkSafety.Estimation;
 using BulkSafety.Interception;
@@ -22,11 +23,13 @@ namespace BulkSafety.SafePaths;
 /// filter is not evaluated again: the probes then read the table's rows in the same key ranges without it
 /// (<see cref="KeysetPlan{T}.Table"/>) — every row a batch can change, and possibly more, so batches are priced high, never
 /// low. Where even the scope is refused (a MySQL session whose sql_mode the guard does not read), those reads run as plain
-/// queries, having nothing of the caller's to evaluate.
+/// queries, having nothing of the caller's to evaluate. A delete's batch is also asked what the database will delete or
+/// set to NULL below its rows (<see cref="MeasureCascadeAsync"/>), the same way.
 /// </summary>
 internal sealed class BatchProbe<T>
 {
     private const string Rows = "bulksafety_rows";
+    private const string Batch = "bulksafety_batch";
 
     private static readonly MethodInfo ReadFieldMethod = typeof(BatchProbe<T>).GetMethod(nameof(ReadField), BindingFlags.NonPublic | BindingFlags.Static)!;
 
@@ -81,6 +84,90 @@ internal sealed class BatchProbe<T>
         => ProbeAsync(
             async (scope, filtered) => (await QueryAsync(scope, filtered, _plan.RemainingKeys(filtered), inner => $"SELECT COUNT(*) FROM ({inner}) AS {Rows}", r => r.GetInt64(0), cancellationToken).ConfigureAwait(false))[0],
             cancellationToken);
+
+    /// <summary>
+    /// The rows of one dependent table that the database will delete (<c>ON DELETE CASCADE</c>) or update (<c>SET NULL</c>)
+    /// when the current batch deletes its rows, reached by any of <paramref name="chains"/>, counted once, with the summed
+    /// stored sizes of each of its variable-length columns (0 for the others), in the order of the table's columns.
+    /// </summary>
+    public Task<(long Rows, long[] Lengths)> MeasureCascadeAsync(DatabaseCascade[] chains, CancellationToken cancellationToken)
+        => ProbeAsync(
+            async (scope, filtered) => (await QueryAsync(scope, filtered, _plan.BatchKeys(filtered), inner => CascadeQuery(inner, chains), reader =>
+            {
+                var columns = chains[0].Shape.Columns;
+                var lengths = new long[columns.Count];
+                for (int i = 0, sum = 1; i < lengths.Length; i++)
+                {
+                    if (columns[i].Type.IsVariableLength)
+                    {
+                        lengths[i] = reader.IsDBNull(sum) ? 0 : Convert.ToInt64(reader.GetValue(sum), CultureInfo.InvariantCulture);
+                        sum++;
+                    }
+                }
+
+                return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), lengths);
+            }, cancellationToken).ConfigureAwait(false))[0],
+            cancellationToken);
+
+    // WITH the batch's keys, SELECT COUNT(*) and the sizes of the dependent's rows that descend from one of them: each chain
+    // climbs its foreign keys with nested EXISTS (bulksafety_d0 the dependent, bulksafety_d1 one level up...) to the
+    // entity's table, whose key must be one of the batch's.
+    private string CascadeQuery(string inner, DatabaseCascade[] chains)
+    {
+        var keys = string.Join(", ", _plan.Key.Select((_, i) => _dialect.Quote(Column(i))));
+        var shape = chains[0].Shape;
+        var text = new StringBuilder($"WITH {Batch} ({keys}) AS ({inner}) SELECT COUNT(*)");
+        foreach (var column in shape.Columns.Where(c => c.Type.IsVariableLength))
+        {
+            text.Append(", SUM(").Append(_dialect.StoredBytes(Dependent(0), column.Name, column.Type)).Append(')');
+        }
+
+        var table = chains[0].Table;
+        text.Append(" FROM ").Append(_dialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(Dependent(0)).Append(" WHERE ");
+        for (var i = 0; i < chains.Length; i++)
+        {
+            text.Append(i > 0 ? " OR " : "(");
+            AppendChain(text, chains[i].Path, chains[i].Path.Length);
+        }
+
+        return text.Append(')').ToString();
+    }
+
+    // The row aliased for level (path.Length - level) descends from a row of the batch.
+    private void AppendChain(StringBuilder text, IForeignKeyConstraint[] path, int level)
+    {
+        var foreignKey = path[level - 1];
+        var child = Dependent(path.Length - level);
+        var parent = Dependent(path.Length - level + 1);
+        var principal = foreignKey.PrincipalTable;
+        text.Append("EXISTS (SELECT 1 FROM ").Append(_dialect.QuoteTable(principal.Schema, principal.Name)).Append(" AS ").Append(parent).Append(" WHERE ");
+        for (var i = 0; i < foreignKey.Columns.Count; i++)
+        {
+            text.Append(parent).Append('.').Append(_dialect.Quote(foreignKey.PrincipalColumns[i].Name))
+                .Append(" = ").Append(child).Append('.').Append(_dialect.Quote(foreignKey.Columns[i].Name)).Append(" AND ");
+        }
+
+        if (level > 1)
+        {
+            AppendChain(text, path, level - 1);
+        }
+        else
+        {
+            var table = StoreObjectIdentifier.Table(principal.Name, principal.Schema);
+            text.Append("EXISTS (SELECT 1 FROM ").Append(Batch).Append(" WHERE ");
+            for (var i = 0; i < _plan.Key.Count; i++)
+            {
+                text.Append(i > 0 ? " AND " : "").Append(Batch).Append('.').Append(_dialect.Quote(Column(i)))
+                    .Append(" = ").Append(parent).Append('.').Append(_dialect.Quote(_plan.Key[i].GetColumnName(table)!));
+            }
+
+            text.Append(')');
+        }
+
+        text.Append(')');
+    }
+
+    private static string Dependent(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
 
     /// <summary>
     /// Replaces the buffer with the next <paramref name="rows"/> rows after the plan's lower bound, in key order: each

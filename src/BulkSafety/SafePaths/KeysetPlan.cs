@@ -56,6 +56,7 @@ internal sealed class KeysetPlan<T>
     private readonly Expression<Func<T, bool>> _upToUpper;
     private readonly Expression<Func<T, bool>> _betweenBounds;
     private readonly Expression<Func<T, object?[]>> _firstKeyPart;
+    private readonly Expression<Func<T, object?[]>> _keyParts;
     private readonly Expression<Func<T, object?[]>> _keyAndMeasuredValues;
 
     private KeysetPlan(IQueryable<T> source, IQueryable<T> table, IEntityType entityType, IProperty[] key, IProperty[] measured)
@@ -73,6 +74,7 @@ internal sealed class KeysetPlan<T>
         _upToUpper = Expression.Lambda<Func<T, bool>>(UpTo(parts, _upper), entity);
         _betweenBounds = Expression.Lambda<Func<T, bool>>(Expression.AndAlso(After(parts, _lower), UpTo(parts, _upper)), entity);
         _firstKeyPart = Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), Box(parts[0])), entity);
+        _keyParts = Expression.Lambda<Func<T, object?[]>>(Expression.NewArrayInit(typeof(object), parts.Select(Box)), entity);
         // A measured key part (a text key) is selected once, as a key part: EF Core would send a repeated column once.
         var measuredOnly = measured.Where(p => !key.Contains(p)).ToArray();
         MeasuredOrdinals = [.. measured.Select(p => Array.IndexOf(key, p) is var k and >= 0 ? k : key.Length + Array.IndexOf(measuredOnly, p))];
@@ -117,7 +119,9 @@ internal sealed class KeysetPlan<T>
     public IQueryable<T> Table { get; }
 
     /// <summary>The current batch: the rows of the query after the lower bound and at or before the upper bound.</summary>
-    public IQueryable<T> Batch => HasLower ? Source.Where(_betweenBounds) : Source.Where(_upToUpper);
+    public IQueryable<T> Batch => InBatch(Source);
+
+    private IQueryable<T> InBatch(IQueryable<T> rows) => rows.Where(HasLower ? _betweenBounds : _upToUpper);
 
     private IQueryable<T> AfterLower(bool filtered)
     {
@@ -162,6 +166,13 @@ internal sealed class KeysetPlan<T>
     /// <param name="filtered">The caller's query (<see langword="true"/>) or the whole table (<see cref="Table"/>).</param>
     public IQueryable<object?[]> RowsAhead(int count, bool filtered)
         => Ordered(AfterLower(filtered)).Take(count).Select(_keyAndMeasuredValues);
+
+    /// <summary>
+    /// The key parts of the current <see cref="Batch"/>'s rows: what finding the rows the database deletes or updates below
+    /// them needs.
+    /// </summary>
+    /// <param name="filtered">The caller's query (<see langword="true"/>) or the whole table (<see cref="Table"/>) in the batch's key range.</param>
+    public IQueryable<object?[]> BatchKeys(bool filtered) => InBatch(filtered ? Source : Table).Select(_keyParts);
 
     /// <summary>The first key part of the rows after the lower bound: what counting them needs.</summary>
     public IQueryable<object?[]> RemainingKeys(bool filtered) => AfterLower(filtered).Select(_firstKeyPart);

@@ -12,7 +12,8 @@ namespace BulkSafety.CompatibilityTests.MariaDb;
 /// ExecuteDelete, ExecuteUpdate and raw DELETE through Pomelo on a real MariaDB, on the adversarial suite's seed (items
 /// 1–4 of owner 1 carry 3 tags, deleted with them by <c>ON DELETE CASCADE</c>): estimated with the rows they change —
 /// outside a transaction and inside the caller's, whose uncommitted rows the probe counts and leaves uncommitted — and
-/// judged by the blast radius; and a batched delete, whose probes evaluate the caller's filter in the same scope.
+/// judged by the blast radius; and a batched delete, whose probes evaluate the caller's filter in the same scope and count
+/// the tags its batches cascade to.
 /// </summary>
 [Collection(MariaDbCollection.Name)]
 public sealed class MariaDbBulkCommandTests(MariaDbFixture fixture, ITestOutputHelper output)
@@ -115,12 +116,16 @@ public sealed class MariaDbBulkCommandTests(MariaDbFixture fixture, ITestOutputH
     {
         var database = await ResetAsync();
         await using var context = database.Guarded(_ => { });
+        var logged = database.Log.Count;
         var owner = 1L;
 
         var result = await context.Set<Item>().Where(i => i.OwnerId == owner && i.Title.Length > 0).DeleteInBatchesAsync(new BatchOptions { MaxRowsPerBatch = 3 });
 
         Assert.Equal(4, result.Rows);
         Assert.Equal(2, result.Batches);
+
+        // The batches' units hold the 3 tags InnoDB deletes with their items, counted through the prepared probe.
+        Assert.Equal(4 + 3, database.Log.RowsEstimatedSince(logged));
         Assert.Equal(0L, await ObservedAsync(database, "SELECT COUNT(*) FROM items WHERE owner_id = 1"));
         Assert.Equal(8L, await ObservedAsync(database, "SELECT COUNT(*) FROM items"));
     }

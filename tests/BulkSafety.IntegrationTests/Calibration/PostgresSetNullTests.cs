@@ -2,6 +2,7 @@ using System.Globalization;
 using BulkSafety.Estimation;
 using BulkSafety.IntegrationTests.Postgres;
 using BulkSafety.IntegrationTests.Workloads;
+using BulkSafety.SafePaths;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -11,8 +12,8 @@ namespace BulkSafety.IntegrationTests.Calibration;
 
 /// <summary>
 /// Rows the database updates itself through <c>ON DELETE SET NULL</c> on PostgreSQL: an author's notes, which EF Core does
-/// not track, when the author is deleted — counted by the guard's probe on both paths (SaveChanges, ExecuteDelete), and
-/// priced within 10 % above the WAL the server writes for them.
+/// not track, when the author is deleted — counted by the guard's probes on SaveChanges, ExecuteDelete and
+/// DeleteInBatchesAsync, and priced within 10 % above the WAL the server writes for them.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed class PostgresSetNullTests(PostgresFixture fixture, ITestOutputHelper output) : IAsyncLifetime
@@ -23,7 +24,8 @@ public sealed class PostgresSetNullTests(PostgresFixture fixture, ITestOutputHel
     [Fact]
     public async Task SaveChanges_CountsTheRowsSetToNull_AndPricesThemNoLowerThanTheirWal()
     {
-        await using var context = Create(o => o.Profile = ReplicationProfile.PostgresWal());
+        var profile = await ProfileAsync();
+        await using var context = Create(o => o.Profile = profile);
         context.Authors.Remove(await context.Authors.SingleAsync(a => a.Id == 1));
 
         var report = context.EstimatePendingChanges();
@@ -34,8 +36,24 @@ public sealed class PostgresSetNullTests(PostgresFixture fixture, ITestOutputHel
             report.Tables.Select(t => (t.Table, t.Updated, t.Deleted, t.UpdatedByDatabase)).Order());
         Assert.Contains($"Updated by the database's ON DELETE SET NULL/SET DEFAULT (not tracked; counted by a probe): {Schema}.notes 40", report.ToString(), StringComparison.Ordinal);
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"estimated {report.EstimatedBytes:N0} B, measured {measured.WorkloadBytes:N0} B\n{measured}"));
-        // Measured 31,160 B against 31,227 B estimated: a LOCK, an UPDATE to another page and two index entries per note.
+        // At replica, 31,160 B measured against 31,227 B estimated: a LOCK, an UPDATE to another page and two index
+        // entries per note.
         Assert.InRange(report.EstimatedBytes, measured.WorkloadBytes, measured.WorkloadBytes * 1.1);
+        Assert.Equal(Notes, await context.Notes.CountAsync(n => n.AuthorId == null));
+    }
+
+    [Fact]
+    public async Task DeleteInBatches_CountsTheRowsSetToNull_AndPricesThemNoLowerThanTheirWal()
+    {
+        var profile = await ProfileAsync();
+        await using var context = Create(o => o.Profile = profile);
+        BatchResult? result = null;
+
+        var measured = await fixture.Meter.MeasureAsync(async token => result = await context.Authors.Where(a => a.Id == 1).DeleteInBatchesAsync(cancellationToken: token), WalStart.Steady);
+
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"job priced {result!.Bytes:N0} B, measured {measured.WorkloadBytes:N0} B"));
+        Assert.Equal((1L, 1), (result.Rows, result.Batches));
+        Assert.InRange(result.Bytes, measured.WorkloadBytes, measured.WorkloadBytes * 1.1);
         Assert.Equal(Notes, await context.Notes.CountAsync(n => n.AuthorId == null));
     }
 
@@ -63,9 +81,6 @@ public sealed class PostgresSetNullTests(PostgresFixture fixture, ITestOutputHel
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        // The level first: its restart checkpoints, and the seed then writes every page the test touches, so the measured
-        // WAL holds no full-page image (steady state, as the profile prices it).
-        await fixture.Server.SetWalLevelAsync(WalLevel.Replica);
         await using var context = Create(_ => { });
         await fixture.Server.ExecuteAsync($"DROP SCHEMA IF EXISTS {Schema} CASCADE");
         // The tables only: the database holds other tests' schemas, so EnsureCreated would do nothing.
@@ -79,6 +94,11 @@ public sealed class PostgresSetNullTests(PostgresFixture fixture, ITestOutputHel
 
     /// <inheritdoc />
     public Task DisposeAsync() => fixture.Server.ExecuteAsync($"DROP SCHEMA IF EXISTS {Schema} CASCADE");
+
+    // The profile of the level the server runs at, which the test leaves as it is (a restart would checkpoint, and other
+    // tests' tables would log full-page images).
+    private async Task<ReplicationProfile> ProfileAsync()
+        => ReplicationProfile.PostgresWal(await PostgresDetection.WalLevelAsync(fixture.Server) == "logical" ? PostgresWalLevel.Logical : PostgresWalLevel.Replica);
 
     private SetNullContext Create(Action<BulkSafetyOptions> configure)
         => new(new DbContextOptionsBuilder<SetNullContext>().UseNpgsql(fixture.Server.ConnectionString).UseBulkSafety(configure).Options);

@@ -31,6 +31,60 @@ public sealed class BatchedDeleteTests
         Assert.Equal(result.Bytes, progress.Reports[^1].Bytes);
     }
 
+    // Each group takes 7 posts and 3 memberships with it through ON DELETE CASCADE: 11 rows a group, so a unit of at most
+    // 50 rows holds 4 groups. Counted without the cascade, one batch of all 20 groups (220 rows) would be admitted.
+    [Fact]
+    public async Task Delete_CountsTheRowsTheDatabaseCascadesTo_TowardEachBatchsBudgets()
+    {
+        using var harness = new GuardHarness(o =>
+        {
+            o.MaxTableFraction = 1;
+            o.MaxRowsPerUnitOfWork = 50;
+        });
+        for (var i = 0; i < 20; i++)
+        {
+            harness.SeedGroup(descriptionBytes: 100, posts: 7, memberships: 3);
+        }
+
+        await using var context = harness.Guarded();
+        var result = await context.Groups.DeleteInBatchesAsync();
+
+        Assert.Equal((20L, 5), (result.Rows, result.Batches));
+        Assert.Equal((0, 0, 0), (harness.Count<Group>(), harness.Count<Post>(), harness.Count<Membership>()));
+    }
+
+    // On PostgreSQL's WAL every cascaded row is a DELETE of its own: the job's bytes hold the 140 posts' and 60
+    // memberships' (one record of at least 54 B each), which MariaDB's binlog does not log.
+    [Fact]
+    public async Task Delete_PricesTheRowsTheDatabaseCascadesTo_AsTheProfileLogsThem()
+    {
+        var withChildren = await DeleteTwentyGroupsAsync(ReplicationProfile.PostgresWal(), posts: 7, memberships: 3);
+        var without = await DeleteTwentyGroupsAsync(ReplicationProfile.PostgresWal(), posts: 0, memberships: 0);
+        var mySqlWithChildren = await DeleteTwentyGroupsAsync(ReplicationProfile.MySqlRow(), posts: 7, memberships: 3);
+        var mySqlWithout = await DeleteTwentyGroupsAsync(ReplicationProfile.MySqlRow(), posts: 0, memberships: 0);
+
+        Assert.InRange(withChildren - without, 200 * 54, 200 * 200);
+        Assert.Equal(mySqlWithout, mySqlWithChildren);
+    }
+
+    private static async Task<long> DeleteTwentyGroupsAsync(ReplicationProfile profile, int posts, int memberships)
+    {
+        using var harness = new GuardHarness(o =>
+        {
+            o.MaxTableFraction = 1;
+            o.Profile = profile;
+        });
+        for (var i = 0; i < 20; i++)
+        {
+            harness.SeedGroup(descriptionBytes: 100, posts: posts, memberships: memberships);
+        }
+
+        await using var context = harness.Guarded();
+        var result = await context.Groups.DeleteInBatchesAsync();
+        Assert.Equal((20L, 1), (result.Rows, result.Batches));
+        return result.Bytes;
+    }
+
     // With every limit lifted a batch may hold as many rows as a read ahead holds (1,000,000): all of these, at once.
     [Fact]
     public async Task Delete_WithEveryLimitLifted_IsOneBatch()
