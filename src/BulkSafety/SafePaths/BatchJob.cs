@@ -436,14 +436,14 @@ internal sealed class BatchJob<T>
     }
 
     // What the database will delete or set to NULL below the batch ending at upper: counted just before it runs.
-    private async Task<List<(DatabaseCascade[] Chains, long Rows, long[] Lengths)>> MeasureCascadesAsync(object?[] upper, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(DatabaseCascade[] Chains, long Rows, long[] Lengths)>> MeasureCascadesAsync(object?[] upper, CancellationToken cancellationToken)
     {
-        var cascaded = new List<(DatabaseCascade[], long, long[])>();
         if (_cascades.Length == 0)
         {
-            return cascaded;
+            return [];
         }
 
+        var cascaded = new List<(DatabaseCascade[], long, long[])>();
         _plan.SetUpper(upper);
         foreach (var chains in _cascades)
         {
