@@ -143,18 +143,29 @@ internal static class BulkStatementProbe
     // The row aliased for level (path.Length - level) descends from a row the statement deletes.
     private static void AppendChain(StringBuilder text, DatabaseDialect dialect, BulkStatement statement, IForeignKeyConstraint[] path, int level)
     {
+        var root = $"{(statement.Only ? "ONLY " : "")}{statement.TableText}{(statement.Alias is { } alias ? $" AS {alias}" : "")}";
+        Action<StringBuilder>? condition = statement.FromList is { } from
+            ? text => text.Append("EXISTS (SELECT 1 FROM ").Append(from).Append(statement.Predicate is { } joined ? $" WHERE {joined}" : "").Append(')')
+            : statement.Predicate is { } predicate ? text => text.Append('(').Append(predicate).Append(')') : null;
+        AppendCascadeChain(text, dialect, path, level, root, statement.Qualifier, condition);
+    }
+
+    /// <summary>
+    /// The condition that the dependent's row aliased for level (<paramref name="path"/>.Length − <paramref name="level"/>)
+    /// descends from a row of the chain's root: an <c>EXISTS</c> per foreign key, climbing from <c>bulksafety_d0</c> at the
+    /// dependent through <c>bulksafety_d1</c>… up to the root, read from <paramref name="rootFrom"/> as
+    /// <paramref name="rootAlias"/> and held to <paramref name="rootCondition"/> when there is one.
+    /// </summary>
+    public static void AppendCascadeChain(StringBuilder text, DatabaseDialect dialect, IForeignKeyConstraint[] path, int level, string rootFrom, string rootAlias, Action<StringBuilder>? rootCondition)
+    {
         var foreignKey = path[level - 1];
         var child = DependentAlias(path.Length - level);
         var atRoot = level == 1;
-        var parent = atRoot ? statement.Qualifier : DependentAlias(path.Length - level + 1);
+        var parent = atRoot ? rootAlias : DependentAlias(path.Length - level + 1);
         text.Append("EXISTS (SELECT 1 FROM ");
         if (atRoot)
         {
-            text.Append(statement.Only ? "ONLY " : "").Append(statement.TableText);
-            if (statement.Alias is { } alias)
-            {
-                text.Append(" AS ").Append(alias);
-            }
+            text.Append(rootFrom);
         }
         else
         {
@@ -171,21 +182,19 @@ internal static class BulkStatementProbe
         if (!atRoot)
         {
             text.Append(" AND ");
-            AppendChain(text, dialect, statement, path, level - 1);
+            AppendCascadeChain(text, dialect, path, level - 1, rootFrom, rootAlias, rootCondition);
         }
-        else if (statement.FromList is { } from)
+        else if (rootCondition is not null)
         {
-            text.Append(" AND EXISTS (SELECT 1 FROM ").Append(from).Append(statement.Predicate is { } joined ? $" WHERE {joined}" : "").Append(')');
-        }
-        else if (statement.Predicate is { } predicate)
-        {
-            text.Append(" AND (").Append(predicate).Append(')');
+            text.Append(" AND ");
+            rootCondition(text);
         }
 
         text.Append(')');
     }
 
-    private static string DependentAlias(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
+    /// <summary>The alias of the dependent table <paramref name="level"/> foreign keys below the one a chain counts.</summary>
+    public static string DependentAlias(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
 
     // COUNT(*), then a SUM per measured column, then (withLargest) a MAX per measured column; -1 for a NULL aggregate.
     private static Func<DbDataReader, (long Count, long[] Sums, long[]? Largest)> ReadCountAndSizes(int measured, bool withLargest) => reader =>

@@ -119,11 +119,11 @@ internal sealed class BatchProbe<T>
         var text = new StringBuilder($"WITH {Batch} ({keys}) AS ({inner}) SELECT COUNT(*)");
         foreach (var column in shape.Columns.Where(c => c.Type.IsVariableLength))
         {
-            text.Append(", SUM(").Append(_dialect.StoredBytes(Dependent(0), column.Name, column.Type)).Append(')');
+            text.Append(", SUM(").Append(_dialect.StoredBytes(BulkStatementProbe.DependentAlias(0), column.Name, column.Type)).Append(')');
         }
 
         var table = chains[0].Table;
-        text.Append(" FROM ").Append(_dialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(Dependent(0)).Append(" WHERE ");
+        text.Append(" FROM ").Append(_dialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(BulkStatementProbe.DependentAlias(0)).Append(" WHERE ");
         for (var i = 0; i < chains.Length; i++)
         {
             text.Append(i > 0 ? " OR " : "(");
@@ -133,41 +133,25 @@ internal sealed class BatchProbe<T>
         return text.Append(')').ToString();
     }
 
-    // The row aliased for level (path.Length - level) descends from a row of the batch.
+    // The row aliased for level (path.Length - level) descends from a row of the batch: up the chain to the entity's
+    // table, whose key is one of the batch's.
     private void AppendChain(StringBuilder text, IForeignKeyConstraint[] path, int level)
     {
-        var foreignKey = path[level - 1];
-        var child = Dependent(path.Length - level);
-        var parent = Dependent(path.Length - level + 1);
-        var principal = foreignKey.PrincipalTable;
-        text.Append("EXISTS (SELECT 1 FROM ").Append(_dialect.QuoteTable(principal.Schema, principal.Name)).Append(" AS ").Append(parent).Append(" WHERE ");
-        for (var i = 0; i < foreignKey.Columns.Count; i++)
+        var principal = path[0].PrincipalTable;
+        var table = StoreObjectIdentifier.Table(principal.Name, principal.Schema);
+        var alias = BulkStatementProbe.DependentAlias(path.Length);
+        BulkStatementProbe.AppendCascadeChain(text, _dialect, path, level, $"{_dialect.QuoteTable(principal.Schema, principal.Name)} AS {alias}", alias, text =>
         {
-            text.Append(parent).Append('.').Append(_dialect.Quote(foreignKey.PrincipalColumns[i].Name))
-                .Append(" = ").Append(child).Append('.').Append(_dialect.Quote(foreignKey.Columns[i].Name)).Append(" AND ");
-        }
-
-        if (level > 1)
-        {
-            AppendChain(text, path, level - 1);
-        }
-        else
-        {
-            var table = StoreObjectIdentifier.Table(principal.Name, principal.Schema);
             text.Append("EXISTS (SELECT 1 FROM ").Append(Batch).Append(" WHERE ");
             for (var i = 0; i < _plan.Key.Count; i++)
             {
                 text.Append(i > 0 ? " AND " : "").Append(Batch).Append('.').Append(_dialect.Quote(Column(i)))
-                    .Append(" = ").Append(parent).Append('.').Append(_dialect.Quote(_plan.Key[i].GetColumnName(table)!));
+                    .Append(" = ").Append(alias).Append('.').Append(_dialect.Quote(_plan.Key[i].GetColumnName(table)!));
             }
 
             text.Append(')');
-        }
-
-        text.Append(')');
+        });
     }
-
-    private static string Dependent(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
 
     /// <summary>
     /// Replaces the buffer with the next <paramref name="rows"/> rows after the plan's lower bound, in key order: each
