@@ -111,10 +111,14 @@ internal static class BulkStatementProbe
     /// with the stored sizes of <paramref name="measured"/> summed over them.
     /// </summary>
     public static async ValueTask<AffectedRows> MeasureCascadeAsync(ProbeScope scope, BulkStatement statement, DbCommand command, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured, bool async, CancellationToken cancellationToken)
+        => (await scope.QueryAsync(CascadeQuery(scope.Dialect, statement, cascades, measured), command, [], ReadCascade(measured.Count, "COUNT(*) of the rows ON DELETE CASCADE reaches from the statement's predicate"), async, cancellationToken).ConfigureAwait(false))!;
+
+    /// <summary>Reads what a <see cref="CascadeQuery(DatabaseDialect, IReadOnlyList{DatabaseCascade}, IReadOnlyList{ColumnShape}, string, string, Action{StringBuilder}?)"/> returns.</summary>
+    public static Func<DbDataReader, AffectedRows> ReadCascade(int measured, string basis) => reader =>
     {
-        var (count, sums, _) = await scope.QueryAsync(CascadeQuery(scope.Dialect, statement, cascades, measured), command, [], ReadCountAndSizes(measured.Count, withLargest: false), async, cancellationToken).ConfigureAwait(false);
-        return new AffectedRows(count, count, sums!, "COUNT(*) of the rows ON DELETE CASCADE reaches from the statement's predicate");
-    }
+        var (count, sums, _) = ReadCountAndSizes(measured, withLargest: false)(reader);
+        return new AffectedRows(count, count, sums, basis);
+    };
 
     /// <summary>
     /// <c>SELECT COUNT(*), SUM(size(d0.c)), ... FROM dependent AS d0 WHERE chain OR chain ...</c>: each chain climbs the foreign
@@ -122,6 +126,19 @@ internal static class BulkStatementProbe
     /// to the statement's own table under its own alias and predicate.
     /// </summary>
     public static string CascadeQuery(DatabaseDialect dialect, BulkStatement statement, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured)
+    {
+        var root = $"{(statement.Only ? "ONLY " : "")}{statement.TableText}{(statement.Alias is { } alias ? $" AS {alias}" : "")}";
+        Action<StringBuilder>? condition = statement.FromList is { } from
+            ? text => text.Append("EXISTS (SELECT 1 FROM ").Append(from).Append(statement.Predicate is { } joined ? $" WHERE {joined}" : "").Append(')')
+            : statement.Predicate is { } predicate ? text => text.Append('(').Append(predicate).Append(')') : null;
+        return CascadeQuery(dialect, cascades, measured, root, statement.Qualifier, condition);
+    }
+
+    /// <summary>
+    /// The same query for any root: the chains end at <paramref name="rootFrom"/> (a table as <paramref name="rootAlias"/>),
+    /// whose rows are held to <paramref name="rootCondition"/> when there is one.
+    /// </summary>
+    public static string CascadeQuery(DatabaseDialect dialect, IReadOnlyList<DatabaseCascade> cascades, IReadOnlyList<ColumnShape> measured, string rootFrom, string rootAlias, Action<StringBuilder>? rootCondition)
     {
         var table = cascades[0].Table;
         var text = new StringBuilder("SELECT COUNT(*)");
@@ -134,29 +151,15 @@ internal static class BulkStatementProbe
         for (var i = 0; i < cascades.Count; i++)
         {
             text.Append(i > 0 ? " OR " : "(");
-            AppendChain(text, dialect, statement, cascades[i].Path, cascades[i].Path.Length);
+            AppendChain(text, dialect, cascades[i].Path, cascades[i].Path.Length, rootFrom, rootAlias, rootCondition);
         }
 
         return text.Append(')').ToString();
     }
 
-    // The row aliased for level (path.Length - level) descends from a row the statement deletes.
-    private static void AppendChain(StringBuilder text, DatabaseDialect dialect, BulkStatement statement, IForeignKeyConstraint[] path, int level)
-    {
-        var root = $"{(statement.Only ? "ONLY " : "")}{statement.TableText}{(statement.Alias is { } alias ? $" AS {alias}" : "")}";
-        Action<StringBuilder>? condition = statement.FromList is { } from
-            ? text => text.Append("EXISTS (SELECT 1 FROM ").Append(from).Append(statement.Predicate is { } joined ? $" WHERE {joined}" : "").Append(')')
-            : statement.Predicate is { } predicate ? text => text.Append('(').Append(predicate).Append(')') : null;
-        AppendCascadeChain(text, dialect, path, level, root, statement.Qualifier, condition);
-    }
-
-    /// <summary>
-    /// The condition that the dependent's row aliased for level (<paramref name="path"/>.Length − <paramref name="level"/>)
-    /// descends from a row of the chain's root: an <c>EXISTS</c> per foreign key, climbing from <c>bulksafety_d0</c> at the
-    /// dependent through <c>bulksafety_d1</c>… up to the root, read from <paramref name="rootFrom"/> as
-    /// <paramref name="rootAlias"/> and held to <paramref name="rootCondition"/> when there is one.
-    /// </summary>
-    public static void AppendCascadeChain(StringBuilder text, DatabaseDialect dialect, IForeignKeyConstraint[] path, int level, string rootFrom, string rootAlias, Action<StringBuilder>? rootCondition)
+    // The row aliased for level (path.Length - level) descends from a row of the root: an EXISTS per foreign key, up to
+    // the root read from rootFrom as rootAlias and held to rootCondition when there is one.
+    private static void AppendChain(StringBuilder text, DatabaseDialect dialect, IForeignKeyConstraint[] path, int level, string rootFrom, string rootAlias, Action<StringBuilder>? rootCondition)
     {
         var foreignKey = path[level - 1];
         var child = DependentAlias(path.Length - level);
@@ -182,7 +185,7 @@ internal static class BulkStatementProbe
         if (!atRoot)
         {
             text.Append(" AND ");
-            AppendCascadeChain(text, dialect, path, level - 1, rootFrom, rootAlias, rootCondition);
+            AppendChain(text, dialect, path, level - 1, rootFrom, rootAlias, rootCondition);
         }
         else if (rootCondition is not null)
         {
@@ -193,8 +196,7 @@ internal static class BulkStatementProbe
         text.Append(')');
     }
 
-    /// <summary>The alias of the dependent table <paramref name="level"/> foreign keys below the one a chain counts.</summary>
-    public static string DependentAlias(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
+    private static string DependentAlias(int level) => string.Create(CultureInfo.InvariantCulture, $"bulksafety_d{level}");
 
     // COUNT(*), then a SUM per measured column, then (withLargest) a MAX per measured column; -1 for a NULL aggregate.
     private static Func<DbDataReader, (long Count, long[] Sums, long[]? Largest)> ReadCountAndSizes(int measured, bool withLargest) => reader =>

@@ -90,15 +90,13 @@ internal static class DatabaseCascadeProbe
                         continue;
                     }
 
-                    var bytes = cascade.Estimate(estimate.Profile, cascade.TypicalRow(rows, lengths), rows);
-                    if (setBy is null)
+                    var typical = new ColumnValue[columns.Length];
+                    for (var i = 0; i < columns.Length; i++)
                     {
-                        estimate.AddDatabaseCascade(table.SchemaQualifiedName, rows, bytes);
+                        typical[i] = cascade.Shape.Columns[i].Type.IsVariableLength ? ColumnValue.OfLength(lengths[i] / rows) : ColumnValue.Present;
                     }
-                    else
-                    {
-                        estimate.AddDatabaseUpdates(table.SchemaQualifiedName, rows, bytes);
-                    }
+
+                    estimate.AddByDatabase(cascade, typical, rows);
                 }
             }
             finally

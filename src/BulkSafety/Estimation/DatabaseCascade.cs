@@ -16,6 +16,7 @@ internal sealed class DatabaseCascade
         Path = path;
         Shape = shape;
         Columns = columns;
+        Measured = [.. shape.Columns.Where(c => c.Type.IsVariableLength)];
         var last = path[^1];
         if (last.OnDeleteAction is ReferentialAction.SetNull or ReferentialAction.SetDefault)
         {
@@ -35,6 +36,9 @@ internal sealed class DatabaseCascade
     /// <summary>The columns of <see cref="Table"/> in the order of <see cref="Shape"/>.</summary>
     public IColumn[] Columns { get; }
 
+    /// <summary>The text and binary columns of <see cref="Shape"/>, whose stored sizes a probe sums.</summary>
+    public ColumnShape[] Measured { get; }
+
     /// <summary>
     /// For an update (<c>SET NULL</c> / <c>SET DEFAULT</c>), which of <see cref="Columns"/> the database assigns: the last
     /// foreign key's; <see langword="null"/> for a delete.
@@ -49,21 +53,6 @@ internal sealed class DatabaseCascade
     /// apart, because each such action is an UPDATE of its own.
     /// </summary>
     public (ITable Table, IForeignKeyConstraint? SetBy) Target => (Table, IsUpdate ? Path[^1] : null);
-
-    /// <summary>
-    /// A typical row of the <paramref name="rows"/> a probe counted, from the summed stored sizes of their columns
-    /// (<paramref name="lengths"/>, in the order of <see cref="Columns"/>; ignored for fixed-width columns).
-    /// </summary>
-    public ColumnValue[] TypicalRow(long rows, IReadOnlyList<long> lengths)
-    {
-        var typical = new ColumnValue[Columns.Length];
-        for (var i = 0; i < typical.Length; i++)
-        {
-            typical[i] = Shape.Columns[i].Type.IsVariableLength ? ColumnValue.OfLength(lengths[i] / Math.Max(1, rows)) : ColumnValue.Present;
-        }
-
-        return typical;
-    }
 
     /// <summary>
     /// The log bytes of <paramref name="rows"/> rows like <paramref name="typical"/> that the database deletes, or updates

@@ -90,21 +90,15 @@ internal sealed class UnitOfWorkEstimate
     }
 
     /// <summary>
-    /// Rows of <paramref name="table"/> the database deletes itself through <c>ON DELETE CASCADE</c> (EF does not track
-    /// them), counted by a probe, and their log bytes under the profile.
+    /// <paramref name="rows"/> rows like <paramref name="typical"/> that the database deletes (<c>ON DELETE CASCADE</c>) or
+    /// updates (<c>SET NULL</c>/<c>SET DEFAULT</c>) itself through <paramref name="cascade"/> (EF does not track them),
+    /// counted by a probe, with their log bytes under the profile.
     /// </summary>
-    public void AddDatabaseCascade(string table, long rows, long bytes) => AddByDatabase(table, EntityStateKind.Deleted, rows, bytes);
-
-    /// <summary>
-    /// Rows of <paramref name="table"/> the database updates itself through <c>ON DELETE SET NULL</c> or <c>SET DEFAULT</c>
-    /// (EF does not track them), counted by a probe, and their log bytes under the profile.
-    /// </summary>
-    public void AddDatabaseUpdates(string table, long rows, long bytes) => AddByDatabase(table, EntityStateKind.Updated, rows, bytes);
-
-    private void AddByDatabase(string table, EntityStateKind kind, long rows, long bytes)
+    public void AddByDatabase(DatabaseCascade cascade, ColumnValue[] typical, long rows)
     {
+        var bytes = cascade.Estimate(Profile, typical, rows);
         var count = (int)Math.Min(rows, int.MaxValue - Rows);
-        FindOrAdd(table).AddByDatabase(kind, count, bytes);
+        FindOrAdd(cascade.Table.SchemaQualifiedName).AddByDatabase(cascade.IsUpdate ? EntityStateKind.Updated : EntityStateKind.Deleted, count, bytes);
         StatementBytes += bytes;
         Rows += count;
     }

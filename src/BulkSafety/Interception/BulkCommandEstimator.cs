@@ -234,26 +234,14 @@ internal static class BulkCommandEstimator
         foreach (var cascades in mapped.DatabaseCascades.GroupBy(c => c.Target))
         {
             DatabaseCascade[] chains = [.. cascades];
-            var shape = chains[0].Shape;
-            var measured = VariableLengthColumns(shape);
-            var reached = await BulkStatementProbe.MeasureCascadeAsync(scope, statement, command, chains, measured, async, cancellationToken).ConfigureAwait(false);
+            var reached = await BulkStatementProbe.MeasureCascadeAsync(scope, statement, command, chains, chains[0].Measured, async, cancellationToken).ConfigureAwait(false);
             if (reached.Rows == 0)
             {
                 continue;
             }
 
-            var (table, setBy) = cascades.Key;
-            var bytes = chains[0].Estimate(options.EffectiveProfile, RowValues(shape, measured, reached, TypicalValue), reached.Rows);
-            if (setBy is null)
-            {
-                estimate.AddDatabaseCascade(table.SchemaQualifiedName, reached.Rows, bytes);
-            }
-            else
-            {
-                estimate.AddDatabaseUpdates(table.SchemaQualifiedName, reached.Rows, bytes);
-            }
-
-            await CountTableAsync(scope, table, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
+            estimate.AddByDatabase(chains[0], TypicalRow(chains[0], reached), reached.Rows);
+            await CountTableAsync(scope, cascades.Key.Table, reached.Rows, options, tableRows, async, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -287,6 +275,9 @@ internal static class BulkCommandEstimator
             : affected.LargestBytes![index] < 0 ? ColumnValue.Null
             : ColumnValue.OfLength(affected.LargestBytes[index]);
     }
+
+    /// <summary>A typical row of the dependents a cascade probe counted and sized (<see cref="BulkStatementProbe.ReadCascade"/>).</summary>
+    public static ColumnValue[] TypicalRow(DatabaseCascade cascade, AffectedRows reached) => RowValues(cascade.Shape, cascade.Measured, reached, TypicalValue);
 
     // Each column of shape sized by value (TypicalValue, or WidestValue) from what the probe measured.
     private static ColumnValue[] RowValues(TableShape shape, ColumnShape[] measured, AffectedRows affected, Func<ColumnShape, ColumnShape[], AffectedRows, ColumnValue> value)

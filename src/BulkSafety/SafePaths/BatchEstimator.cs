@@ -1,5 +1,6 @@
 using BulkSafety.Databases;
 using BulkSafety.Estimation;
+using BulkSafety.Interception;
 using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace BulkSafety.SafePaths;
@@ -79,9 +80,9 @@ internal sealed class BatchEstimator
 
     /// <summary>
     /// The unit of work of a batch of the first <paramref name="rows"/> measured rows, with the rows the database deletes
-    /// or sets to NULL below them (<paramref name="cascaded"/>: each target's chains and what its probe counted).
+    /// or sets to NULL below them (<paramref name="cascaded"/>: each target and what its probe counted).
     /// </summary>
-    public UnitOfWorkEstimate Estimate(Measurement measurement, int rows, string contextName, DatabaseIdentity database, IReadOnlyList<(DatabaseCascade[] Chains, long Rows, long[] Lengths)> cascaded)
+    public UnitOfWorkEstimate Estimate(Measurement measurement, int rows, string contextName, DatabaseIdentity database, IReadOnlyList<(DatabaseCascade Cascade, AffectedRows Reached)> cascaded)
     {
         var estimate = new UnitOfWorkEstimate(_profile, contextName, database, OperationName(_kind));
         var kind = _kind == RowChangeKind.Delete ? EntityStateKind.Deleted : EntityStateKind.Updated;
@@ -97,18 +98,9 @@ internal sealed class BatchEstimator
             }
         }
 
-        foreach (var (chains, cascadedRows, lengths) in cascaded)
+        foreach (var (cascade, reached) in cascaded)
         {
-            var cascade = chains[0];
-            var bytes = cascade.Estimate(_profile, cascade.TypicalRow(cascadedRows, lengths), cascadedRows);
-            if (cascade.IsUpdate)
-            {
-                estimate.AddDatabaseUpdates(cascade.Table.SchemaQualifiedName, cascadedRows, bytes);
-            }
-            else
-            {
-                estimate.AddDatabaseCascade(cascade.Table.SchemaQualifiedName, cascadedRows, bytes);
-            }
+            estimate.AddByDatabase(cascade, BulkCommandEstimator.TypicalRow(cascade, reached), reached.Rows);
         }
 
         if (_checkpointBytes > 0)

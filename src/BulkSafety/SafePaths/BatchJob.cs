@@ -1,5 +1,6 @@
 using System.Globalization;
 using BulkSafety.Budgets;
+using BulkSafety.Databases;
 using BulkSafety.Estimation;
 using BulkSafety.Interception;
 using Microsoft.EntityFrameworkCore;
@@ -436,21 +437,21 @@ internal sealed class BatchJob<T>
     }
 
     // What the database will delete or set to NULL below the batch ending at upper: counted just before it runs.
-    private async Task<IReadOnlyList<(DatabaseCascade[] Chains, long Rows, long[] Lengths)>> MeasureCascadesAsync(object?[] upper, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<(DatabaseCascade Cascade, AffectedRows Reached)>> MeasureCascadesAsync(object?[] upper, CancellationToken cancellationToken)
     {
         if (_cascades.Length == 0)
         {
             return [];
         }
 
-        var cascaded = new List<(DatabaseCascade[], long, long[])>();
+        var cascaded = new List<(DatabaseCascade, AffectedRows)>();
         _plan.SetUpper(upper);
         foreach (var chains in _cascades)
         {
-            var (rows, lengths) = await _probe.MeasureCascadeAsync(chains, cancellationToken).ConfigureAwait(false);
-            if (rows > 0)
+            var reached = await _probe.MeasureCascadeAsync(chains, cancellationToken).ConfigureAwait(false);
+            if (reached.Rows > 0)
             {
-                cascaded.Add((chains, rows, lengths));
+                cascaded.Add((chains[0], reached));
             }
         }
 

@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Text;
 using BulkSafety.Databases;
 using BulkSafety.Estimation;
 using BulkSafety.Interception;
@@ -88,69 +87,33 @@ internal sealed class BatchProbe<T>
     /// <summary>
     /// The rows of one dependent table that the database will delete (<c>ON DELETE CASCADE</c>) or update (<c>SET NULL</c>)
     /// when the current batch deletes its rows, reached by any of <paramref name="chains"/>, counted once, with the summed
-    /// stored sizes of each of its variable-length columns (0 for the others), in the order of the table's columns.
+    /// stored sizes of its text and binary columns (<see cref="DatabaseCascade.Measured"/>).
     /// </summary>
-    public Task<(long Rows, long[] Lengths)> MeasureCascadeAsync(DatabaseCascade[] chains, CancellationToken cancellationToken)
+    public Task<AffectedRows> MeasureCascadeAsync(DatabaseCascade[] chains, CancellationToken cancellationToken)
         => ProbeAsync(
-            async (scope, filtered) => (await QueryAsync(scope, filtered, _plan.BatchKeys(filtered), inner => CascadeQuery(inner, chains), reader =>
-            {
-                var columns = chains[0].Shape.Columns;
-                var lengths = new long[columns.Count];
-                for (int i = 0, sum = 1; i < lengths.Length; i++)
-                {
-                    if (columns[i].Type.IsVariableLength)
-                    {
-                        lengths[i] = reader.IsDBNull(sum) ? 0 : Convert.ToInt64(reader.GetValue(sum), CultureInfo.InvariantCulture);
-                        sum++;
-                    }
-                }
-
-                return (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), lengths);
-            }, cancellationToken).ConfigureAwait(false))[0],
+            async (scope, filtered) => (await QueryAsync(scope, filtered, _plan.BatchKeys(filtered), inner => CascadeQuery(inner, chains), BulkStatementProbe.ReadCascade(chains[0].Measured.Length, "COUNT(*) of the rows the database's ON DELETE actions reach from the batch"), cancellationToken).ConfigureAwait(false))[0],
             cancellationToken);
 
-    // WITH the batch's keys, SELECT COUNT(*) and the sizes of the dependent's rows that descend from one of them: each chain
-    // climbs its foreign keys with nested EXISTS (bulksafety_d0 the dependent, bulksafety_d1 one level up...) to the
-    // entity's table, whose key must be one of the batch's.
+    // WITH the batch's keys, the bulk-command probe's cascade query rooted at the entity's table, whose key must be one of
+    // the batch's.
     private string CascadeQuery(string inner, DatabaseCascade[] chains)
     {
-        var keys = string.Join(", ", _plan.Key.Select((_, i) => _dialect.Quote(Column(i))));
-        var shape = chains[0].Shape;
-        var text = new StringBuilder($"WITH {Batch} ({keys}) AS ({inner}) SELECT COUNT(*)");
-        foreach (var column in shape.Columns.Where(c => c.Type.IsVariableLength))
-        {
-            text.Append(", SUM(").Append(_dialect.StoredBytes(BulkStatementProbe.DependentAlias(0), column.Name, column.Type)).Append(')');
-        }
-
-        var table = chains[0].Table;
-        text.Append(" FROM ").Append(_dialect.QuoteTable(table.Schema, table.Name)).Append(" AS ").Append(BulkStatementProbe.DependentAlias(0)).Append(" WHERE ");
-        for (var i = 0; i < chains.Length; i++)
-        {
-            text.Append(i > 0 ? " OR " : "(");
-            AppendChain(text, chains[i].Path, chains[i].Path.Length);
-        }
-
-        return text.Append(')').ToString();
-    }
-
-    // The row aliased for level (path.Length - level) descends from a row of the batch: up the chain to the entity's
-    // table, whose key is one of the batch's.
-    private void AppendChain(StringBuilder text, IForeignKeyConstraint[] path, int level)
-    {
-        var principal = path[0].PrincipalTable;
+        const string Root = "bulksafety_root";
+        var principal = chains[0].Path[0].PrincipalTable;
         var table = StoreObjectIdentifier.Table(principal.Name, principal.Schema);
-        var alias = BulkStatementProbe.DependentAlias(path.Length);
-        BulkStatementProbe.AppendCascadeChain(text, _dialect, path, level, $"{_dialect.QuoteTable(principal.Schema, principal.Name)} AS {alias}", alias, text =>
+        var keys = string.Join(", ", _plan.Key.Select((_, i) => _dialect.Quote(Column(i))));
+        var cascade = BulkStatementProbe.CascadeQuery(_dialect, chains, chains[0].Measured, $"{_dialect.QuoteTable(principal.Schema, principal.Name)} AS {Root}", Root, text =>
         {
             text.Append("EXISTS (SELECT 1 FROM ").Append(Batch).Append(" WHERE ");
             for (var i = 0; i < _plan.Key.Count; i++)
             {
                 text.Append(i > 0 ? " AND " : "").Append(Batch).Append('.').Append(_dialect.Quote(Column(i)))
-                    .Append(" = ").Append(alias).Append('.').Append(_dialect.Quote(_plan.Key[i].GetColumnName(table)!));
+                    .Append(" = ").Append(Root).Append('.').Append(_dialect.Quote(_plan.Key[i].GetColumnName(table)!));
             }
 
             text.Append(')');
         });
+        return $"WITH {Batch} ({keys}) AS ({inner}) {cascade}";
     }
 
     /// <summary>
